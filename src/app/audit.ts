@@ -1,0 +1,156 @@
+import { newId } from '../domain/ids.ts';
+import type { PartnerScope } from '../db/scope.ts';
+import type { RequestContext } from './context.ts';
+
+/** Audit resource types: Partner Center's (AuditRecord.resourceType) plus Seatwise's own partner users. */
+export type AuditResourceType =
+  'customer' | 'customer_user' | 'order' | 'subscription' | 'license' | 'partner_user' | 'api_token';
+
+/** Event types delivered to webhooks (SPEC §2, R-EVT). */
+export type EventType =
+  | 'subscription.created'
+  | 'subscription.updated'
+  | 'subscription.suspended'
+  | 'subscription.reactivated'
+  | 'subscription.cancelled'
+  | 'subscription.expired'
+  | 'subscription.deleted'
+  | 'subscription.dataPurged'
+  | 'customer.created'
+  | 'order.created'
+  | 'partnerUser.created'
+  | 'apiToken.created'
+  | 'apiToken.revoked';
+
+export interface Change {
+  resourceType: AuditResourceType;
+  resourceId: string;
+  /** Partner Center's operation names where one exists (`update_subscription`, `create_order`, ...). */
+  operationType: string;
+  customerId?: string;
+  customerName?: string;
+  reason?: string;
+  before?: unknown;
+  after?: unknown;
+  event: EventType;
+  /** The event's payload; by default the resource as it is after the change. */
+  payload?: unknown;
+}
+
+/**
+ * Records one state change: its audit record and its event, written through the caller's transaction so
+ * that both exist exactly when the change does (R-EVT, R-AUD). Every use case that changes state calls this.
+ */
+export async function recordChange(
+  scope: PartnerScope,
+  ctx: RequestContext | SystemContext,
+  change: Change,
+  now: Date,
+): Promise<{ auditId: string; eventId: string }> {
+  const auditId = newId();
+  const eventId = newId();
+  const actorName = 'actor' in ctx ? ctx.actor.userName : ctx.systemName;
+  await scope
+    .insertInto('audit_records', {
+      id: auditId,
+      customer_id: change.customerId ?? null,
+      customer_name: change.customerName ?? null,
+      user_principal_name: actorName,
+      application_id: ctx.applicationId ?? null,
+      resource_type: change.resourceType,
+      resource_id: change.resourceId,
+      operation_type: change.operationType,
+      operation_status: 'succeeded',
+      reason: change.reason ?? null,
+      old_value: change.before === undefined ? null : JSON.stringify(change.before),
+      new_value: change.after === undefined ? null : JSON.stringify(change.after),
+      correlation_id: ctx.correlationId ?? null,
+      operation_date: now,
+    })
+    .execute();
+  await scope
+    .insertInto('events', {
+      id: eventId,
+      type: change.event,
+      resource_type: change.resourceType,
+      resource_id: change.resourceId,
+      customer_id: change.customerId ?? null,
+      payload: JSON.stringify(change.payload ?? change.after ?? null),
+      occurred_at: now,
+    })
+    .execute();
+  return { auditId, eventId };
+}
+
+/** A change made by Seatwise itself (the lifecycle sweeper, bootstrap), not by a partner user. */
+export interface SystemContext {
+  systemName: string;
+  correlationId: string | undefined;
+  applicationId: string | undefined;
+}
+
+export const systemContext = (systemName: string): SystemContext => ({
+  systemName,
+  correlationId: undefined,
+  applicationId: 'seatwise',
+});
+
+export interface AuditRecord {
+  id: string;
+  partnerId: string;
+  customerId: string | null;
+  customerName: string | null;
+  userPrincipalName: string;
+  applicationId: string | null;
+  resourceType: string;
+  resourceId: string;
+  resourceOldValue: string | null;
+  resourceNewValue: string | null;
+  operationType: string;
+  operationStatus: string;
+  originalCorrelationId: string | null;
+  operationDate: string;
+  customizedData: { key: string; value: string }[];
+}
+
+/** Partner Center keeps 90 days of audit history per query; Seatwise takes the same window (R-AUD). */
+export const AUDIT_MAX_RANGE_DAYS = 90;
+
+/** The partner's audit records in [startDate, endDate), oldest first (R-AUD). */
+export async function listAuditRecords(
+  scope: PartnerScope,
+  range: { startDate: Date; endDate: Date; size: number },
+): Promise<{ items: AuditRecord[]; totalCount: number }> {
+  const rows = await scope
+    .selectFrom('audit_records')
+    .selectAll()
+    .where('operation_date', '>=', range.startDate)
+    .where('operation_date', '<', range.endDate)
+    .orderBy('operation_date')
+    .orderBy('id')
+    .limit(range.size)
+    .execute();
+  return {
+    totalCount: rows.length,
+    items: rows.map((r) => ({
+      id: r.id,
+      partnerId: r.partner_id,
+      customerId: r.customer_id,
+      customerName: r.customer_name,
+      userPrincipalName: r.user_principal_name,
+      applicationId: r.application_id,
+      resourceType: r.resource_type,
+      resourceId: r.resource_id,
+      resourceOldValue: r.old_value === null ? null : JSON.stringify(r.old_value),
+      resourceNewValue: r.new_value === null ? null : JSON.stringify(r.new_value),
+      operationType: r.operation_type,
+      operationStatus: r.operation_status,
+      originalCorrelationId: r.correlation_id,
+      operationDate: r.operation_date.toISOString(),
+      customizedData: [
+        { key: 'ResourceId', value: r.resource_id },
+        ...(r.reason ? [{ key: 'Reason', value: r.reason }] : []),
+      ],
+    })),
+  };
+}

@@ -1,0 +1,188 @@
+import { Command, CommanderError, Option } from 'commander';
+import { systemContext } from '../app/audit.ts';
+import {
+  createPartner,
+  createPartnerUser,
+  findPartner,
+  findPartnerUserByName,
+  issueApiToken,
+} from '../app/partners.ts';
+import { assemble, type Seatwise } from '../composition.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { PARTNER_ROLES, type PartnerRole } from '../domain/access/permissions.ts';
+import { isDomainError, type ErrorKind } from '../domain/errors.ts';
+import { formatMessage } from '../domain/messages.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
+import { PartnerScope } from '../db/scope.ts';
+import { startServer } from '../http/server.ts';
+import { InstanceMismatchError } from '../app/instance.ts';
+
+/** Exit codes: 0 done, 1 failure, 2 usage or configuration error, 3 refused by a rule. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
+
+const exitCodeOf = (kind: ErrorKind): number =>
+  kind === 'unavailable' ? EXIT.failure : kind === 'invalid_input' ? EXIT.usage : EXIT.refused;
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+async function withSeatwise<T>(
+  command: string,
+  fn: (s: Seatwise) => Promise<T>,
+  bootstrap = false,
+): Promise<T> {
+  const seatwise = await assemble(loadConfig(), { command: `seatwise ${command}`, bootstrap });
+  try {
+    return await fn(seatwise);
+  } finally {
+    await seatwise.close();
+  }
+}
+
+async function partnerOf(s: Seatwise, idOrName: string) {
+  const partner = await findPartner(s.db, idOrName);
+  if (!partner) throw new Error(`No partner "${idOrName}" on this instance (see: seatwise partner list).`);
+  return partner;
+}
+
+export function buildCli(): Command {
+  const program = new Command('seatwise')
+    .description('Seatwise: a Partner Center compatible subscription console for cloud resellers')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve', { isDefault: true })
+    .description('start the HTTP server (API, docs, metrics) on HOST:PORT')
+    .action(async () => {
+      const seatwise = await assemble(loadConfig(), { command: 'seatwise serve' });
+      const app = await startServer(seatwise);
+      const address = app.server.address();
+      const where = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : '';
+      print(
+        `Seatwise (${seatwise.instance.cloud} instance, ${seatwise.engine}) listening on ${where}` +
+          (seatwise.testClock ? ' with the test clock enabled' : ''),
+      );
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (also done at every start)')
+    .action(() =>
+      withSeatwise('migrate', async (s) => {
+        print(`Schema up to date on ${s.engine} (${s.instance.cloud} instance).`);
+      }),
+    );
+
+  const partner = program.command('partner').description('partners on this instance (operator)');
+  partner
+    .command('create <name>')
+    .description('create a partner')
+    .addOption(
+      new Option('--type <type>', 'direct or indirectProvider')
+        .choices(['direct', 'indirectProvider'])
+        .default('direct'),
+    )
+    .option('--mpn <id>', 'partner id of record')
+    .option('--json', 'print JSON')
+    .action((name: string, o: { type: 'direct' | 'indirectProvider'; mpn?: string; json?: boolean }) =>
+      withSeatwise('partner create', async (s) => {
+        const p = await createPartner(
+          s.db,
+          { name, partnerType: o.type, ...(o.mpn ? { partnerIdOfRecord: o.mpn } : {}) },
+          s.clock.now(),
+        );
+        print(o.json ? JSON.stringify(p) : `created partner ${p.name} (${p.id})`);
+      }),
+    );
+  partner
+    .command('list')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      withSeatwise('partner list', async (s) => {
+        const rows = await s.db.selectFrom('partners').selectAll().orderBy('name').execute();
+        if (o.json) print(JSON.stringify(rows));
+        else console.table(rows.map((r) => ({ id: r.id, name: r.name, type: r.partner_type })));
+      }),
+    );
+
+  program
+    .command('user')
+    .description('partner users (operator)')
+    .command('create')
+    .requiredOption('--partner <idOrName>', 'the partner')
+    .requiredOption('--name <userName>', 'sign-in name')
+    .addOption(new Option('--role <role>', 'partner role').choices(PARTNER_ROLES).makeOptionMandatory())
+    .option('--password <password>', 'console password (omit for an API-only user)')
+    .option('--json', 'print JSON')
+    .action((o: { partner: string; name: string; role: PartnerRole; password?: string; json?: boolean }) =>
+      withSeatwise('user create', async (s) => {
+        const p = await partnerOf(s, o.partner);
+        const user = await createPartnerUser(
+          s.db,
+          p.id,
+          systemContext('operator'),
+          { userName: o.name, role: o.role, ...(o.password ? { password: o.password } : {}) },
+          s.clock.now(),
+        );
+        print(
+          o.json ? JSON.stringify(user) : `created ${user.role} ${user.userName} (${user.id}) for ${p.name}`,
+        );
+      }),
+    );
+
+  program
+    .command('token')
+    .description('API tokens (operator)')
+    .command('create')
+    .requiredOption('--partner <idOrName>', 'the partner')
+    .requiredOption('--user <userName>', 'the partner user the token acts as')
+    .option('--name <name>', 'a label for the token', 'cli')
+    .option('--json', 'print JSON')
+    .action((o: { partner: string; user: string; name: string; json?: boolean }) =>
+      withSeatwise('token create', async (s) => {
+        const p = await partnerOf(s, o.partner);
+        const user = await findPartnerUserByName(new PartnerScope(s.db, p.id), o.user);
+        if (!user) throw new Error(`No user "${o.user}" in partner ${p.name}.`);
+        const issued = await issueApiToken(
+          s.db,
+          p.id,
+          systemContext('operator'),
+          { userId: user.id, name: o.name, cloud: s.instance.cloud },
+          s.clock.now(),
+        );
+        print(o.json ? JSON.stringify(issued) : `${issued.token}\n(shown once; only its hash is kept)`);
+      }),
+    );
+
+  return program;
+}
+
+/** Runs the CLI and maps every failure to a message and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (e) {
+    process.exitCode = report(e);
+  }
+}
+
+function report(e: unknown): number {
+  const err = (line: string) => process.stderr.write(`seatwise: ${line}\n`);
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (e instanceof ConfigError) {
+    err(e.message);
+    return EXIT.usage;
+  }
+  if (e instanceof DataDirLockedError || e instanceof InstanceMismatchError) {
+    err(e.message);
+    return EXIT.failure;
+  }
+  if (isDomainError(e)) {
+    err(`${formatMessage(e.messageKey, e.params, 'en-US')} (code ${e.code})`);
+    return exitCodeOf(e.kind);
+  }
+  err(e instanceof Error ? e.message : String(e));
+  return EXIT.failure;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);

@@ -1,0 +1,102 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { bootstrapIfEmpty, type BootstrapResult } from './app/bootstrap.ts';
+import { ensureInstance, type Instance } from './app/instance.ts';
+import type { Config } from './config.ts';
+import { ManualClock, systemClock, type Clock } from './domain/clock.ts';
+import { migrate, openDatabase, type Database, type Db, type Engine } from './db/database.ts';
+
+/**
+ * Everything a running Seatwise holds, wired once: the database, the clock, the instance, the metrics.
+ * The HTTP app, the CLI and the jobs all take this and reach for nothing global.
+ */
+export interface Seatwise {
+  config: Config;
+  db: Db;
+  engine: Engine;
+  instance: Instance;
+  clock: Clock;
+  /** Present only when SEATWISE_TEST_CLOCK=1 (R-API-7). */
+  testClock: TestClock | undefined;
+  metrics: Registry;
+  close(): Promise<void>;
+}
+
+/** The test clock, kept in the database so that a restart (or the CLI) sees the same time. */
+export class TestClock {
+  constructor(
+    readonly clock: ManualClock,
+    private readonly db: Db,
+  ) {}
+  now(): Date {
+    return this.clock.now();
+  }
+  /** Moves time forward and stores it. Later issues run the lifecycle sweeper from here (R-API-7). */
+  async moveTo(to: Date): Promise<Date> {
+    this.clock.set(to);
+    await this.db.updateTable('instance_settings').set({ test_clock_now: to }).where('id', '=', 1).execute();
+    return this.clock.now();
+  }
+}
+
+export interface AssembleOptions {
+  /** A database already open (tests pass a clone of the migrated template). */
+  database?: Database;
+  /** Named in the data-directory lock so that a refused second process knows who holds it. */
+  command?: string;
+  /** Where to tell the operator what bootstrap generated; defaults to stdout. */
+  print?: (line: string) => void;
+  /** Skip R-API-8 bootstrap (CLI commands that must not create anything). */
+  bootstrap?: boolean;
+}
+
+/** Opens, migrates and wires Seatwise from its configuration: the one composition root. */
+export async function assemble(config: Config, options: AssembleOptions = {}): Promise<Seatwise> {
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      command: options.command ?? 'seatwise',
+    }));
+  try {
+    const { db } = database;
+    await migrate(db);
+    const instance = await ensureInstance(db, config.cloud, new Date());
+    let clock: Clock = systemClock;
+    let testClock: TestClock | undefined;
+    if (config.testClock) {
+      testClock = new TestClock(new ManualClock(instance.testClockNow ?? new Date()), db);
+      clock = testClock;
+    }
+    if (options.bootstrap !== false) {
+      const result = await bootstrapIfEmpty(
+        db,
+        { cloud: config.cloud, token: config.bootstrapToken, password: config.bootstrapPassword },
+        clock.now(),
+      );
+      if (result) announceBootstrap(result, options.print ?? ((l) => process.stdout.write(`${l}\n`)));
+    }
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    return {
+      config,
+      db,
+      engine: database.engine,
+      instance,
+      clock,
+      testClock,
+      metrics,
+      close: () => database.close(),
+    };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+function announceBootstrap(r: BootstrapResult, print: (line: string) => void) {
+  print(`Seatwise: created the first partner and its GlobalAdmin "${r.userName}" (R-API-8).`);
+  if (r.generatedPassword) print(`  console password for ${r.userName}: ${r.generatedPassword}`);
+  if (r.generatedToken) print(`  API token for ${r.userName}: ${r.generatedToken}`);
+  if (r.generatedPassword || r.generatedToken) print('  These are shown once; only their hashes are kept.');
+}

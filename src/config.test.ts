@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      databaseUrl: undefined,
+      cloud: 'global',
+      testClock: false,
+      bootstrapToken: undefined,
+      bootstrapPassword: undefined,
+      rateLimitPerMinute: 6000,
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['SEATWISE_CLOUD', 'mars'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['SEATWISE_TEST_CLOCK', 'yes'],
+    ['SEATWISE_BOOTSTRAP_TOKEN', 'short'],
+    ['SEATWISE_RATE_LIMIT', '0'],
+    ['SEATWISE_LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s with a message that names the setting', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).setting).toBe(name);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it('SPEC §6: reads the cloud instance; the test clock is off unless asked for', () => {
+    const c = loadConfig({ SEATWISE_CLOUD: 'germany', SEATWISE_TEST_CLOCK: '1' });
+    expect(c.cloud).toBe('germany');
+    expect(c.testClock).toBe(true);
+  });
+});

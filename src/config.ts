@@ -1,0 +1,87 @@
+import { isCloud, type Cloud } from './domain/cloud.ts';
+
+/** Every setting Seatwise reads, already validated. The README documents each with its default. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  cloud: Cloud;
+  testClock: boolean;
+  bootstrapToken: string | undefined;
+  bootstrapPassword: string | undefined;
+  /** Requests per minute per caller (token, session or address) before 429 (R-API-5). */
+  rateLimitPerMinute: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`Invalid setting ${setting}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `expected ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(name, `expected 1 or 0, got "${raw}"`);
+}
+
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < minLength || /\s/.test(raw)) {
+    throw new ConfigError(name, `expected at least ${minLength} characters without spaces`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+
+/** Reads and validates the environment; throws a ConfigError that names the first bad setting. */
+export function loadConfig(env: Env = process.env): Config {
+  const cloud = env.SEATWISE_CLOUD || 'global';
+  if (!isCloud(cloud))
+    throw new ConfigError('SEATWISE_CLOUD', `expected global, usgov or germany, got "${cloud}"`);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  }
+  const host = env.HOST || '127.0.0.1';
+  if (/\s/.test(host)) throw new ConfigError('HOST', `not a host name or address: "${host}"`);
+  const logLevel = env.SEATWISE_LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(
+      'SEATWISE_LOG_LEVEL',
+      `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+    );
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    dataDir: env.SEATWISE_DATA_DIR || './data',
+    databaseUrl,
+    cloud,
+    testClock: flag(env, 'SEATWISE_TEST_CLOCK'),
+    bootstrapToken: secret(env, 'SEATWISE_BOOTSTRAP_TOKEN', 8),
+    bootstrapPassword: secret(env, 'SEATWISE_BOOTSTRAP_PASSWORD', 8),
+    rateLimitPerMinute: integer(env, 'SEATWISE_RATE_LIMIT', 6000, 1, 10_000_000),
+    logLevel: logLevel as Config['logLevel'],
+  };
+}

@@ -1,0 +1,147 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Table interfaces: snake_case rows exactly as stored. Rows are not domain objects; each aggregate has one
+ * mapper from its row. Every table holding a partner's data carries `partner_id` and includes it in its
+ * keys (SPEC §8); the shared ones are instance_settings, partners, sign_in_names and (later) the catalog and
+ * the customer domain registry.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface InstanceSettingsTable {
+  id: number;
+  cloud: string;
+  instance_id: string;
+  created_at: Timestamp;
+  test_clock_now: Timestamp | null;
+  new_customers_open: boolean;
+}
+
+export interface PartnersTable {
+  id: string;
+  name: string;
+  partner_id_of_record: string | null;
+  partner_type: string;
+  created_at: Timestamp;
+}
+
+export interface SignInNamesTable {
+  user_name: string;
+  partner_id: string;
+  user_id: string;
+}
+
+export interface PartnerUsersTable {
+  partner_id: string;
+  id: string;
+  user_name: string;
+  display_name: string;
+  role: string;
+  password_hash: string | null;
+  locale: string | null;
+  created_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  partner_id: string;
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_hint: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface WebSessionsTable {
+  partner_id: string;
+  id: string;
+  user_id: string;
+  session_hash: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface CustomersTable {
+  partner_id: string;
+  id: string;
+  company_name: string;
+  domain: string;
+  organization_registration_number: string | null;
+  billing_first_name: string;
+  billing_last_name: string;
+  billing_email: string;
+  culture: string;
+  language: string;
+  country: string;
+  address: Json;
+  segment: string;
+  qualifications: Json;
+  relationship_to_partner: string;
+  account_opened_at: Timestamp;
+  first_billing_period_start: Timestamp | null;
+  version: Generated<number>;
+  search_text: string;
+}
+
+export interface AuditRecordsTable {
+  partner_id: string;
+  id: string;
+  customer_id: string | null;
+  customer_name: string | null;
+  user_principal_name: string;
+  application_id: string | null;
+  resource_type: string;
+  resource_id: string;
+  operation_type: string;
+  operation_status: string;
+  reason: string | null;
+  old_value: Json | null;
+  new_value: Json | null;
+  correlation_id: string | null;
+  operation_date: Timestamp;
+}
+
+export interface EventsTable {
+  partner_id: string;
+  id: string;
+  seq: Generated<string>;
+  type: string;
+  resource_type: string;
+  resource_id: string;
+  customer_id: string | null;
+  payload: Json;
+  occurred_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  partner_id: string;
+  request_id: string;
+  method: string;
+  path: string;
+  body_hash: string;
+  state: string;
+  response_status: number | null;
+  response_body: string | null;
+  response_content_type: string | null;
+  created_at: Timestamp;
+}
+
+export interface Tables {
+  instance_settings: InstanceSettingsTable;
+  partners: PartnersTable;
+  sign_in_names: SignInNamesTable;
+  partner_users: PartnerUsersTable;
+  api_tokens: ApiTokensTable;
+  web_sessions: WebSessionsTable;
+  customers: CustomersTable;
+  audit_records: AuditRecordsTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Row<T extends keyof Tables> = Selectable<Tables[T]>;
+export type NewRow<T extends keyof Tables> = Insertable<Tables[T]>;

@@ -1,0 +1,68 @@
+import { DomainError } from '../errors.ts';
+
+/** Partner roles (R-ROLE). */
+export const PARTNER_ROLES = [
+  'GlobalAdmin',
+  'AdminAgent',
+  'SalesAgent',
+  'HelpdeskAgent',
+  'BillingAdmin',
+] as const;
+export type PartnerRole = (typeof PARTNER_ROLES)[number];
+
+/** Everything a partner user can be allowed or refused, one per row of SPEC §1's matrix. */
+export const PARTNER_ACTIONS = [
+  'customers.view',
+  'customers.create',
+  'customers.edit',
+  'subscriptions.buy',
+  'subscriptions.manage',
+  'customerUsers.manage',
+  'billing.view',
+  'partnerUsers.manage',
+] as const;
+export type PartnerAction = (typeof PARTNER_ACTIONS)[number];
+
+const ALL: readonly PartnerRole[] = PARTNER_ROLES;
+
+/**
+ * The permission matrix (R-ROLE), the only place that says who may do what. The switch is exhaustive:
+ * adding an action without deciding its roles does not compile.
+ */
+export function rolesAllowed(action: PartnerAction): readonly PartnerRole[] {
+  switch (action) {
+    case 'customers.view':
+      return ALL; // customers, subscriptions, catalog and the activity log
+    case 'customers.create':
+      return ['GlobalAdmin', 'AdminAgent', 'SalesAgent'];
+    case 'customers.edit':
+      return ['GlobalAdmin', 'AdminAgent', 'SalesAgent', 'HelpdeskAgent'];
+    case 'subscriptions.buy':
+      return ALL; // subscriptions, add-ons, trial conversions
+    case 'subscriptions.manage':
+      return ALL; // quantity, suspend, reactivate, cancel
+    case 'customerUsers.manage':
+      return ['GlobalAdmin', 'AdminAgent', 'HelpdeskAgent'];
+    case 'billing.view':
+      return ['GlobalAdmin', 'AdminAgent', 'BillingAdmin'];
+    case 'partnerUsers.manage':
+      return ['GlobalAdmin'];
+  }
+}
+
+export const can = (role: PartnerRole, action: PartnerAction): boolean => rolesAllowed(action).includes(role);
+
+/** The actions a role may take: the allowed set, from which `requirePermission` checks one. */
+export const allowedActions = (role: PartnerRole): PartnerAction[] =>
+  PARTNER_ACTIONS.filter((a) => can(role, a));
+
+export function requirePermission(role: PartnerRole, action: PartnerAction): void {
+  if (!can(role, action)) {
+    throw new DomainError('not_allowed', 403, 'auth.forbidden', { role, action }, [
+      { rule: 'R-ROLE', role, action },
+    ]);
+  }
+}
+
+export const isPartnerRole = (v: string): v is PartnerRole =>
+  (PARTNER_ROLES as readonly string[]).includes(v);

@@ -1,0 +1,104 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Histogram } from 'prom-client';
+import { sha256 } from '../app/secrets.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Seatwise } from '../composition.ts';
+import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
+import { installErrorHandler } from './errors.ts';
+import { installIdempotency } from './idempotency.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { healthRoutes } from './routes/health.ts';
+import { partnerRoutes } from './routes/partner.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { testClockRoutes } from './routes/testclock.ts';
+import { ErrorBody } from './schemas.ts';
+
+export type App = FastifyInstance;
+
+/**
+ * Builds the HTTP app over an assembled Seatwise: conventions first (R-API-1..6), then the routes. The app
+ * does not listen; `server.ts` does, and tests use `inject`.
+ */
+export async function buildApp(seatwise: Seatwise): Promise<App> {
+  const app = Fastify({
+    logger: { level: seatwise.config.logLevel },
+    // Logging every request halved throughput here (STACK.md); errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBody);
+  installErrorHandler(app);
+
+  // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
+  app.decorateRequest('correlationId', '');
+  app.addHook('onRequest', async (req, reply) => {
+    const given = req.headers['ms-correlationid'];
+    req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : randomUUID();
+    void reply.header('MS-CorrelationId', req.correlationId);
+    void reply.header('MS-RequestId', req.headers['ms-requestid'] ?? req.id);
+  });
+
+  const httpDuration = new Histogram({
+    name: 'seatwise_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [seatwise.metrics],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: seatwise.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Keyed by caller (token or session), falling back to the address; no database read on this path.
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization ?? req.cookies[SESSION_COOKIE];
+      return auth ? sha256(auth) : req.ip;
+    },
+    allowList: (req) => isPublic(req),
+    errorResponseBuilder: (_req, ctx) =>
+      new DomainError('rate_limited', 429, 'rate.limited', { seconds: Math.ceil(ctx.ttl / 1000) }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Seatwise API',
+        version: '1',
+        description:
+          'Partner Center compatible subscription management. Authenticate with `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+
+  installAuthentication(app, seatwise);
+  installIdempotency(app, seatwise);
+
+  await app.register(healthRoutes(seatwise));
+  await app.register(sessionRoutes(seatwise));
+  await app.register(partnerRoutes(seatwise));
+  await app.register(testClockRoutes(seatwise));
+  await app.register(auditRoutes(seatwise));
+  await app.register(customerRoutes(seatwise));
+  return app;
+}

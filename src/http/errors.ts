@@ -1,0 +1,99 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorKind } from '../domain/errors.ts';
+import { formatMessage, pickLocale } from '../domain/messages.ts';
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid_input: 400,
+  refused: 400,
+  unauthenticated: 401,
+  not_allowed: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+// Where Partner Center answers a code with another status than its kind's usual one.
+const STATUS_BY_CODE: Record<number, number> = {
+  800066: 403, // offer limit reached
+  27009: 409, // add-on reactivated while its base is not active
+};
+
+export const statusOf = (e: DomainError): number => STATUS_BY_CODE[e.code] ?? STATUS_BY_KIND[e.kind];
+
+export function errorBody(e: DomainError, locale: string | undefined) {
+  return {
+    code: e.code,
+    description: formatMessage(e.messageKey, e.params, pickLocale(locale)).slice(0, 1024),
+    data: e.data,
+    source: 'Seatwise',
+  };
+}
+
+export function sendDomainError(req: FastifyRequest, reply: FastifyReply, e: DomainError) {
+  return reply.status(statusOf(e)).send(errorBody(e, localeOf(req)));
+}
+
+export const localeOf = (req: FastifyRequest): string | undefined => {
+  const h = req.headers['x-locale'] ?? req.headers['accept-language'];
+  return Array.isArray(h) ? h[0] : h;
+};
+
+/** Turns Fastify's schema errors into one sentence that names each bad field (R-API-4). */
+function describeValidation(error: FastifyError): { detail: string; fields: unknown[] } {
+  const issues = error.validation ?? [];
+  const fields = issues.map((v) => {
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = [error.validationContext, path, missing].filter(Boolean).join('.');
+    return { field, problem: v.message ?? 'is not valid' };
+  });
+  const detail = fields.map((f) => `${f.field} ${f.problem}`).join('; ') || error.message;
+  return { detail, fields };
+}
+
+/**
+ * The one error handler: domain errors become Partner Center error bodies with their status; malformed
+ * input a 400 naming the field; anything else a 500 that shows no detail, only a correlation id to quote.
+ */
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | DomainError | Error, req, reply) => {
+    if (error instanceof DomainError) return sendDomainError(req, reply, error);
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      const { detail, fields } = describeValidation(fe);
+      return sendDomainError(
+        req,
+        reply,
+        new DomainError('invalid_input', 2000, 'request.invalid', { detail }, fields),
+      );
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      // Fastify's own client errors: unparsable JSON, body too large, wrong content type.
+      const e = new DomainError(
+        'invalid_input',
+        fe.statusCode === 400 ? 2000 : fe.statusCode,
+        'request.invalid',
+        {
+          detail: fe.message,
+        },
+      );
+      return reply.status(fe.statusCode).send(errorBody(e, localeOf(req)));
+    }
+    req.log.error({ err: error, correlationId: req.correlationId }, 'unhandled error');
+    const e = new DomainError('unavailable', 500, 'server.error', { correlationId: req.correlationId });
+    return reply.status(500).send(errorBody(e, localeOf(req)));
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendDomainError(
+      req,
+      reply,
+      new DomainError('not_found', 404, 'request.routeNotFound', {
+        method: req.method,
+        path: req.url.split('?')[0] ?? '',
+      }),
+    ),
+  );
+}

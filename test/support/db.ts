@@ -1,0 +1,40 @@
+import { PGlite } from '@electric-sql/pglite';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { databaseFromPGlite, databaseFromUrl, type Database } from '../../src/db/database.ts';
+import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.ts';
+
+let templateBytes: Buffer | undefined;
+
+/** A fresh, migrated database for one test: a clone of the run's template. Close it when done. */
+export async function cloneTestDatabase(): Promise<Database> {
+  if (serverUrl()) {
+    const name = `seatwise_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: urlFor('postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`create database ${name} template ${PG_TEMPLATE_DB}`);
+    } finally {
+      await admin.end();
+    }
+    const database = databaseFromUrl(urlFor(name), 4);
+    return {
+      ...database,
+      close: async () => {
+        await database.close();
+        const dropper = new pg.Client({ connectionString: urlFor('postgres') });
+        await dropper.connect();
+        await dropper.query(`drop database if exists ${name} with (force)`);
+        await dropper.end();
+      },
+    };
+  }
+  templateBytes ??= readFileSync(PGLITE_TEMPLATE);
+  const pglite = await PGlite.create({
+    loadDataDir: new Blob([templateBytes], { type: 'application/x-gzip' }),
+  });
+  return databaseFromPGlite(pglite);
+}
+
+export const onServer = (): boolean => serverUrl() !== undefined;

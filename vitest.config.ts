@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Each test opens its own database clone; an embedded one costs up to 1 GB, so two workers (one per core).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
