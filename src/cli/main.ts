@@ -11,7 +11,7 @@ import { assemble, type Seatwise } from '../composition.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { PARTNER_ROLES, type PartnerRole } from '../domain/access/permissions.ts';
 import { isDomainError, type ErrorKind } from '../domain/errors.ts';
-import { formatMessage } from '../domain/messages.ts';
+import { formatMessage } from '../domain/messages/index.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { startServer } from '../http/server.ts';

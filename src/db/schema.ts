@@ -84,7 +84,6 @@ export interface CustomersTable {
   account_opened_at: Timestamp;
   first_billing_period_start: Timestamp | null;
   version: Generated<number>;
-  search_text: string;
 }
 
 export interface AuditRecordsTable {
@@ -130,6 +129,79 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+export interface OffersTable {
+  id: string;
+  definition: Json;
+  imported_at: Timestamp;
+}
+
+export interface CustomerDomainsTable {
+  domain: string;
+  partner_id: string;
+  customer_id: string;
+}
+
+export interface OrdersTable {
+  partner_id: string;
+  id: string;
+  customer_id: string;
+  billing_cycle: string;
+  currency: string;
+  status: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface OrderLineItemsTable {
+  partner_id: string;
+  order_id: string;
+  line_item_number: number;
+  offer_id: string;
+  quantity: number;
+  friendly_name: string;
+  subscription_id: string;
+  parent_subscription_id: string | null;
+}
+
+export interface SubscriptionsTable {
+  partner_id: string;
+  id: string;
+  customer_id: string;
+  offer_id: string;
+  order_id: string;
+  friendly_name: string;
+  quantity: number;
+  billing_cycle: string;
+  currency: string;
+  /** Price per licence per month in minor units (cents), fixed at purchase or renewal. */
+  unit_price: number;
+  status: string;
+  is_trial: boolean;
+  trial_offer_id: string | null;
+  converted_at: Timestamp | null;
+  parent_subscription_id: string | null;
+  created_at: Timestamp;
+  effective_start_date: Timestamp;
+  commitment_end_date: Timestamp;
+  auto_renew_enabled: boolean;
+  suspension_reasons: Json;
+  suspension_comment: string | null;
+  suspended_at: Timestamp | null;
+  suspended_with_parent: boolean;
+  status_changed_at: Timestamp;
+  data_retention_end_date: Timestamp | null;
+  data_purged_at: Timestamp | null;
+  version: Generated<number>;
+}
+
+export interface CustomerTrialsTable {
+  partner_id: string;
+  customer_id: string;
+  offer_id: string;
+  subscription_id: string;
+  started_at: Timestamp;
+}
+
 export interface Tables {
   instance_settings: InstanceSettingsTable;
   partners: PartnersTable;
@@ -141,6 +213,12 @@ export interface Tables {
   audit_records: AuditRecordsTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  offers: OffersTable;
+  customer_domains: CustomerDomainsTable;
+  orders: OrdersTable;
+  order_line_items: OrderLineItemsTable;
+  subscriptions: SubscriptionsTable;
+  customer_trials: CustomerTrialsTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

@@ -10,6 +10,7 @@ import { sha256 } from '../app/secrets.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
 import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
+import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installErrorHandler } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -91,6 +92,7 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
+  installCaseInsensitiveBodies(app);
   installAuthentication(app, seatwise);
   installIdempotency(app, seatwise);
 

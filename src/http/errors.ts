@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind } from '../domain/errors.ts';
-import { formatMessage, pickLocale } from '../domain/messages.ts';
+import { formatMessage, pickLocale } from '../domain/messages/index.ts';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid_input: 400,

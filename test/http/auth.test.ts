@@ -147,7 +147,6 @@ describe('partner users, tokens and sessions (R-ROLE, R-API-8)', () => {
         relationship_to_partner: 'reseller',
         account_opened_at: REFERENCE_TIME,
         first_billing_period_start: null,
-        search_text: 'mine ltd mine.example',
       })
       .execute();
     const auth = { authorization: `Bearer ${otherToken.token}` };

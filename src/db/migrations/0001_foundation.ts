@@ -90,11 +90,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       account_opened_at timestamptz NOT NULL,
       first_billing_period_start timestamptz,
       version int NOT NULL DEFAULT 1,
-      search_text text NOT NULL,
       PRIMARY KEY (partner_id, id),
       UNIQUE (partner_id, domain)
     );
     CREATE INDEX customers_by_name ON customers (partner_id, company_name, id);
+    CREATE INDEX customers_by_lower_name ON customers (partner_id, lower(company_name) text_pattern_ops);
+    CREATE INDEX customers_by_domain ON customers (partner_id, domain text_pattern_ops);
 
     CREATE TABLE audit_records (
       partner_id uuid NOT NULL REFERENCES partners (id),

@@ -1,3 +1,5 @@
+import { CUSTOMER_MESSAGES } from './customers.ts';
+import { ORDER_MESSAGES } from './orders.ts';
 /**
  * Every message a refusal can carry, in the three console languages (R-API-4: localized by X-Locale).
  * Placeholders are `{name}`. A test checks that every key has all three languages and the same placeholders.
@@ -6,9 +8,10 @@ export const LOCALES = ['en-US', 'fr-FR', 'de-DE'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en-US';
 
-type Translations = Record<Locale, string>;
+export type Translations = Record<Locale, string>;
 
-export const MESSAGES = {
+/** Messages of the foundation: authentication, request shape, idempotency, test clock, audit. */
+const CORE_MESSAGES = {
   'auth.unauthenticated': {
     'en-US': 'Authentication is required: send "Authorization: Bearer <token>" or sign in.',
     'fr-FR': 'Authentification requise : envoyez « Authorization: Bearer <jeton> » ou connectez-vous.',
@@ -117,6 +120,10 @@ export const MESSAGES = {
     'de-DE': 'Die Datenbank ist nicht erreichbar.',
   },
 } satisfies Record<string, Translations>;
+
+/** Every message, by area; keys are unique across areas (a test checks it). */
+export const MESSAGE_AREAS = { core: CORE_MESSAGES, customers: CUSTOMER_MESSAGES, orders: ORDER_MESSAGES };
+export const MESSAGES = { ...CORE_MESSAGES, ...CUSTOMER_MESSAGES, ...ORDER_MESSAGES };
 
 export type MessageKey = keyof typeof MESSAGES;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessage, LOCALES, MESSAGES, pickLocale } from './messages.ts';
+import { formatMessage, LOCALES, MESSAGE_AREAS, MESSAGES, pickLocale } from './index.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -13,6 +13,11 @@ describe('R-API-4 localized messages', () => {
       }
     });
   }
+
+  it('no key is defined in two areas', () => {
+    const keys = Object.values(MESSAGE_AREAS).flatMap((area) => Object.keys(area));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
 
   it('R-API-4: X-Locale picks the language, case-insensitively, with en-US as the default', () => {
     expect(pickLocale('fr-FR')).toBe('fr-FR');

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * R-API-1: Partner Center's own samples write property names in PascalCase (`"LineItems"`, `"BillingProfile"`).
+ * Request bodies are read case-insensitively by turning every property name to camelCase before validation.
+ * Enum values are matched case-insensitively where the domain parses them.
+ */
+export function camelCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[camelCase(key)] = camelCaseKeys(v);
+  return out;
+}
+
+const camelCase = (key: string): string => {
+  if (/^[A-Z0-9]+$/.test(key)) return key.toLowerCase(); // "ID", "URL"
+  return key.charAt(0).toLowerCase() + key.slice(1);
+};
+
+export function installCaseInsensitiveBodies(app: FastifyInstance) {
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== null && typeof req.body === 'object') req.body = camelCaseKeys(req.body);
+  });
+}
