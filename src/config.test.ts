@@ -14,6 +14,7 @@ describe('configuration', () => {
       bootstrapPassword: undefined,
       rateLimitPerMinute: 6000,
       logLevel: 'info',
+      demo: true,
     });
   });
 
@@ -26,6 +27,7 @@ describe('configuration', () => {
     ['SEATWISE_BOOTSTRAP_TOKEN', 'short'],
     ['SEATWISE_RATE_LIMIT', '0'],
     ['SEATWISE_LOG_LEVEL', 'loud'],
+    ['SEATWISE_DEMO', 'maybe'],
   ])('refuses %s=%s with a message that names the setting', (name, value) => {
     let error: unknown;
     try {

@@ -13,6 +13,8 @@ export interface Config {
   /** Requests per minute per caller (token, session or address) before 429 (R-API-5). */
   rateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Load the demo catalog and demo partner data into an empty database (SEATWISE_DEMO, default on). */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -36,9 +38,10 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return n;
 }
 
-function flag(env: Env, name: string): boolean {
+function flag(env: Env, name: string, fallback = false): boolean {
   const raw = env[name];
-  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
   throw new ConfigError(name, `expected 1 or 0, got "${raw}"`);
 }
@@ -83,5 +86,6 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapPassword: secret(env, 'SEATWISE_BOOTSTRAP_PASSWORD', 8),
     rateLimitPerMinute: integer(env, 'SEATWISE_RATE_LIMIT', 6000, 1, 10_000_000),
     logLevel: logLevel as Config['logLevel'],
+    demo: flag(env, 'SEATWISE_DEMO', true),
   };
 }

@@ -17,7 +17,9 @@ export type EventType =
   | 'subscription.deleted'
   | 'subscription.dataPurged'
   | 'customer.created'
+  | 'customer.updated'
   | 'order.created'
+  | 'order.updated'
   | 'partnerUser.created'
   | 'apiToken.created'
   | 'apiToken.revoked';

@@ -132,6 +132,8 @@ export interface IdempotencyKeysTable {
 export interface OffersTable {
   id: string;
   definition: Json;
+  /** Position in the imported file: the catalog's display order. */
+  rank: number;
   imported_at: Timestamp;
 }
 

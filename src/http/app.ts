@@ -14,10 +14,13 @@ import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installErrorHandler } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { orderRoutes } from './routes/orders.ts';
 import { partnerRoutes } from './routes/partner.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { testClockRoutes } from './routes/testclock.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -102,5 +105,8 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(testClockRoutes(seatwise));
   await app.register(auditRoutes(seatwise));
   await app.register(customerRoutes(seatwise));
+  await app.register(catalogRoutes(seatwise));
+  await app.register(orderRoutes(seatwise));
+  await app.register(subscriptionRoutes(seatwise));
   return app;
 }

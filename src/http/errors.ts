@@ -17,16 +17,29 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
 // Where Partner Center answers a code with another status than its kind's usual one.
 const STATUS_BY_CODE: Record<number, number> = {
   800066: 403, // offer limit reached
-  27009: 409, // add-on reactivated while its base is not active
+  2085: 403, // not eligible for purchase (segment, instance, add-on from the catalog, trial for education)
+  2091: 403, // offer no longer available for purchase
+  27009: 409, // add-on bought or reactivated while its base is not active
 };
 
 export const statusOf = (e: DomainError): number => STATUS_BY_CODE[e.code] ?? STATUS_BY_KIND[e.kind];
 
+/** Details that carry their own message (an order's failing lines) get it localized like the description. */
+function localizeDetail(item: unknown, locale: ReturnType<typeof pickLocale>): unknown {
+  if (item === null || typeof item !== 'object' || !('messageKey' in item)) return item;
+  const { messageKey, params, ...rest } = item as {
+    messageKey: string;
+    params?: Record<string, string | number>;
+  };
+  return { ...rest, description: formatMessage(messageKey, params ?? {}, locale) };
+}
+
 export function errorBody(e: DomainError, locale: string | undefined) {
+  const picked = pickLocale(locale);
   return {
     code: e.code,
-    description: formatMessage(e.messageKey, e.params, pickLocale(locale)).slice(0, 1024),
-    data: e.data,
+    description: formatMessage(e.messageKey, e.params, picked).slice(0, 1024),
+    data: e.data.map((d) => localizeDetail(d, picked)),
     source: 'Seatwise',
   };
 }

@@ -8,14 +8,14 @@ afterEach(async () => {
 
 describe('R-API-7 test clock', () => {
   it('R-API-7: absent unless SEATWISE_TEST_CLOCK=1', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise({ SEATWISE_TEST_CLOCK: '0' });
     const res = await t.app.inject({ method: 'GET', url: '/v1/testclock', headers: t.auth });
     expect(res.statusCode).toBe(404);
     expect(res.json<{ description: string }>().description).toContain('SEATWISE_TEST_CLOCK');
   });
 
   it('R-API-7: moves forward by a duration or to a date, never back, and is what the domain reads', async () => {
-    t = await newSeatwise({ SEATWISE_TEST_CLOCK: '1' });
+    t = await newSeatwise();
     const get = await t.app.inject({ method: 'GET', url: '/v1/testclock', headers: t.auth });
     expect(get.json()).toEqual({ now: REFERENCE_TIME.toISOString() });
     const moved = await t.app.inject({

@@ -1,3 +1,4 @@
+import { DEMO_CATALOG_PATH, importCatalog, readCatalogFile } from '../../src/app/catalog.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { assemble, type Seatwise } from '../../src/composition.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
@@ -24,12 +25,17 @@ export async function newSeatwise(env: Record<string, string> = {}): Promise<Tes
     SEATWISE_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
     SEATWISE_BOOTSTRAP_PASSWORD: BOOTSTRAP_PASSWORD,
     SEATWISE_LOG_LEVEL: 'silent',
+    SEATWISE_DEMO: '0',
+    // Dates in tests are exact: time starts at REFERENCE_TIME and moves only when a test moves it.
+    SEATWISE_TEST_CLOCK: '1',
     ...env,
   });
   const database = await cloneTestDatabase();
   const seatwise = await assemble(config, { database, print: () => {} });
   if (seatwise.testClock && seatwise.testClock.now() < REFERENCE_TIME)
     await seatwise.testClock.moveTo(REFERENCE_TIME);
+  // The demo catalog, without the demo partner's data: tests make their own customers.
+  await importCatalog(seatwise.db, demoOffers(), REFERENCE_TIME);
   const app = await buildApp(seatwise);
   return {
     seatwise,
@@ -41,3 +47,6 @@ export async function newSeatwise(env: Record<string, string> = {}): Promise<Tes
     },
   };
 }
+
+let offers: ReturnType<typeof readCatalogFile> | undefined;
+const demoOffers = () => (offers ??= readCatalogFile(DEMO_CATALOG_PATH));

@@ -11,6 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE offers (
       id text PRIMARY KEY,
       definition jsonb NOT NULL,
+      rank int NOT NULL,
       imported_at timestamptz NOT NULL
     );
 

@@ -1,0 +1,210 @@
+import { requirePermission } from '../domain/access/permissions.ts';
+import type { SubscriptionStatus, SubscriptionSummary } from '../domain/catalog/availability.ts';
+import type { BillingCycle, Offer } from '../domain/catalog/offer.ts';
+import { DomainError } from '../domain/errors.ts';
+import { isGuid } from '../domain/ids.ts';
+import type { Row } from '../db/schema.ts';
+import type { PartnerScope } from '../db/scope.ts';
+import type { RequestContext } from './context.ts';
+
+/** A subscription as the API returns it: Partner Center's Subscription plus Seatwise's lifecycle dates. */
+export interface SubscriptionView {
+  id: string;
+  customerId: string;
+  offerId: string;
+  offerName: string;
+  friendlyName: string;
+  quantity: number;
+  unitType: 'Licenses';
+  parentSubscriptionId: string | null;
+  creationDate: string;
+  effectiveStartDate: string;
+  commitmentEndDate: string;
+  status: SubscriptionStatus;
+  autoRenewEnabled: boolean;
+  isTrial: boolean;
+  trialOfferId: string | null;
+  billingType: 'license';
+  billingCycle: BillingCycle;
+  termDuration: string;
+  contractType: 'subscription';
+  orderId: string;
+  currency: string;
+  /** Price per licence per month in minor units (cents), as fixed at purchase or renewal. */
+  unitPrice: number;
+  suspensionReasons: string[];
+  suspendedAt: string | null;
+  dataRetentionEndDate: string | null;
+  dataPurgedAt: string | null;
+  links: {
+    self: { uri: string; method: string; headers: [] };
+    offer: { uri: string; method: string; headers: [] };
+    parentSubscription?: { uri: string; method: string; headers: [] };
+  };
+  attributes: { etag: string; objectType: 'Subscription' };
+}
+
+const TERM_DURATION: Record<BillingCycle, string> = { monthly: 'P1M', annual: 'P1Y', none: 'P30D' };
+const link = (uri: string) => ({ uri, method: 'GET', headers: [] as [] });
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The subscription's version as an ETag (R-API-3). */
+export const etagOf = (version: number): string => String(version);
+
+/** The one mapper from a subscriptions row to the API's view. */
+export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): SubscriptionView {
+  const base = `/v1/customers/${r.customer_id}/subscriptions`;
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    offerId: r.offer_id,
+    offerName,
+    friendlyName: r.friendly_name,
+    quantity: r.quantity,
+    unitType: 'Licenses',
+    parentSubscriptionId: r.parent_subscription_id,
+    creationDate: r.created_at.toISOString(),
+    effectiveStartDate: r.effective_start_date.toISOString(),
+    commitmentEndDate: r.commitment_end_date.toISOString(),
+    status: r.status as SubscriptionStatus,
+    autoRenewEnabled: r.auto_renew_enabled,
+    isTrial: r.is_trial,
+    trialOfferId: r.trial_offer_id,
+    billingType: 'license',
+    billingCycle: r.billing_cycle as BillingCycle,
+    termDuration: TERM_DURATION[r.billing_cycle as BillingCycle],
+    contractType: 'subscription',
+    orderId: r.order_id,
+    currency: r.currency,
+    unitPrice: r.unit_price,
+    suspensionReasons: r.suspension_reasons as string[],
+    suspendedAt: iso(r.suspended_at),
+    dataRetentionEndDate: iso(r.data_retention_end_date),
+    dataPurgedAt: iso(r.data_purged_at),
+    links: {
+      self: link(`${base}/${r.id}`),
+      offer: link(`/v1/offers/${r.offer_id}`),
+      ...(r.parent_subscription_id
+        ? { parentSubscription: link(`${base}/${r.parent_subscription_id}`) }
+        : {}),
+    },
+    attributes: { etag: etagOf(r.version), objectType: 'Subscription' },
+  };
+}
+
+export const toSummary = (r: Row<'subscriptions'>): SubscriptionSummary => ({
+  id: r.id,
+  offerId: r.offer_id,
+  friendlyName: r.friendly_name,
+  status: r.status as SubscriptionStatus,
+  isTrial: r.is_trial,
+});
+
+export const offerNameOf = (offers: ReadonlyMap<string, Offer>, id: string): string =>
+  offers.get(id)?.name ?? id;
+
+const notFound = (resource: string, id: string) =>
+  new DomainError('not_found', 404, 'resource.notFound', { resource, id });
+
+/** The customer, or 404 when it is not this partner's (R-ROLE-ISO: never 403, so ids do not leak). */
+export async function getCustomerRow(scope: PartnerScope, customerId: string): Promise<Row<'customers'>> {
+  const row = isGuid(customerId)
+    ? await scope.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst()
+    : undefined;
+  if (!row) throw notFound('customer', customerId);
+  return row;
+}
+
+/** Locks the customer row for the caller's transaction: orders for one customer are taken one at a time. */
+export async function lockCustomer(scope: PartnerScope, customerId: string): Promise<Row<'customers'>> {
+  const row = isGuid(customerId)
+    ? await scope
+        .selectFrom('customers')
+        .selectAll()
+        .where('id', '=', customerId)
+        .forUpdate()
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw notFound('customer', customerId);
+  return row;
+}
+
+export async function findSubscriptionRow(
+  scope: PartnerScope,
+  customerId: string,
+  subscriptionId: string,
+): Promise<Row<'subscriptions'> | undefined> {
+  if (!isGuid(subscriptionId)) return undefined;
+  return scope
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('id', '=', subscriptionId)
+    .executeTakeFirst();
+}
+
+export async function getSubscriptionRow(scope: PartnerScope, customerId: string, subscriptionId: string) {
+  const row = await findSubscriptionRow(scope, customerId, subscriptionId);
+  if (!row) throw notFound('subscription', subscriptionId);
+  return row;
+}
+
+/** Every subscription the customer ever had, deleted ones included (LifeTime limits count them). */
+export async function customerSubscriptionRows(scope: PartnerScope, customerId: string) {
+  return scope
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function trialOfferIdsEverOwned(scope: PartnerScope, customerId: string): Promise<string[]> {
+  const rows = await scope
+    .selectFrom('customer_trials')
+    .select('offer_id')
+    .where('customer_id', '=', customerId)
+    .execute();
+  return rows.map((r) => r.offer_id);
+}
+
+export interface SubscriptionFilter {
+  orderId?: string;
+  parentSubscriptionId?: string;
+}
+
+/** The customer's subscriptions (R-API-1), optionally those of one order or the add-ons of one base. */
+export async function listSubscriptions(
+  scope: PartnerScope,
+  ctx: RequestContext,
+  customerId: string,
+  offers: ReadonlyMap<string, Offer>,
+  filter: SubscriptionFilter = {},
+): Promise<SubscriptionView[]> {
+  requirePermission(ctx.actor.role, 'customers.view');
+  await getCustomerRow(scope, customerId);
+  let query = scope.selectFrom('subscriptions').selectAll().where('customer_id', '=', customerId);
+  if (filter.orderId !== undefined) {
+    if (!isGuid(filter.orderId)) return [];
+    query = query.where('order_id', '=', filter.orderId);
+  }
+  if (filter.parentSubscriptionId !== undefined) {
+    query = query.where('parent_subscription_id', '=', filter.parentSubscriptionId);
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => toSubscriptionView(r, offerNameOf(offers, r.offer_id)));
+}
+
+export async function getSubscription(
+  scope: PartnerScope,
+  ctx: RequestContext,
+  customerId: string,
+  subscriptionId: string,
+  offers: ReadonlyMap<string, Offer>,
+): Promise<SubscriptionView> {
+  requirePermission(ctx.actor.role, 'customers.view');
+  await getCustomerRow(scope, customerId);
+  const row = await getSubscriptionRow(scope, customerId, subscriptionId);
+  return toSubscriptionView(row, offerNameOf(offers, row.offer_id));
+}

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { addAddOnsToOrder, getOrder, listOrders, placeOrder, type NewLineItem } from '../../app/orders.ts';
+import type { Seatwise } from '../../composition.ts';
+import { PartnerScope } from '../../db/scope.ts';
+import { contextOf } from '../auth.ts';
+import { Order, OrderIn } from '../commerce-schemas.ts';
+import { Collection, collection, errorResponses } from '../schemas.ts';
+
+type LineIn = {
+  lineItemNumber: number;
+  offerId: string;
+  quantity: number;
+  friendlyName?: string | undefined;
+  parentSubscriptionId?: string | null | undefined;
+  subscriptionId?: string | null | undefined;
+};
+
+/** Drops the nulls and undefineds a client may send for optional fields. */
+const toLines = (lines: LineIn[]): NewLineItem[] =>
+  lines.map((l) => ({
+    lineItemNumber: l.lineItemNumber,
+    offerId: l.offerId,
+    quantity: l.quantity,
+    ...(l.friendlyName ? { friendlyName: l.friendlyName } : {}),
+    ...(l.parentSubscriptionId ? { parentSubscriptionId: l.parentSubscriptionId } : {}),
+    ...(l.subscriptionId ? { subscriptionId: l.subscriptionId } : {}),
+  }));
+
+const Params = Type.Object({ customerId: Type.String() });
+const OrderParams = Type.Object({ customerId: Type.String(), orderId: Type.String() });
+
+/** Orders (R-ORD-1..5), trials through the same call (R-TRI-1), add-ons by PATCHing the base's order (R-ADD-1). */
+export const orderRoutes =
+  (seatwise: Seatwise): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const deps = () => ({ db: seatwise.db, cloud: seatwise.instance.cloud, now: seatwise.clock.now() });
+
+    app.post(
+      '/v1/customers/:customerId/orders',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['orders'],
+          summary:
+            'Place an order: every line is validated first, and one failing line refuses the whole order',
+          params: Params,
+          body: OrderIn,
+          response: { 201: Order, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const order = await placeOrder(deps(), contextOf(req), req.params.customerId, {
+          billingCycle: req.body.billingCycle ?? 'monthly',
+          lineItems: toLines(req.body.lineItems),
+        });
+        return reply.status(201).send(order);
+      },
+    );
+
+    app.patch(
+      '/v1/customers/:customerId/orders/:orderId',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['orders'],
+          summary: 'Buy add-ons: send the base order with new line items naming parentSubscriptionId',
+          params: OrderParams,
+          body: OrderIn,
+          response: { 200: Order, ...errorResponses },
+        },
+      },
+      async (req) =>
+        addAddOnsToOrder(deps(), contextOf(req), req.params.customerId, req.params.orderId, {
+          lineItems: toLines(req.body.lineItems),
+        }),
+    );
+
+    app.get(
+      '/v1/customers/:customerId/orders',
+      {
+        schema: { tags: ['orders'], params: Params, response: { 200: Collection(Order), ...errorResponses } },
+      },
+      async (req) => {
+        const ctx = contextOf(req);
+        const orders = await listOrders(
+          new PartnerScope(seatwise.db, ctx.actor.partnerId),
+          ctx,
+          req.params.customerId,
+        );
+        return collection(orders, orders.length, req.url);
+      },
+    );
+
+    app.get(
+      '/v1/customers/:customerId/orders/:orderId',
+      { schema: { tags: ['orders'], params: OrderParams, response: { 200: Order, ...errorResponses } } },
+      async (req) => {
+        const ctx = contextOf(req);
+        return getOrder(
+          new PartnerScope(seatwise.db, ctx.actor.partnerId),
+          ctx,
+          req.params.customerId,
+          req.params.orderId,
+        );
+      },
+    );
+  };

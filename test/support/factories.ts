@@ -1,0 +1,48 @@
+import { newId } from '../../src/domain/ids.ts';
+import { PartnerScope } from '../../src/db/scope.ts';
+import { REFERENCE_TIME, type TestSeatwise } from './seatwise.ts';
+
+/** The bootstrap partner's id. */
+export async function partnerIdOf(t: TestSeatwise): Promise<string> {
+  const row = await t.seatwise.db
+    .selectFrom('partners')
+    .select('id')
+    .orderBy('created_at')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface CustomerFixture {
+  companyName?: string;
+  country?: string;
+  segment?: 'commercial' | 'education' | 'government' | 'nonprofit';
+  partnerId?: string;
+}
+
+/** A customer written straight into the database, for tests of what comes after customer creation. */
+export async function newCustomer(t: TestSeatwise, fixture: CustomerFixture = {}): Promise<string> {
+  const id = newId();
+  const partnerId = fixture.partnerId ?? (await partnerIdOf(t));
+  const country = fixture.country ?? 'US';
+  await new PartnerScope(t.seatwise.db, partnerId)
+    .insertInto('customers', {
+      id,
+      company_name: fixture.companyName ?? `Customer ${id.slice(0, 8)}`,
+      domain: `c${id.slice(0, 8)}.onmicrosoft.com`,
+      organization_registration_number: null,
+      billing_first_name: 'Ada',
+      billing_last_name: 'Lovelace',
+      billing_email: `ada@c${id.slice(0, 8)}.example`,
+      culture: 'en-US',
+      language: 'en',
+      country,
+      address: JSON.stringify({ country, city: 'Somewhere', addressLine1: '1 Main St', postalCode: '00000' }),
+      segment: fixture.segment ?? 'commercial',
+      qualifications: '[]',
+      relationship_to_partner: 'reseller',
+      account_opened_at: REFERENCE_TIME,
+      first_billing_period_start: null,
+    })
+    .execute();
+  return id;
+}
