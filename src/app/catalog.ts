@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { CLOUDS } from '../domain/cloud.ts';
 import {
@@ -43,7 +43,6 @@ const OfferSchema = Type.Object({
 });
 const CatalogFileSchema = Type.Object({ version: Type.Literal(1), offers: Type.Array(OfferSchema) });
 const CatalogFile = Compile(CatalogFileSchema);
-type CatalogFileShape = Static<typeof CatalogFileSchema>;
 
 export class CatalogFileError extends Error {
   constructor(
@@ -69,7 +68,7 @@ export function readCatalogFile(path: string): Offer[] {
       .map((e) => `${e.instancePath || '/'}: ${e.message}`);
     throw new CatalogFileError(path, problems);
   }
-  const offers = (data as CatalogFileShape).offers as Offer[];
+  const offers = data.offers as Offer[];
   const problems = validateCatalog(offers);
   if (problems.length > 0) throw new CatalogFileError(path, problems);
   return offers;

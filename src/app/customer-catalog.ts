@@ -12,10 +12,10 @@ import type { Db } from '../db/database.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { getCustomerRow } from './customers.ts';
 import { parseBillingCycle } from './orders.ts';
 import {
   customerSubscriptionRows,
-  getCustomerRow,
   getSubscriptionRow,
   toSummary,
   trialOfferIdsEverOwned,

@@ -9,7 +9,6 @@ import {
   validateOrderLines,
   type AddOnLine,
   type LineError,
-  type LineToValidate,
 } from '../domain/order/order-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
@@ -18,10 +17,9 @@ import { PartnerScope } from '../db/scope.ts';
 import { recordChange } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import {
   customerSubscriptionRows,
-  getCustomerRow,
-  lockCustomer,
   offerNameOf,
   toSubscriptionView,
   toSummary,
@@ -234,9 +232,9 @@ export async function placeOrder(
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
-    const customer = await lockCustomer(scope, customerId);
+    const customer = await lockCustomerRow(scope, customerId);
     const existing = await customerSubscriptionRows(scope, customerId);
-    const errors = validateOrderLines(input.lineItems as LineToValidate[], {
+    const errors = validateOrderLines(input.lineItems, {
       customer: customerOf(customer, deps.cloud),
       cycle,
       subscriptions: existing.map(toSummary),
@@ -336,7 +334,7 @@ export async function addAddOnsToOrder(
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
-    const customer = await lockCustomer(scope, customerId);
+    const customer = await lockCustomerRow(scope, customerId);
     const order = await getOrderRow(scope, customerId, orderId);
     const existingLines = await orderLines(scope, order.id);
     const known = new Set(existingLines.map((l) => l.line_item_number));

@@ -6,6 +6,7 @@ import { isGuid } from '../domain/ids.ts';
 import type { Row } from '../db/schema.ts';
 import type { PartnerScope } from '../db/scope.ts';
 import type { RequestContext } from './context.ts';
+import { getCustomerRow } from './customers.ts';
 
 /** A subscription as the API returns it: Partner Center's Subscription plus Seatwise's lifecycle dates. */
 export interface SubscriptionView {
@@ -105,29 +106,6 @@ export const offerNameOf = (offers: ReadonlyMap<string, Offer>, id: string): str
 
 const notFound = (resource: string, id: string) =>
   new DomainError('not_found', 404, 'resource.notFound', { resource, id });
-
-/** The customer, or 404 when it is not this partner's (R-ROLE-ISO: never 403, so ids do not leak). */
-export async function getCustomerRow(scope: PartnerScope, customerId: string): Promise<Row<'customers'>> {
-  const row = isGuid(customerId)
-    ? await scope.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst()
-    : undefined;
-  if (!row) throw notFound('customer', customerId);
-  return row;
-}
-
-/** Locks the customer row for the caller's transaction: orders for one customer are taken one at a time. */
-export async function lockCustomer(scope: PartnerScope, customerId: string): Promise<Row<'customers'>> {
-  const row = isGuid(customerId)
-    ? await scope
-        .selectFrom('customers')
-        .selectAll()
-        .where('id', '=', customerId)
-        .forUpdate()
-        .executeTakeFirst()
-    : undefined;
-  if (!row) throw notFound('customer', customerId);
-  return row;
-}
 
 export async function findSubscriptionRow(
   scope: PartnerScope,

@@ -10,12 +10,11 @@ import { PartnerScope } from '../db/scope.ts';
 import { recordChange } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import { parseBillingCycle } from './orders.ts';
 import {
   customerSubscriptionRows,
-  getCustomerRow,
   getSubscriptionRow,
-  lockCustomer,
   offerNameOf,
   toSubscriptionView,
   toSummary,
@@ -100,7 +99,7 @@ export async function convertTrial(
   const offers = await loadOffers(deps.db);
   return inTransaction(deps.db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
-    const customer = await lockCustomer(scope, customerId);
+    const customer = await lockCustomerRow(scope, customerId);
     const sub = await getSubscriptionRow(scope, customerId, subscriptionId);
     requireActiveTrial(sub);
     const trial = offers.get(sub.offer_id);

@@ -16,6 +16,7 @@ import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
+import { registerCustomerCommands } from './customers.ts';
 
 /** Exit codes: 0 done, 1 failure, 2 usage or configuration error, 3 refused by a rule. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
@@ -25,7 +26,7 @@ const exitCodeOf = (kind: ErrorKind): number =>
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-async function withSeatwise<T>(
+export async function withSeatwise<T>(
   command: string,
   fn: (s: Seatwise) => Promise<T>,
   bootstrap = false,
@@ -153,6 +154,8 @@ export function buildCli(): Command {
         print(o.json ? JSON.stringify(issued) : `${issued.token}\n(shown once; only its hash is kept)`);
       }),
     );
+
+  registerCustomerCommands(program);
 
   return program;
 }

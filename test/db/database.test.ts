@@ -143,6 +143,8 @@ describe('storage (SPEC §8)', () => {
       'instance_settings',
       'partners',
       'sign_in_names',
+      'offers',
+      'customer_domains',
       'kysely_migration',
       'kysely_migration_lock',
     ]);

@@ -1,0 +1,105 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export const ROOT = join(import.meta.dirname, '..');
+export const BENCH_TOKEN = 'bench-bootstrap-token';
+
+/** What the figures were measured on, printed with them so that a reader can compare like with like. */
+export function machine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `seatwise serve` in its own process (the load generator must not share its event loop). */
+export function startSeatwise(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'seatwise.js'), 'serve'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      SEATWISE_LOG_LEVEL: 'warn',
+      SEATWISE_BOOTSTRAP_TOKEN: BENCH_TOKEN,
+      SEATWISE_BOOTSTRAP_PASSWORD: 'bench-password',
+      SEATWISE_RATE_LIMIT: '10000000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m?.[1]) {
+        resolve({
+          url: m[1],
+          child,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`seatwise exited with ${code}:\n${out}`)));
+  });
+}
+
+/** Creates a database on the server and returns its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface PgbenchResult {
+  tps: number;
+  clients: number;
+  seconds: number;
+}
+
+/** pgbench TPC-B on the same server, as the baseline this run's figures are divided by. */
+export async function pgbenchTpcb(
+  bin: string,
+  serverUrl: string,
+  options: { clients: number; seconds: number; scale: number },
+): Promise<PgbenchResult> {
+  const url = await createDatabase(serverUrl, 'pgbench_baseline');
+  const init = spawnSync(join(bin, 'pgbench'), ['-i', '-q', '-s', String(options.scale), url], {
+    encoding: 'utf8',
+  });
+  if (init.status !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
+  const run = spawnSync(
+    join(bin, 'pgbench'),
+    [
+      '-c',
+      String(options.clients),
+      '-j',
+      String(Math.min(options.clients, 2)),
+      '-T',
+      String(options.seconds),
+      url,
+    ],
+    { encoding: 'utf8' },
+  );
+  const m = /tps = ([\d.]+)/.exec(run.stdout);
+  if (run.status !== 0 || !m?.[1]) throw new Error(`pgbench failed: ${run.stderr}\n${run.stdout}`);
+  return { tps: Number(m[1]), clients: options.clients, seconds: options.seconds };
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });

@@ -1,0 +1,123 @@
+import type { Command } from 'commander';
+import { systemContext } from '../app/audit.ts';
+import {
+  listCustomers,
+  newCustomersOpen,
+  qualifyCustomer,
+  setNewCustomersOpen,
+  type CustomerCursor,
+  type CustomerView,
+} from '../app/customers.ts';
+import { findPartner } from '../app/partners.ts';
+import type { Seatwise } from '../composition.ts';
+import { parseQualification, QUALIFICATIONS } from '../domain/customer/customer-rules.ts';
+import { DomainError } from '../domain/errors.ts';
+import { PartnerScope } from '../db/scope.ts';
+import { withSeatwise } from './main.ts';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+async function partnerOf(s: Seatwise, idOrName: string) {
+  const partner = await findPartner(s.db, idOrName);
+  if (!partner) throw new Error(`No partner "${idOrName}" on this instance (see: seatwise partner list).`);
+  return partner;
+}
+
+const row = (c: CustomerView) => ({
+  id: c.id,
+  name: c.companyProfile.companyName,
+  domain: c.companyProfile.domain,
+  country: c.billingProfile.defaultAddress.country,
+  segment: c.segment,
+});
+
+/**
+ * The operator's customer commands: list a partner's customers (with the API's prefix search), qualify one
+ * (the operator may also set Nonprofit and None, R-CUS-2), and open or close the instance to new customers
+ * (SPEC §6: germany starts closed).
+ */
+export function registerCustomerCommands(program: Command): void {
+  const customer = program.command('customer').description("a partner's customers (operator)");
+
+  customer
+    .command('list')
+    .description("list a partner's customers by company name")
+    .requiredOption('--partner <idOrName>', 'the partner')
+    .option('--search <prefix>', 'prefix of the company name or of the domain, any case')
+    .option('--json', 'print JSON')
+    .action((o: { partner: string; search?: string; json?: boolean }) =>
+      withSeatwise('customer list', async (s) => {
+        const p = await partnerOf(s, o.partner);
+        const scope = new PartnerScope(s.db, p.id);
+        const ctx = systemContext('operator');
+        const search = o.search ? { prefix: o.search, field: 'any' as const } : undefined;
+        const customers: CustomerView[] = [];
+        let after: CustomerCursor | undefined;
+        do {
+          const page = await listCustomers(scope, ctx, { size: 500, after, search });
+          customers.push(...page.items);
+          after = page.next;
+        } while (after);
+        if (o.json) print(JSON.stringify(customers));
+        else if (customers.length === 0) print(`No customers${o.search ? ` matching "${o.search}"` : ''}.`);
+        else console.table(customers.map(row));
+      }),
+    );
+
+  customer
+    .command('qualify <customerId> <qualification>')
+    .description(`add a qualification: ${QUALIFICATIONS.join(', ')} (None clears them all)`)
+    .requiredOption('--partner <idOrName>', 'the partner')
+    .option('--json', 'print JSON')
+    .action((customerId: string, value: string, o: { partner: string; json?: boolean }) =>
+      withSeatwise('customer qualify', async (s) => {
+        const qualification = parseQualification(value);
+        if (!qualification) {
+          throw new DomainError('invalid_input', 2000, 'customer.unknownQualification', {
+            value,
+            allowed: QUALIFICATIONS.join(', '),
+          });
+        }
+        const p = await partnerOf(s, o.partner);
+        const result = await qualifyCustomer(
+          s.db,
+          p.id,
+          systemContext('operator'),
+          customerId,
+          qualification,
+          {
+            cloud: s.instance.cloud,
+            now: s.clock.now(),
+          },
+        );
+        if (o.json) print(JSON.stringify(result));
+        else
+          print(
+            `${result.customer.companyProfile.companyName} (${customerId}): ${
+              result.changed ? 'now' : 'already'
+            } ${qualification}, segment ${result.customer.segment}`,
+          );
+      }),
+    );
+
+  const instance = program.command('instance').description('this cloud instance (operator)');
+  for (const [name, open] of [
+    ['open-customers', true],
+    ['close-customers', false],
+  ] as const) {
+    instance
+      .command(name)
+      .description(`${open ? 'open' : 'close'} the instance to new customers (SPEC §6)`)
+      .action(() =>
+        withSeatwise(`instance ${name}`, async (s) => {
+          const was = await newCustomersOpen(s.db);
+          await setNewCustomersOpen(s.db, open);
+          print(
+            `The ${s.instance.cloud} instance ${was === open ? 'was already' : 'is now'} ${
+              open ? 'open' : 'closed'
+            } to new customers.`,
+          );
+        }),
+      );
+  }
+}
