@@ -3,7 +3,8 @@ import { bootstrapIfEmpty, type BootstrapResult } from './app/bootstrap.ts';
 import { ensureInstance, type Instance } from './app/instance.ts';
 import type { Config } from './config.ts';
 import { ManualClock, systemClock, type Clock } from './domain/clock.ts';
-import { migrate, openDatabase, type Database, type Db, type Engine } from './db/database.ts';
+import { inTransaction, migrate, openDatabase, type Database, type Db, type Engine } from './db/database.ts';
+import { DEMO_PASSWORD, seedDemo } from './app/demo.ts';
 
 /**
  * Everything a running Seatwise holds, wired once: the database, the clock, the instance, the metrics.
@@ -69,12 +70,33 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       clock = testClock;
     }
     if (options.bootstrap !== false) {
-      const result = await bootstrapIfEmpty(
-        db,
-        { cloud: config.cloud, token: config.bootstrapToken, password: config.bootstrapPassword },
-        clock.now(),
-      );
-      if (result) announceBootstrap(result, options.print ?? ((l) => process.stdout.write(`${l}\n`)));
+      const print = options.print ?? ((l) => process.stdout.write(`${l}\n`));
+      const now = clock.now();
+      // The first partner and the demo are one transaction: a crash leaves an empty database, not half a demo.
+      const { result, demo } = await inTransaction(db, async (trx) => {
+        const result = await bootstrapIfEmpty(
+          trx,
+          { cloud: config.cloud, token: config.bootstrapToken, password: config.bootstrapPassword },
+          now,
+        );
+        const demo =
+          result && config.demo
+            ? await seedDemo(trx, {
+                cloud: config.cloud,
+                partnerId: result.partnerId,
+                adminUserId: result.adminUserId,
+                now,
+              })
+            : undefined;
+        return { result, demo };
+      });
+      if (result) announceBootstrap(result, print);
+      if (demo) {
+        print(
+          `  demo data: the demo catalog, ${demo.customers} customers with ${demo.subscriptions} subscriptions, and the ` +
+            `users agent, sales, helpdesk and billing (password "${DEMO_PASSWORD}"). SEATWISE_DEMO=0 starts empty.`,
+        );
+      }
     }
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });

@@ -1,11 +1,15 @@
+import { sql } from 'kysely';
 import type { Cloud } from '../domain/cloud.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { systemContext } from './audit.ts';
 import { createPartner, createPartnerUser, issueApiToken } from './partners.ts';
 import { newSecret } from './secrets.ts';
 
+const BOOTSTRAP_LOCK = 7_270_001;
+
 export interface BootstrapResult {
   partnerId: string;
+  adminUserId: string;
   userName: string;
   /** Set only when generated: the operator must be told once, since only hashes are kept. */
   generatedPassword?: string;
@@ -22,6 +26,8 @@ export async function bootstrapIfEmpty(
   now: Date,
 ): Promise<BootstrapResult | undefined> {
   return inTransaction(db, async (trx) => {
+    // Several processes may start at once on one PostgreSQL: only one bootstraps.
+    await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
     const existing = await trx.selectFrom('partners').select('id').limit(1).executeTakeFirst();
     if (existing) return undefined;
     return bootstrap(trx, options, now);
@@ -57,6 +63,7 @@ async function bootstrap(
   );
   return {
     partnerId: partner.id,
+    adminUserId: admin.id,
     userName: admin.userName,
     ...(options.password === undefined ? { generatedPassword: password } : {}),
     ...(options.token === undefined ? { generatedToken: issued.token } : {}),

@@ -8,20 +8,10 @@ import {
   type CustomerCursor,
   type CustomerView,
 } from '../app/customers.ts';
-import { findPartner } from '../app/partners.ts';
-import type { Seatwise } from '../composition.ts';
 import { parseQualification, QUALIFICATIONS } from '../domain/customer/customer-rules.ts';
 import { DomainError } from '../domain/errors.ts';
 import { PartnerScope } from '../db/scope.ts';
-import { withSeatwise } from './main.ts';
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
-
-async function partnerOf(s: Seatwise, idOrName: string) {
-  const partner = await findPartner(s.db, idOrName);
-  if (!partner) throw new Error(`No partner "${idOrName}" on this instance (see: seatwise partner list).`);
-  return partner;
-}
+import { partnerOf, print, withSeatwise } from './support.ts';
 
 const row = (c: CustomerView) => ({
   id: c.id,

@@ -1,13 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { systemContext } from '../app/audit.ts';
-import {
-  createPartner,
-  createPartnerUser,
-  findPartner,
-  findPartnerUserByName,
-  issueApiToken,
-} from '../app/partners.ts';
-import { assemble, type Seatwise } from '../composition.ts';
+import { CatalogFileError } from '../app/catalog.ts';
+import { createPartner, createPartnerUser, findPartnerUserByName, issueApiToken } from '../app/partners.ts';
+import { assemble } from '../composition.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { PARTNER_ROLES, type PartnerRole } from '../domain/access/permissions.ts';
 import { isDomainError, type ErrorKind } from '../domain/errors.ts';
@@ -16,34 +11,15 @@ import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
+import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerCommands } from './customers.ts';
+import { partnerOf, print, withSeatwise } from './support.ts';
 
 /** Exit codes: 0 done, 1 failure, 2 usage or configuration error, 3 refused by a rule. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
 
 const exitCodeOf = (kind: ErrorKind): number =>
   kind === 'unavailable' ? EXIT.failure : kind === 'invalid_input' ? EXIT.usage : EXIT.refused;
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
-
-export async function withSeatwise<T>(
-  command: string,
-  fn: (s: Seatwise) => Promise<T>,
-  bootstrap = false,
-): Promise<T> {
-  const seatwise = await assemble(loadConfig(), { command: `seatwise ${command}`, bootstrap });
-  try {
-    return await fn(seatwise);
-  } finally {
-    await seatwise.close();
-  }
-}
-
-async function partnerOf(s: Seatwise, idOrName: string) {
-  const partner = await findPartner(s.db, idOrName);
-  if (!partner) throw new Error(`No partner "${idOrName}" on this instance (see: seatwise partner list).`);
-  return partner;
-}
 
 export function buildCli(): Command {
   const program = new Command('seatwise')
@@ -156,6 +132,7 @@ export function buildCli(): Command {
     );
 
   registerCustomerCommands(program);
+  registerCatalogCommands(program);
 
   return program;
 }
@@ -172,7 +149,7 @@ export async function main(argv: string[]): Promise<void> {
 function report(e: unknown): number {
   const err = (line: string) => process.stderr.write(`seatwise: ${line}\n`);
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof CatalogFileError) {
     err(e.message);
     return EXIT.usage;
   }

@@ -1,0 +1,48 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { importCatalog, loadOffers, readCatalogFile } from '../app/catalog.ts';
+import { print, withSeatwise } from './support.ts';
+
+/** The operator's catalog commands (R-CAT-3): import a catalog file, list what is loaded. */
+export function registerCatalogCommands(program: Command): void {
+  const catalog = program.command('catalog').description('the offer catalog (operator, R-CAT-3)');
+  catalog
+    .command('import <file>')
+    .description('check a catalog file and insert or replace every offer in it, in one transaction')
+    .action((file: string) =>
+      withSeatwise('catalog import', async (s) => {
+        const offers = readCatalogFile(file);
+        const bar = new SingleBar({
+          format: 'importing offers [{bar}] {value}/{total}',
+          stream: process.stderr,
+          noTTYOutput: false,
+          clearOnComplete: true,
+        });
+        bar.start(offers.length, 0);
+        const count = await importCatalog(s.db, offers, s.clock.now(), (done) => bar.update(done));
+        bar.stop();
+        print(`imported ${count} offers from ${file}`);
+      }),
+    );
+  catalog
+    .command('list')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      withSeatwise('catalog list', async (s) => {
+        const offers = [...(await loadOffers(s.db)).values()];
+        if (o.json) print(JSON.stringify(offers));
+        else
+          console.table(
+            offers.map((x) => ({
+              id: x.id,
+              name: x.name,
+              USD: x.prices.USD,
+              EUR: x.prices.EUR,
+              cycles: x.isTrial ? 'trial' : x.billingCycles.join('/'),
+              segments: x.segments.join(','),
+              clouds: x.clouds.join(','),
+            })),
+          );
+      }),
+    );
+}

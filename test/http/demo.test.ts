@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { assemble, type Seatwise } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { cloneTestDatabase } from '../support/db.ts';
+
+let seatwise: Seatwise | undefined;
+afterEach(async () => {
+  await seatwise?.close();
+  seatwise = undefined;
+});
+
+const start = async (cloud: string) => {
+  const database = await cloneTestDatabase();
+  const lines: string[] = [];
+  seatwise = await assemble(
+    loadConfig({
+      SEATWISE_CLOUD: cloud,
+      SEATWISE_BOOTSTRAP_TOKEN: 'demo-test-token',
+      SEATWISE_LOG_LEVEL: 'silent',
+    }),
+    { database, print: (l) => lines.push(l) },
+  );
+  return { app: await buildApp(seatwise), lines };
+};
+const auth = { authorization: 'Bearer demo-test-token' };
+
+describe('demo data on first start (issue 4, R-API-8)', () => {
+  it.each(['global', 'usgov', 'germany'])(
+    'the %s demo loads through the rules and shows a living console',
+    async (cloud) => {
+      const { app, lines } = await start(cloud);
+      expect(lines.join('\n')).toContain('demo data: the demo catalog');
+      const customers = await app.inject({ method: 'GET', url: '/v1/customers', headers: auth });
+      const items = customers.json<{ items: { id: string; segment: string }[] }>().items;
+      expect(items.length).toBeGreaterThanOrEqual(2);
+      let subscriptionCount = 0;
+      for (const c of items) {
+        const subs = await app.inject({
+          method: 'GET',
+          url: `/v1/customers/${c.id}/subscriptions`,
+          headers: auth,
+        });
+        subscriptionCount += subs.json<{ totalCount: number }>().totalCount;
+      }
+      expect(subscriptionCount).toBeGreaterThanOrEqual(2);
+      if (cloud === 'global') {
+        expect(new Set(items.map((c) => c.segment))).toEqual(
+          new Set(['commercial', 'education', 'nonprofit', 'government']),
+        );
+        const signIn = await app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { userName: 'sales', password: 'seatwise-demo' },
+        });
+        expect(signIn.json()).toMatchObject({ user: { role: 'SalesAgent' } });
+      }
+      if (cloud === 'germany') {
+        // The demo opened the instance only for itself: it is closed again, as germany starts (SPEC §6).
+        const row = await seatwise?.db
+          .selectFrom('instance_settings')
+          .select('new_customers_open')
+          .executeTakeFirstOrThrow();
+        expect(row?.new_customers_open).toBe(false);
+      }
+      await app.close();
+    },
+  );
+
+  it('SEATWISE_DEMO=0 starts empty', async () => {
+    const database = await cloneTestDatabase();
+    seatwise = await assemble(loadConfig({ SEATWISE_DEMO: '0', SEATWISE_LOG_LEVEL: 'silent' }), {
+      database,
+      print: () => {},
+    });
+    expect(await seatwise.db.selectFrom('offers').select('id').execute()).toEqual([]);
+    expect(await seatwise.db.selectFrom('customers').select('id').execute()).toEqual([]);
+  });
+});
