@@ -122,10 +122,8 @@ export interface IdempotencyKeysTable {
   method: string;
   path: string;
   body_hash: string;
-  state: string;
-  response_status: number | null;
-  response_body: string | null;
-  response_content_type: string | null;
+  response_status: number;
+  response_body: string;
   created_at: Timestamp;
 }
 

@@ -12,7 +12,6 @@ import type { Seatwise } from '../composition.ts';
 import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installErrorHandler } from './errors.ts';
-import { installIdempotency } from './idempotency.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -97,7 +96,6 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
 
   installCaseInsensitiveBodies(app);
   installAuthentication(app, seatwise);
-  installIdempotency(app, seatwise);
 
   await app.register(healthRoutes(seatwise));
   await app.register(sessionRoutes(seatwise));

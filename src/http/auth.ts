@@ -15,8 +15,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Answers without a token (health, docs, sign-in). */
     public?: boolean;
-    /** Makes the route idempotent under MS-RequestId (R-API-2). */
-    idempotent?: boolean;
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/app/secrets.ts';
+import { newCustomer } from '../support/factories.ts';
 import { newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
 
 let t: TestSeatwise;
@@ -46,35 +46,23 @@ describe('R-API-2 idempotency under MS-RequestId', () => {
     expect(fresh.statusCode).toBe(201);
   });
 
-  it('R-API-2: request ids are per partner, and a retry of a request still running is told to wait', async () => {
+  it('R-API-2: two identical requests at once create one thing; both get the same answer', async () => {
     t = await newSeatwise();
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: t.auth });
-    const partnerId = me.json<{ partner: { id: string } }>().partner.id;
-    await t.seatwise.db
-      .insertInto('idempotency_keys')
-      .values({
-        partner_id: partnerId,
-        request_id: 'running',
+    const c = await newCustomer(t);
+    const send = () =>
+      t.app.inject({
         method: 'POST',
-        path: '/v1/partnerusers',
-        body_hash: sha256(`POST /v1/partnerusers ${JSON.stringify({ userName: 'x', role: 'SalesAgent' })}`),
-        state: 'pending',
-        response_status: null,
-        response_body: null,
-        response_content_type: null,
-        created_at: new Date(),
-      })
-      .execute();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/partnerusers',
-      headers: { ...t.auth, 'MS-RequestId': 'running' },
-      payload: { userName: 'x', role: 'SalesAgent' },
-    });
-    expect(res.statusCode).toBe(409);
-    expect(res.headers['retry-after']).toBe('1');
-    expect(
-      await t.seatwise.db.selectFrom('partner_users').select('id').where('user_name', '=', 'x').execute(),
-    ).toEqual([]);
+        url: `/v1/customers/${c}/orders`,
+        headers: { ...t.auth, 'MS-RequestId': 'same-order' },
+        payload: {
+          billingCycle: 'monthly',
+          lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BB', quantity: 3 }],
+        },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json()).toEqual(b.json());
+    expect(await t.seatwise.db.selectFrom('subscriptions').select('id').execute()).toHaveLength(1);
+    expect(await t.seatwise.db.selectFrom('orders').select('id').execute()).toHaveLength(1);
   });
 });

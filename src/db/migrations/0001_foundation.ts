@@ -137,10 +137,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       method text NOT NULL,
       path text NOT NULL,
       body_hash text NOT NULL,
-      state text NOT NULL CHECK (state IN ('pending', 'done')),
-      response_status int,
-      response_body text,
-      response_content_type text,
+      response_status int NOT NULL,
+      response_body text NOT NULL,
       created_at timestamptz NOT NULL,
       PRIMARY KEY (partner_id, request_id)
     );

@@ -19,6 +19,7 @@ import { SEGMENTS } from '../../domain/catalog/offer.ts';
 import { parseQualification, QUALIFICATIONS } from '../../domain/customer/customer-rules.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
+import { idempotent } from '../idempotency.ts';
 import { contextOf } from '../auth.ts';
 import { Collection, collection, errorResponses, Link } from '../schemas.ts';
 
@@ -239,7 +240,6 @@ export const customerRoutes =
     app.post(
       '/v1/customers',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['customers'],
           summary: 'Create a customer (R-CUS-1, SPEC §6)',
@@ -250,26 +250,29 @@ export const customerRoutes =
       async (req, reply) => {
         const ctx = contextOf(req);
         const { companyProfile, billingProfile } = req.body;
-        const customer = await createCustomer(
-          seatwise.db,
-          ctx.actor.partnerId,
-          ctx,
-          {
-            companyProfile: {
-              domain: companyProfile.domain,
-              ...(companyProfile.companyName === undefined
-                ? {}
-                : { companyName: companyProfile.companyName }),
-              ...(companyProfile.organizationRegistrationNumber === undefined
-                ? {}
-                : { organizationRegistrationNumber: companyProfile.organizationRegistrationNumber }),
+        return idempotent(seatwise, req, reply, async (db) => {
+          const customer = await createCustomer(
+            db,
+            ctx.actor.partnerId,
+            ctx,
+            {
+              companyProfile: {
+                domain: companyProfile.domain,
+                ...(companyProfile.companyName === undefined
+                  ? {}
+                  : { companyName: companyProfile.companyName }),
+                ...(companyProfile.organizationRegistrationNumber === undefined
+                  ? {}
+                  : { organizationRegistrationNumber: companyProfile.organizationRegistrationNumber }),
+              },
+              billingProfile,
             },
-            billingProfile,
-          },
-          where(),
-        );
-        void reply.header('Location', `/v1/customers/${customer.id}`);
-        return withEtag(reply, customer.attributes.etag).status(201).send(customer);
+            where(),
+          );
+          void reply.header('Location', `/v1/customers/${customer.id}`);
+          withEtag(reply, customer.attributes.etag);
+          return { status: 201, body: customer };
+        });
       },
     );
 
@@ -368,7 +371,6 @@ export const customerRoutes =
     app.post(
       '/v1/customers/:customerId/qualifications',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['customers'],
           summary:
@@ -395,15 +397,17 @@ export const customerRoutes =
             [{ field: 'qualification', allowed: QUALIFICATIONS }],
           );
         }
-        const { record, changed } = await qualifyCustomer(
-          seatwise.db,
-          ctx.actor.partnerId,
-          ctx,
-          req.params.customerId,
-          qualification,
-          where(),
-        );
-        return reply.status(changed ? 201 : 200).send(record);
+        return idempotent(seatwise, req, reply, async (db) => {
+          const { record, changed } = await qualifyCustomer(
+            db,
+            ctx.actor.partnerId,
+            ctx,
+            req.params.customerId,
+            qualification,
+            where(),
+          );
+          return { status: changed ? 201 : 200, body: record };
+        });
       },
     );
   };

@@ -4,6 +4,7 @@ import { addAddOnsToOrder, getOrder, listOrders, placeOrder, type NewLineItem } 
 import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
+import { idempotent } from '../idempotency.ts';
 import { Order, OrderIn } from '../commerce-schemas.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
@@ -39,7 +40,6 @@ export const orderRoutes =
     app.post(
       '/v1/customers/:customerId/orders',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['orders'],
           summary:
@@ -49,19 +49,19 @@ export const orderRoutes =
           response: { 201: Order, ...errorResponses },
         },
       },
-      async (req, reply) => {
-        const order = await placeOrder(deps(), contextOf(req), req.params.customerId, {
-          billingCycle: req.body.billingCycle ?? 'monthly',
-          lineItems: toLines(req.body.lineItems),
-        });
-        return reply.status(201).send(order);
-      },
+      async (req, reply) =>
+        idempotent(seatwise, req, reply, async (db) => ({
+          status: 201,
+          body: await placeOrder({ ...deps(), db }, contextOf(req), req.params.customerId, {
+            billingCycle: req.body.billingCycle ?? 'monthly',
+            lineItems: toLines(req.body.lineItems),
+          }),
+        })),
     );
 
     app.patch(
       '/v1/customers/:customerId/orders/:orderId',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['orders'],
           summary: 'Buy add-ons: send the base order with new line items naming parentSubscriptionId',
@@ -70,10 +70,19 @@ export const orderRoutes =
           response: { 200: Order, ...errorResponses },
         },
       },
-      async (req) =>
-        addAddOnsToOrder(deps(), contextOf(req), req.params.customerId, req.params.orderId, {
-          lineItems: toLines(req.body.lineItems),
-        }),
+      async (req, reply) =>
+        idempotent(seatwise, req, reply, async (db) => ({
+          status: 200,
+          body: await addAddOnsToOrder(
+            { ...deps(), db },
+            contextOf(req),
+            req.params.customerId,
+            req.params.orderId,
+            {
+              lineItems: toLines(req.body.lineItems),
+            },
+          ),
+        })),
     );
 
     app.get(

@@ -5,6 +5,7 @@ import type { Seatwise } from '../../composition.ts';
 import { PARTNER_ROLES } from '../../domain/access/permissions.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
+import { idempotent } from '../idempotency.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
 const Role = Type.Enum(PARTNER_ROLES);
@@ -46,7 +47,6 @@ export const partnerRoutes =
     app.post(
       '/v1/partnerusers',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['partner users'],
           body: Type.Object({
@@ -64,29 +64,31 @@ export const partnerRoutes =
       async (req, reply) => {
         const ctx = contextOf(req);
         const { userName, role, displayName, password, locale } = req.body;
-        const user = await createPartnerUser(
-          seatwise.db,
-          ctx.actor.partnerId,
-          ctx,
-          {
-            userName,
-            role,
-            ...(displayName === undefined ? {} : { displayName }),
-            ...(password === undefined ? {} : { password }),
-            ...(locale === undefined ? {} : { locale }),
-          },
-          seatwise.clock.now(),
-        );
-        return reply.status(201).send(view(user));
+        return idempotent(seatwise, req, reply, async (db) => {
+          const user = await createPartnerUser(
+            db,
+            ctx.actor.partnerId,
+            ctx,
+            {
+              userName,
+              role,
+              ...(displayName === undefined ? {} : { displayName }),
+              ...(password === undefined ? {} : { password }),
+              ...(locale === undefined ? {} : { locale }),
+            },
+            seatwise.clock.now(),
+          );
+          return { status: 201, body: view(user) };
+        });
       },
     );
 
     app.post(
       '/v1/partnerusers/:userId/tokens',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['partner users'],
+          // Not idempotent under MS-RequestId on purpose: a replay would have to keep the token to show it again.
           summary: 'Issue an API token; the token is in this response only',
           params: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
           body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }),

@@ -6,6 +6,7 @@ import { convertTrial, listConversions } from '../../app/trials.ts';
 import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
+import { idempotent } from '../idempotency.ts';
 import { Conversion, ConversionIn, ConversionResult, Subscription } from '../commerce-schemas.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
@@ -111,7 +112,6 @@ export const subscriptionRoutes =
     app.post(
       '/v1/customers/:customerId/subscriptions/:subscriptionId/conversions',
       {
-        config: { idempotent: true },
         schema: {
           tags: ['subscriptions'],
           summary: 'Convert a trial to paid; the subscription keeps its id (R-TRI-3)',
@@ -120,17 +120,20 @@ export const subscriptionRoutes =
           response: { 200: ConversionResult, ...errorResponses },
         },
       },
-      async (req) =>
-        convertTrial(
-          { db: seatwise.db, cloud: seatwise.instance.cloud, now: seatwise.clock.now() },
-          contextOf(req),
-          req.params.customerId,
-          req.params.subscriptionId,
-          {
-            targetOfferId: req.body.targetOfferId,
-            billingCycle: req.body.billingCycle,
-            ...(req.body.quantity === undefined ? {} : { quantity: req.body.quantity }),
-          },
-        ),
+      async (req, reply) =>
+        idempotent(seatwise, req, reply, async (db) => ({
+          status: 200,
+          body: await convertTrial(
+            { db, cloud: seatwise.instance.cloud, now: seatwise.clock.now() },
+            contextOf(req),
+            req.params.customerId,
+            req.params.subscriptionId,
+            {
+              targetOfferId: req.body.targetOfferId,
+              billingCycle: req.body.billingCycle,
+              ...(req.body.quantity === undefined ? {} : { quantity: req.body.quantity }),
+            },
+          ),
+        })),
     );
   };
