@@ -1,4 +1,5 @@
 import { newId } from '../domain/ids.ts';
+import { insertAll, type Rows } from '../db/insert-all.ts';
 import type { PartnerScope } from '../db/scope.ts';
 import type { RequestContext } from './context.ts';
 
@@ -40,49 +41,68 @@ export interface Change {
 }
 
 /**
- * Records one state change: its audit record and its event, written through the caller's transaction so
- * that both exist exactly when the change does (R-EVT, R-AUD). Every use case that changes state calls this.
+ * Records state changes: an audit record and an event for each, written through the caller's transaction so
+ * that they exist exactly when the change does (R-EVT, R-AUD). Every use case that changes state calls this
+ * (or `recordChange` for one), or writes `changeRows` with its own rows in one statement (`insertAll`).
  */
-export async function recordChange(
+export async function recordChanges(
+  scope: PartnerScope,
+  ctx: RequestContext | SystemContext,
+  changes: readonly Change[],
+  now: Date,
+): Promise<void> {
+  await insertAll(scope.db, changeRows(scope.partnerId, ctx, changes, now));
+}
+
+/** The audit and event rows for changes, for a use case that writes them in its own `insertAll`. */
+export function changeRows(
+  partnerId: string,
+  ctx: RequestContext | SystemContext,
+  changes: readonly Change[],
+  now: Date,
+): Rows[] {
+  const actorName = 'actor' in ctx ? ctx.actor.userName : ctx.systemName;
+  const partner_id = partnerId;
+  const audits = changes.map((change) => ({
+    partner_id,
+    id: newId(),
+    customer_id: change.customerId ?? null,
+    customer_name: change.customerName ?? null,
+    user_principal_name: actorName,
+    application_id: ctx.applicationId ?? null,
+    resource_type: change.resourceType,
+    resource_id: change.resourceId,
+    operation_type: change.operationType,
+    operation_status: 'succeeded',
+    reason: change.reason ?? null,
+    old_value: change.before === undefined ? null : JSON.stringify(change.before),
+    new_value: change.after === undefined ? null : JSON.stringify(change.after),
+    correlation_id: ctx.correlationId ?? null,
+    operation_date: now,
+  }));
+  const events = changes.map((change) => ({
+    partner_id,
+    id: newId(),
+    type: change.event,
+    resource_type: change.resourceType,
+    resource_id: change.resourceId,
+    customer_id: change.customerId ?? null,
+    payload: JSON.stringify(change.payload ?? change.after ?? null),
+    occurred_at: now,
+  }));
+  return [
+    { table: 'audit_records', rows: audits },
+    { table: 'events', rows: events },
+  ];
+}
+
+/** Records one state change (see `recordChanges`). */
+export const recordChange = (
   scope: PartnerScope,
   ctx: RequestContext | SystemContext,
   change: Change,
   now: Date,
-): Promise<{ auditId: string; eventId: string }> {
-  const auditId = newId();
-  const eventId = newId();
-  const actorName = 'actor' in ctx ? ctx.actor.userName : ctx.systemName;
-  await scope
-    .insertInto('audit_records', {
-      id: auditId,
-      customer_id: change.customerId ?? null,
-      customer_name: change.customerName ?? null,
-      user_principal_name: actorName,
-      application_id: ctx.applicationId ?? null,
-      resource_type: change.resourceType,
-      resource_id: change.resourceId,
-      operation_type: change.operationType,
-      operation_status: 'succeeded',
-      reason: change.reason ?? null,
-      old_value: change.before === undefined ? null : JSON.stringify(change.before),
-      new_value: change.after === undefined ? null : JSON.stringify(change.after),
-      correlation_id: ctx.correlationId ?? null,
-      operation_date: now,
-    })
-    .execute();
-  await scope
-    .insertInto('events', {
-      id: eventId,
-      type: change.event,
-      resource_type: change.resourceType,
-      resource_id: change.resourceId,
-      customer_id: change.customerId ?? null,
-      payload: JSON.stringify(change.payload ?? change.after ?? null),
-      occurred_at: now,
-    })
-    .execute();
-  return { auditId, eventId };
-}
+): Promise<void> => recordChanges(scope, ctx, [change], now);
 
 /** A change made by Seatwise itself (the lifecycle sweeper, bootstrap), not by a partner user. */
 export interface SystemContext {

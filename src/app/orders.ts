@@ -1,5 +1,6 @@
 import { requirePermission } from '../domain/access/permissions.ts';
 import { currencyFor } from '../domain/catalog/currency.ts';
+import type { SubscriptionSummary } from '../domain/catalog/availability.ts';
 import type { BillingCycle, Offer, Segment } from '../domain/catalog/offer.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -12,15 +13,15 @@ import {
 } from '../domain/order/order-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
+import { insertAll, type Rows } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
-import { recordChange } from './audit.ts';
+import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import {
   customerSubscriptionRows,
-  offerNameOf,
   toSubscriptionView,
   toSummary,
   trialOfferIdsEverOwned,
@@ -121,77 +122,101 @@ interface Deps {
   now: Date;
 }
 
-/** Writes one subscription row for a validated line; returns the row. */
-async function createSubscription(
-  scope: PartnerScope,
-  input: {
-    customerId: string;
-    orderId: string;
-    offer: Offer;
-    line: NewLineItem;
-    cycle: BillingCycle;
-    currency: string;
-    now: Date;
-    commitmentEnd: Date;
-    parentSubscriptionId: string | null;
-  },
-): Promise<Row<'subscriptions'>> {
-  const { offer, now } = input;
-  return scope
-    .insertInto('subscriptions', {
-      id: newId(),
-      customer_id: input.customerId,
-      offer_id: offer.id,
-      order_id: input.orderId,
-      friendly_name: input.line.friendlyName?.trim() || offer.name,
-      quantity: input.line.quantity,
-      billing_cycle: input.cycle,
-      currency: input.currency,
-      unit_price: offer.isTrial ? 0 : (offer.prices[input.currency as 'USD' | 'EUR'] ?? 0),
-      status: 'active',
-      is_trial: offer.isTrial,
-      trial_offer_id: offer.isTrial ? offer.id : null,
-      converted_at: null,
-      parent_subscription_id: input.parentSubscriptionId,
-      created_at: now,
-      effective_start_date: now,
-      commitment_end_date: input.commitmentEnd,
-      auto_renew_enabled: offer.isAutoRenewable && !offer.isTrial,
-      suspension_reasons: '[]',
-      suspension_comment: null,
-      suspended_at: null,
-      suspended_with_parent: false,
-      status_changed_at: now,
-      data_retention_end_date: null,
-      data_purged_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+/** One validated line to buy: its offer, the cycle and term it takes, and the base it hangs on (add-ons). */
+interface Purchase {
+  line: NewLineItem;
+  lineItemNumber: number;
+  offer: Offer;
+  cycle: BillingCycle;
+  currency: string;
+  commitmentEnd: Date;
+  parentSubscriptionId: string | null;
 }
 
-async function recordSubscriptionCreated(
-  scope: PartnerScope,
-  ctx: RequestContext,
+/**
+ * The rows validated purchases become on an order: the subscriptions, their line items, the trials they
+ * start, and one `subscription.created` change each. The caller writes them with `insertAll`, in one
+ * statement with the rest of its change.
+ */
+function purchaseRows(
+  partnerId: string,
   customer: Row<'customers'>,
-  row: Row<'subscriptions'>,
-  offers: ReadonlyMap<string, Offer>,
+  orderId: string,
+  purchases: readonly Purchase[],
   now: Date,
-) {
-  const view = toSubscriptionView(row, offerNameOf(offers, row.offer_id));
-  await recordChange(
-    scope,
-    ctx,
-    {
-      resourceType: 'subscription',
-      resourceId: row.id,
-      operationType: 'create_subscription',
-      customerId: customer.id,
-      customerName: customer.company_name,
-      after: view,
-      event: 'subscription.created',
-    },
-    now,
-  );
+): { rows: Rows[]; lines: Row<'order_line_items'>[]; changes: Change[] } {
+  const subscriptions: Row<'subscriptions'>[] = purchases.map((p) => ({
+    partner_id: partnerId,
+    id: newId(),
+    customer_id: customer.id,
+    offer_id: p.offer.id,
+    order_id: orderId,
+    friendly_name: p.line.friendlyName?.trim() || p.offer.name,
+    quantity: p.line.quantity,
+    billing_cycle: p.cycle,
+    currency: p.currency,
+    unit_price: p.offer.isTrial ? 0 : (p.offer.prices[p.currency as 'USD' | 'EUR'] ?? 0),
+    status: 'active',
+    is_trial: p.offer.isTrial,
+    trial_offer_id: p.offer.isTrial ? p.offer.id : null,
+    converted_at: null,
+    parent_subscription_id: p.parentSubscriptionId,
+    created_at: now,
+    effective_start_date: now,
+    commitment_end_date: p.commitmentEnd,
+    auto_renew_enabled: p.offer.isAutoRenewable && !p.offer.isTrial,
+    suspension_reasons: [],
+    suspension_comment: null,
+    suspended_at: null,
+    suspended_with_parent: false,
+    status_changed_at: now,
+    data_retention_end_date: null,
+    data_purged_at: null,
+    version: 1,
+  }));
+  const lines: Row<'order_line_items'>[] = subscriptions.map((sub, i) => ({
+    partner_id: partnerId,
+    order_id: orderId,
+    line_item_number: (purchases[i] as Purchase).lineItemNumber,
+    offer_id: sub.offer_id,
+    quantity: sub.quantity,
+    friendly_name: sub.friendly_name,
+    subscription_id: sub.id,
+    parent_subscription_id: sub.parent_subscription_id,
+  }));
+  const trials = subscriptions
+    .filter((sub) => sub.is_trial)
+    .map((sub) => ({
+      partner_id: partnerId,
+      customer_id: customer.id,
+      offer_id: sub.offer_id,
+      subscription_id: sub.id,
+      started_at: now,
+    }));
+  const changes: Change[] = subscriptions.map((sub, i) => ({
+    resourceType: 'subscription',
+    resourceId: sub.id,
+    operationType: 'create_subscription',
+    customerId: customer.id,
+    customerName: customer.company_name,
+    after: toSubscriptionView(sub, (purchases[i] as Purchase).offer.name),
+    event: 'subscription.created',
+  }));
+  return {
+    rows: [
+      {
+        table: 'subscriptions',
+        rows: subscriptions.map((sub) => ({
+          ...sub,
+          suspension_reasons: JSON.stringify(sub.suspension_reasons),
+        })),
+      },
+      { table: 'order_line_items', rows: lines },
+      { table: 'customer_trials', rows: trials },
+    ],
+    lines,
+    changes,
+  };
 }
 
 /** R-ORD-5: the first paid subscription starts the customer's first billing period. */
@@ -208,6 +233,33 @@ async function startBillingIfFirst(
     .where('id', '=', customer.id)
     .where('first_billing_period_start', 'is', null)
     .execute();
+}
+
+/**
+ * What the limits and trial rules need to know about the customer's subscriptions, for the offers an order
+ * names (and the products their trials convert to): not every subscription the customer ever had.
+ */
+async function relevantSubscriptions(scope: PartnerScope, customerId: string, offers: Iterable<Offer>) {
+  const ids = new Set<string>();
+  for (const o of offers) {
+    ids.add(o.id);
+    for (const target of o.conversionTargetOffers) ids.add(target);
+  }
+  if (ids.size === 0) return [];
+  const rows = await scope
+    .selectFrom('subscriptions')
+    .select(['id', 'offer_id', 'friendly_name', 'status', 'is_trial'])
+    .where('customer_id', '=', customerId)
+    .where('offer_id', 'in', [...ids])
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    offerId: r.offer_id,
+    friendlyName: r.friendly_name,
+    status: r.status as SubscriptionSummary['status'],
+    isTrial: r.is_trial,
+  }));
 }
 
 /**
@@ -228,90 +280,61 @@ export async function placeOrder(
       { field: 'lineItems.parentSubscriptionId', lineItemNumber: withParent.lineItemNumber, rule: 'R-ADD-1' },
     ]);
   }
-  const offers = await loadOffers(deps.db, [...new Set(input.lineItems.map((l) => l.offerId))]);
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
+    const offers = await loadOffers(trx, [...new Set(input.lineItems.map((l) => l.offerId))]);
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
     const customer = await lockCustomerRow(scope, customerId);
-    const existing = await customerSubscriptionRows(scope, customerId);
+    const anyTrial = [...offers.values()].some((o) => o.isTrial);
     const errors = validateOrderLines(input.lineItems, {
       customer: customerOf(customer, deps.cloud),
       cycle,
-      subscriptions: existing.map(toSummary),
-      trialOfferIdsEverOwned: await trialOfferIdsEverOwned(scope, customerId),
+      subscriptions: await relevantSubscriptions(scope, customerId, offers.values()),
+      trialOfferIdsEverOwned: anyTrial ? await trialOfferIdsEverOwned(scope, customerId) : [],
       offers,
     });
     if (errors.length > 0) refuseOrder(errors);
 
     const currency = currencyFor(customer.country, deps.cloud);
-    const order = await scope
-      .insertInto('orders', {
-        id: newId(),
-        customer_id: customerId,
-        billing_cycle: cycle,
-        currency,
-        status: 'completed',
-        created_at: now,
-        created_by: ctx.actor.userName,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const lines: Row<'order_line_items'>[] = [];
-    let paid = false;
-    for (const line of input.lineItems) {
-      const offer = offers.get(line.offerId) as Offer;
-      paid ||= !offer.isTrial;
-      const sub = await createSubscription(scope, {
-        customerId,
-        orderId: order.id,
-        offer,
-        line,
-        cycle,
-        currency,
-        now,
-        commitmentEnd: termEnd(now, cycle),
-        parentSubscriptionId: null,
-      });
-      if (offer.isTrial) {
-        await scope
-          .insertInto('customer_trials', {
-            customer_id: customerId,
-            offer_id: offer.id,
-            subscription_id: sub.id,
-            started_at: now,
-          })
-          .execute();
-      }
-      lines.push(
-        await scope
-          .insertInto('order_line_items', {
-            order_id: order.id,
-            line_item_number: line.lineItemNumber,
-            offer_id: offer.id,
-            quantity: line.quantity,
-            friendly_name: sub.friendly_name,
-            subscription_id: sub.id,
-            parent_subscription_id: null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      );
-      await recordSubscriptionCreated(scope, ctx, customer, sub, offers, now);
-    }
-    await startBillingIfFirst(scope, customer, paid, now);
-    const view = toOrderView(order, lines);
-    await recordChange(
+    const order: Row<'orders'> = {
+      partner_id: scope.partnerId,
+      id: newId(),
+      customer_id: customerId,
+      billing_cycle: cycle,
+      currency,
+      status: 'completed',
+      created_at: now,
+      created_by: ctx.actor.userName,
+    };
+    const purchases: Purchase[] = input.lineItems.map((line) => ({
+      line,
+      lineItemNumber: line.lineItemNumber,
+      offer: offers.get(line.offerId) as Offer,
+      cycle,
+      currency,
+      commitmentEnd: termEnd(now, cycle),
+      parentSubscriptionId: null,
+    }));
+    const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
+    const view = toOrderView(order, bought.lines);
+    const orderChange: Change = {
+      resourceType: 'order',
+      resourceId: order.id,
+      operationType: 'create_order',
+      customerId,
+      customerName: customer.company_name,
+      after: view,
+      event: 'order.created',
+    };
+    await insertAll(trx, [
+      { table: 'orders', rows: [order] },
+      ...bought.rows,
+      ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now),
+    ]);
+    await startBillingIfFirst(
       scope,
-      ctx,
-      {
-        resourceType: 'order',
-        resourceId: order.id,
-        operationType: 'create_order',
-        customerId,
-        customerName: customer.company_name,
-        after: view,
-        event: 'order.created',
-      },
+      customer,
+      purchases.some((p) => !p.offer.isTrial),
       now,
     );
     return view;
@@ -357,8 +380,6 @@ export async function addAddOnsToOrder(
         .filter((s) => s.order_id === order.id && !s.parent_subscription_id)
         .map((s) => [s.id, { ...toSummary(s), billingCycle: s.billing_cycle as BillingCycle, row: s }]),
     );
-    // Inside the transaction, every query goes through trx: on PGlite the outer handle would wait for this
-    // transaction to end (one connection), which never happens.
     const offers = await loadOffers(trx, [
       ...new Set([...fresh.map((l) => l.offerId), ...subscriptions.map((s) => s.offer_id)]),
     ]);
@@ -375,49 +396,35 @@ export async function addAddOnsToOrder(
     if (errors.length > 0) refuseOrder(errors);
 
     let next = Math.max(-1, ...known) + 1;
-    for (const line of fresh) {
-      const base = bases.get(line.parentSubscriptionId as string);
-      const offer = offers.get(line.offerId) as Offer;
-      if (!base) continue; // validated above
-      const sub = await createSubscription(scope, {
-        customerId,
-        orderId: order.id,
-        offer,
+    const purchases: Purchase[] = fresh.map((line) => {
+      const base = bases.get(line.parentSubscriptionId as string) as NonNullable<
+        ReturnType<typeof bases.get>
+      >;
+      return {
         line,
+        lineItemNumber: next++,
+        offer: offers.get(line.offerId) as Offer,
         cycle: base.billingCycle,
         currency: base.row.currency,
-        now,
         commitmentEnd: base.row.commitment_end_date,
         parentSubscriptionId: base.id,
-      });
-      await scope
-        .insertInto('order_line_items', {
-          order_id: order.id,
-          line_item_number: next++,
-          offer_id: offer.id,
-          quantity: line.quantity,
-          friendly_name: sub.friendly_name,
-          subscription_id: sub.id,
-          parent_subscription_id: base.id,
-        })
-        .execute();
-      await recordSubscriptionCreated(scope, ctx, customer, sub, offers, now);
-    }
-    const view = toOrderView(order, await orderLines(scope, order.id));
-    await recordChange(
-      scope,
-      ctx,
-      {
-        resourceType: 'order',
-        resourceId: order.id,
-        operationType: 'update_order',
-        customerId,
-        customerName: customer.company_name,
-        after: view,
-        event: 'order.updated',
-      },
-      now,
-    );
+      };
+    });
+    const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
+    const view = toOrderView(order, [...existingLines, ...bought.lines]);
+    const orderChange: Change = {
+      resourceType: 'order',
+      resourceId: order.id,
+      operationType: 'update_order',
+      customerId,
+      customerName: customer.company_name,
+      after: view,
+      event: 'order.updated',
+    };
+    await insertAll(trx, [
+      ...bought.rows,
+      ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now),
+    ]);
     return view;
   });
 }

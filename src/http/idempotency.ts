@@ -21,13 +21,16 @@ export interface Answer {
 }
 type Outcome = { ran: Answer } | { replay: Stored };
 
+class AlreadyAnswered extends Error {}
+
 /**
  * R-API-2 for a POST or PATCH: with an MS-RequestId, `run` executes inside one transaction that also records
  * the request id and the response, so a change and its record commit together or not at all. A retry with
  * the same id and body gets the recorded response again and changes nothing; another body under the same id
- * is refused. On PostgreSQL a concurrent duplicate waits on the id's key until the first commits, then
- * replays it. A refusal is recorded too (after its rollback), so a retry hears the same answer; a 5xx is not,
- * so a retry runs again. Without an MS-RequestId, `run` simply runs.
+ * is refused. The id is recorded after the change, in its transaction (one statement, no claim to update):
+ * a duplicate that raced the first rolls back when it finds the id taken, and replays the first answer. A
+ * refusal is recorded too (after its rollback), so a retry hears the same answer; a 5xx is not, so a retry
+ * runs again. Without an MS-RequestId, `run` simply runs.
  */
 export async function idempotent(
   seatwise: Seatwise,
@@ -59,31 +62,32 @@ export async function idempotent(
       .returning('request_id')
       .executeTakeFirst();
 
+  const find = () =>
+    new PartnerScope(seatwise.db, partnerId)
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
   let outcome: Outcome;
   try {
     outcome = await inTransaction(seatwise.db, async (trx): Promise<Outcome> => {
-      // Claim the id first: a concurrent duplicate blocks here until this transaction ends.
-      const claimed = await record(trx, 0, null);
-      if (!claimed) {
-        const stored = await new PartnerScope(trx, partnerId)
-          .selectFrom('idempotency_keys')
-          .selectAll()
-          .where('request_id', '=', requestId)
-          .executeTakeFirstOrThrow();
-        return { replay: stored };
-      }
       const ran = await run(trx);
-      await new PartnerScope(trx, partnerId)
-        .updateTable('idempotency_keys')
-        .set({ response_status: ran.status, response_body: JSON.stringify(ran.body) })
-        .where('request_id', '=', requestId)
-        .execute();
+      // Recorded last, in the same transaction: if the id is taken (a retry, or a duplicate that committed
+      // while this one ran), this transaction rolls back and the first answer is replayed.
+      if (!(await record(trx, ran.status, ran.body))) throw new AlreadyAnswered();
       return { ran };
     });
   } catch (e) {
-    if (isDomainError(e) && statusOf(e) < 500)
-      await record(seatwise.db, statusOf(e), errorBody(e, localeOf(req)));
-    throw e;
+    if (e instanceof AlreadyAnswered) outcome = { replay: (await find()) as Stored };
+    else if (isDomainError(e) && statusOf(e) < 500) {
+      // A duplicate may be refused only because its first copy succeeded meanwhile: answer as the first did.
+      const stored = await find();
+      if (!stored) {
+        await record(seatwise.db, statusOf(e), errorBody(e, localeOf(req)));
+        throw e;
+      }
+      outcome = { replay: stored };
+    } else throw e;
   }
   if ('ran' in outcome) return reply.status(outcome.ran.status).send(outcome.ran.body);
   const stored = outcome.replay;
