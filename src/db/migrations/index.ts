@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_commerce.ts';
+import * as m0003 from './0003_webhooks.ts';
+import * as m0004 from './0004_lifecycle.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_commerce': m0002,
+  '0003_webhooks': m0003,
+  '0004_lifecycle': m0004,
 };
