@@ -15,6 +15,7 @@ describe('configuration', () => {
       rateLimitPerMinute: 6000,
       logLevel: 'info',
       demo: true,
+      sweepIntervalSeconds: 60,
     });
   });
 
@@ -28,6 +29,7 @@ describe('configuration', () => {
     ['SEATWISE_RATE_LIMIT', '0'],
     ['SEATWISE_LOG_LEVEL', 'loud'],
     ['SEATWISE_DEMO', 'maybe'],
+    ['SEATWISE_SWEEP_INTERVAL', '-1'],
   ])('refuses %s=%s with a message that names the setting', (name, value) => {
     let error: unknown;
     try {

@@ -15,6 +15,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Load the demo catalog and demo partner data into an empty database (SEATWISE_DEMO, default on). */
   demo: boolean;
+  /** Seconds between lifecycle sweeps in the server (SEATWISE_SWEEP_INTERVAL); 0 turns the timer off. */
+  sweepIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -87,5 +89,6 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer(env, 'SEATWISE_RATE_LIMIT', 6000, 1, 10_000_000),
     logLevel: logLevel as Config['logLevel'],
     demo: flag(env, 'SEATWISE_DEMO', true),
+    sweepIntervalSeconds: integer(env, 'SEATWISE_SWEEP_INTERVAL', 60, 0, 86_400),
   };
 }

@@ -13,6 +13,7 @@ import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
 import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerCommands } from './customers.ts';
+import { registerLifecycleCommands } from './lifecycle.ts';
 import { partnerOf, print, withSeatwise } from './support.ts';
 
 /** Exit codes: 0 done, 1 failure, 2 usage or configuration error, 3 refused by a rule. */
@@ -133,6 +134,7 @@ export function buildCli(): Command {
 
   registerCustomerCommands(program);
   registerCatalogCommands(program);
+  registerLifecycleCommands(program);
 
   return program;
 }

@@ -163,3 +163,16 @@ export const ConversionResult = Type.Object({
   billingCycle: Type.String(),
   quantity: Type.Integer(),
 });
+
+/** A subscription PATCH: Partner Center sends the full resource; only these fields are read. */
+export const SubscriptionPatch = Type.Object(
+  {
+    status: Type.Optional(Nullable(Type.String())),
+    quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
+    friendlyName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    autoRenewEnabled: Type.Optional(Nullable(Type.Boolean())),
+    suspensionReasons: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }))),
+    suspensionComment: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  },
+  { additionalProperties: true },
+);

@@ -1,9 +1,25 @@
 import type { Seatwise } from '../composition.ts';
+import { startLifecycleTimer } from '../jobs/lifecycle-timer.ts';
 import { buildApp, type App } from './app.ts';
 
 /** Starts listening, and closes cleanly (HTTP first, then the database) on SIGINT or SIGTERM. */
 export async function startServer(seatwise: Seatwise): Promise<App> {
   const app = await buildApp(seatwise);
+  const sweeper =
+    seatwise.config.sweepIntervalSeconds > 0
+      ? startLifecycleTimer(
+          seatwise,
+          seatwise.config.sweepIntervalSeconds * 1000,
+          (e) => app.log.error({ err: e }, 'lifecycle sweep failed'),
+          (r) => {
+            const moved = Object.values(r).reduce((a, b) => a + b, 0);
+            if (moved > 0) app.log.info({ sweep: r }, 'lifecycle sweep');
+          },
+        )
+      : undefined;
+  app.addHook('onClose', async () => {
+    await sweeper?.stop();
+  });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

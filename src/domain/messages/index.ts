@@ -1,5 +1,7 @@
 import { CUSTOMER_MESSAGES } from './customers.ts';
 import { ORDER_MESSAGES } from './orders.ts';
+import { WEBHOOK_MESSAGES } from './webhooks.ts';
+import { SUBSCRIPTION_MESSAGES } from './subscriptions.ts';
 /**
  * Every message a refusal can carry, in the three console languages (R-API-4: localized by X-Locale).
  * Placeholders are `{name}`. A test checks that every key has all three languages and the same placeholders.
@@ -122,8 +124,20 @@ const CORE_MESSAGES = {
 } satisfies Record<string, Translations>;
 
 /** Every message, by area; keys are unique across areas (a test checks it). */
-export const MESSAGE_AREAS = { core: CORE_MESSAGES, customers: CUSTOMER_MESSAGES, orders: ORDER_MESSAGES };
-export const MESSAGES = { ...CORE_MESSAGES, ...CUSTOMER_MESSAGES, ...ORDER_MESSAGES };
+export const MESSAGE_AREAS = {
+  core: CORE_MESSAGES,
+  customers: CUSTOMER_MESSAGES,
+  orders: ORDER_MESSAGES,
+  subscriptions: SUBSCRIPTION_MESSAGES,
+  webhooks: WEBHOOK_MESSAGES,
+};
+export const MESSAGES = {
+  ...CORE_MESSAGES,
+  ...CUSTOMER_MESSAGES,
+  ...ORDER_MESSAGES,
+  ...SUBSCRIPTION_MESSAGES,
+  ...WEBHOOK_MESSAGES,
+};
 
 export type MessageKey = keyof typeof MESSAGES;
 

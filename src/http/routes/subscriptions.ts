@@ -3,11 +3,18 @@ import { Type } from 'typebox';
 import { loadOffers } from '../../app/catalog.ts';
 import { getSubscription, listSubscriptions } from '../../app/subscriptions.ts';
 import { convertTrial, listConversions } from '../../app/trials.ts';
+import { updateSubscription } from '../../app/lifecycle.ts';
 import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
-import { Conversion, ConversionIn, ConversionResult, Subscription } from '../commerce-schemas.ts';
+import {
+  Conversion,
+  ConversionIn,
+  ConversionResult,
+  Subscription,
+  SubscriptionPatch,
+} from '../commerce-schemas.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({ customerId: Type.String() });
@@ -65,6 +72,43 @@ export const subscriptionRoutes =
         void reply.header('ETag', `"${sub.attributes.etag}"`);
         return sub;
       },
+    );
+
+    app.patch(
+      '/v1/customers/:customerId/subscriptions/:subscriptionId',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary:
+            'Change a subscription: send the full resource with If-Match; status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled',
+          params: SubParams,
+          headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
+          body: SubscriptionPatch,
+          response: { 200: Subscription, ...errorResponses },
+        },
+      },
+      async (req, reply) =>
+        idempotent(seatwise, req, reply, async (db) => {
+          const { status, quantity, friendlyName, autoRenewEnabled, suspensionReasons, suspensionComment } =
+            req.body;
+          const sub = await updateSubscription(
+            { db, now: seatwise.clock.now() },
+            contextOf(req),
+            req.params.customerId,
+            req.params.subscriptionId,
+            req.headers['if-match'],
+            {
+              ...(status === null || status === undefined ? {} : { status }),
+              ...(quantity === null || quantity === undefined ? {} : { quantity }),
+              ...(friendlyName === null || friendlyName === undefined ? {} : { friendlyName }),
+              ...(autoRenewEnabled === null || autoRenewEnabled === undefined ? {} : { autoRenewEnabled }),
+              ...(suspensionReasons === null || suspensionReasons === undefined ? {} : { suspensionReasons }),
+              ...(suspensionComment === null || suspensionComment === undefined ? {} : { suspensionComment }),
+            },
+          );
+          void reply.header('ETag', `"${sub.attributes.etag}"`);
+          return { status: 200, body: sub };
+        }),
     );
 
     app.get(

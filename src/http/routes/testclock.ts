@@ -4,8 +4,13 @@ import type { Seatwise } from '../../composition.ts';
 import { parseDuration } from '../../domain/clock.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
+import { sweep } from '../../jobs/lifecycle-sweeper.ts';
 
 const Now = Type.Object({ now: Type.String({ format: 'date-time' }) });
+const Moved = Type.Object({
+  now: Type.String({ format: 'date-time' }),
+  transitions: Type.Record(Type.String(), Type.Integer(), { description: 'what the lifecycle sweep did' }),
+});
 
 /** R-API-7: read and move the test clock. Absent (404) unless SEATWISE_TEST_CLOCK=1. */
 export const testClockRoutes =
@@ -33,7 +38,7 @@ export const testClockRoutes =
             },
             { additionalProperties: false },
           ),
-          response: { 200: Now, ...errorResponses },
+          response: { 200: Moved, ...errorResponses },
         },
       },
       async (req) => {
@@ -64,7 +69,10 @@ export const testClockRoutes =
             [{ field: 'now', rule: 'R-API-7' }],
           );
         }
-        return { now: (await testClock.moveTo(to)).toISOString() };
+        // R-API-7: whatever fell due up to the new time has happened when the call returns.
+        const moved = await testClock.moveTo(to);
+        const transitions = await sweep(seatwise.db, moved);
+        return { now: moved.toISOString(), transitions };
       },
     );
   };

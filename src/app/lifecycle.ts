@@ -1,0 +1,291 @@
+import { requirePermission } from '../domain/access/permissions.ts';
+import type { Offer } from '../domain/catalog/offer.ts';
+import { DomainError } from '../domain/errors.ts';
+import { isGuid } from '../domain/ids.ts';
+import {
+  cancellationRetentionEnd,
+  nextStatus,
+  parseSuspensionReasons,
+  suspensionRetentionEnd,
+  throwIfBaseNotActive,
+  throwIfCannotAutoRenew,
+  throwIfQuantityOutOfBounds,
+  throwIfRetentionPassed,
+  throwIfTrial,
+  type SubscriptionStatus,
+} from '../domain/subscription/subscription-rules.ts';
+import { inTransaction, type Db } from '../db/database.ts';
+import type { Row } from '../db/schema.ts';
+import { PartnerScope } from '../db/scope.ts';
+import { recordChanges, type Change, type EventType } from './audit.ts';
+import { loadOffers } from './catalog.ts';
+import type { RequestContext } from './context.ts';
+import { lockCustomerRow, parseIfMatch } from './customers.ts';
+import { offerNameOf, toSubscriptionView, type SubscriptionView } from './subscriptions.ts';
+
+/** What a subscription PATCH may change: Partner Center sends the full resource; these fields are read. */
+export interface SubscriptionPatch {
+  status?: string;
+  quantity?: number;
+  friendlyName?: string;
+  autoRenewEnabled?: boolean;
+  suspensionReasons?: string[];
+  suspensionComment?: string;
+}
+
+type SubRow = Row<'subscriptions'>;
+
+const PARTNER_TARGETS: readonly SubscriptionStatus[] = ['active', 'suspended', 'deleted'];
+
+function parseTarget(value: string | undefined, sub: SubRow): SubscriptionStatus | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === sub.status) return undefined;
+  if (!PARTNER_TARGETS.includes(v as SubscriptionStatus)) {
+    const known = ['pending', 'expired', 'disabled'].includes(v);
+    if (known) nextStatus(sub.status as SubscriptionStatus, 'disable', sub.id); // refused: the lifecycle's own move
+    throw new DomainError('invalid_input', 2000, 'subscription.unknownStatus', { value }, [
+      { field: 'status' },
+    ]);
+  }
+  return v as SubscriptionStatus;
+}
+
+async function lockSubscription(scope: PartnerScope, customerId: string, id: string): Promise<SubRow> {
+  const row = isGuid(id)
+    ? await scope
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new DomainError('not_found', 404, 'resource.notFound', { resource: 'subscription', id });
+  return row;
+}
+
+const addOnsOf = (scope: PartnerScope, baseId: string) =>
+  scope
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('parent_subscription_id', '=', baseId)
+    .forUpdate()
+    .execute();
+
+interface Step {
+  before: SubRow;
+  after: SubRow;
+  event: EventType;
+  reason?: string;
+}
+
+/** The columns a change writes; the version moves on so that every earlier ETag goes stale (R-API-3). */
+async function save(scope: PartnerScope, s: SubRow): Promise<void> {
+  await scope
+    .updateTable('subscriptions')
+    .set({
+      status: s.status,
+      quantity: s.quantity,
+      friendly_name: s.friendly_name,
+      auto_renew_enabled: s.auto_renew_enabled,
+      suspension_reasons: JSON.stringify(s.suspension_reasons),
+      suspension_comment: s.suspension_comment,
+      suspended_at: s.suspended_at,
+      suspended_with_parent: s.suspended_with_parent,
+      status_changed_at: s.status_changed_at,
+      data_retention_end_date: s.data_retention_end_date,
+      version: s.version,
+    })
+    .where('id', '=', s.id)
+    .execute();
+}
+
+/**
+ * Applies a subscription PATCH (R-API-1, R-API-3): works out what changed in the full resource, checks each
+ * move against the transition table, and writes it with its add-ons (R-ADD-3, R-ADD-4), its audit records and
+ * events, in one transaction. Order of moves: rename, auto-renew, reactivate, quantity, suspend or cancel.
+ */
+export async function updateSubscription(
+  deps: { db: Db; now: Date },
+  ctx: RequestContext,
+  customerId: string,
+  subscriptionId: string,
+  ifMatch: string | undefined,
+  patch: SubscriptionPatch,
+): Promise<SubscriptionView> {
+  requirePermission(ctx.actor.role, 'subscriptions.manage');
+  const expected = parseIfMatch(ifMatch);
+  if (expected === undefined) {
+    throw new DomainError('precondition_failed', 2055, 'subscription.ifMatchRequired', { subscriptionId }, [
+      { field: 'If-Match', rule: 'R-API-3' },
+    ]);
+  }
+  const { now } = deps;
+  return inTransaction(deps.db, async (trx) => {
+    const scope = new PartnerScope(trx, ctx.actor.partnerId);
+    const customer = await lockCustomerRow(scope, customerId);
+    const sub = await lockSubscription(scope, customerId, subscriptionId);
+    if (expected !== String(sub.version)) {
+      throw new DomainError('precondition_failed', 2055, 'subscription.staleEtag', { subscriptionId }, [
+        { field: 'If-Match', rule: 'R-API-3', current: String(sub.version) },
+      ]);
+    }
+    const offers = await loadOffers(trx, [sub.offer_id]);
+    const offer = offers.get(sub.offer_id) as Offer;
+    const target = parseTarget(patch.status, sub);
+    let cur: SubRow = { ...sub, suspension_reasons: sub.suspension_reasons };
+    const status = () => cur.status as SubscriptionStatus;
+    let event: EventType = 'subscription.updated';
+    let reason: string | undefined;
+    const cascade: Step[] = [];
+
+    const name = patch.friendlyName?.trim();
+    if (name && name !== cur.friendly_name) {
+      nextStatus(status(), 'rename', sub.id);
+      cur = { ...cur, friendly_name: name };
+    }
+    if (patch.autoRenewEnabled !== undefined && patch.autoRenewEnabled !== cur.auto_renew_enabled) {
+      nextStatus(status(), 'setAutoRenew', sub.id);
+      throwIfCannotAutoRenew({ id: sub.id, isTrial: cur.is_trial }, offer.isAutoRenewable);
+      cur = { ...cur, auto_renew_enabled: patch.autoRenewEnabled };
+    }
+    if (target === 'active') {
+      nextStatus(status(), 'reactivate', sub.id);
+      throwIfRetentionPassed({ id: sub.id, dataRetentionEndDate: cur.data_retention_end_date }, now);
+      const parent = sub.parent_subscription_id
+        ? await scope
+            .selectFrom('subscriptions')
+            .select('status')
+            .where('id', '=', sub.parent_subscription_id)
+            .executeTakeFirst()
+        : undefined;
+      throwIfBaseNotActive({
+        id: sub.id,
+        parentStatus: (parent?.status as SubscriptionStatus | undefined) ?? null,
+      });
+      cur = reactivated(cur, now);
+      event = 'subscription.reactivated';
+      // R-ADD-3: only the add-ons the base took down come back with it.
+      for (const addOn of await addOnsOf(scope, sub.id)) {
+        if (addOn.status === 'suspended' && addOn.suspended_with_parent) {
+          cascade.push({
+            before: addOn,
+            after: reactivated(addOn, now),
+            event: 'subscription.reactivated',
+            reason: 'with its base',
+          });
+        }
+      }
+    }
+    if (patch.quantity !== undefined && patch.quantity !== cur.quantity) {
+      nextStatus(status(), 'changeQuantity', sub.id);
+      throwIfTrial({ id: sub.id, isTrial: cur.is_trial });
+      throwIfQuantityOutOfBounds({ id: sub.id }, patch.quantity, offer);
+      cur = { ...cur, quantity: patch.quantity };
+    }
+    if (target === 'suspended') {
+      nextStatus(status(), 'suspend', sub.id);
+      const reasons = parseSuspensionReasons(patch.suspensionReasons, patch.suspensionComment, sub.id);
+      const retention = suspensionRetentionEnd(now, {
+        accountOpenedAt: customer.account_opened_at,
+        firstBillingPeriodStart: customer.first_billing_period_start,
+      });
+      cur = suspended(cur, now, reasons, patch.suspensionComment ?? null, retention, false);
+      event = 'subscription.suspended';
+      reason = reasons.join(', ');
+      for (const addOn of await addOnsOf(scope, sub.id)) {
+        if (addOn.status === 'active') {
+          cascade.push({
+            before: addOn,
+            after: suspended(addOn, now, reasons, patch.suspensionComment ?? null, retention, true),
+            event: 'subscription.suspended',
+            reason: `${reasons.join(', ')} (with its base)`,
+          });
+        }
+      }
+    }
+    if (target === 'deleted') {
+      nextStatus(status(), 'cancel', sub.id);
+      cur = cancelled(cur, now);
+      event = 'subscription.cancelled';
+      for (const addOn of await addOnsOf(scope, sub.id)) {
+        if (addOn.status !== 'deleted') {
+          cascade.push({
+            before: addOn,
+            after: cancelled(addOn, now),
+            event: 'subscription.cancelled',
+            reason: 'with its base',
+          });
+        }
+      }
+    }
+
+    const changed = JSON.stringify({ ...cur, version: 0 }) !== JSON.stringify({ ...sub, version: 0 });
+    if (!changed) return toSubscriptionView(sub, offer.name);
+    const steps: Step[] = [
+      { before: sub, after: { ...cur, version: sub.version + 1 }, event, ...(reason ? { reason } : {}) },
+    ];
+    for (const c of cascade) steps.push({ ...c, after: { ...c.after, version: c.before.version + 1 } });
+    for (const step of steps) await save(scope, step.after);
+    const names = await loadOffers(trx, [...new Set(steps.map((s) => s.after.offer_id))]);
+    const changes: Change[] = steps.map((step) => ({
+      resourceType: 'subscription',
+      resourceId: step.after.id,
+      operationType: 'update_subscription',
+      customerId,
+      customerName: customer.company_name,
+      ...(step.reason ? { reason: step.reason } : {}),
+      before: toSubscriptionView(step.before, offerNameOf(names, step.before.offer_id)),
+      after: toSubscriptionView(step.after, offerNameOf(names, step.after.offer_id)),
+      event: step.event,
+    }));
+    await recordChanges(scope, ctx, changes, now);
+    return toSubscriptionView((steps[0] as Step).after, offer.name);
+  });
+}
+
+function suspended(
+  s: SubRow,
+  now: Date,
+  reasons: string[],
+  comment: string | null,
+  retention: Date,
+  withParent: boolean,
+): SubRow {
+  return {
+    ...s,
+    status: 'suspended',
+    suspension_reasons: reasons,
+    suspension_comment: comment,
+    suspended_at: now,
+    suspended_with_parent: withParent,
+    status_changed_at: now,
+    data_retention_end_date: retention,
+  };
+}
+
+/** R-SUS-4: access comes back at once; the term and its renewal date are unchanged. */
+function reactivated(s: SubRow, now: Date): SubRow {
+  return {
+    ...s,
+    status: 'active',
+    suspension_reasons: [],
+    suspension_comment: null,
+    suspended_at: null,
+    suspended_with_parent: false,
+    status_changed_at: now,
+    data_retention_end_date: null,
+  };
+}
+
+/** R-CAN-1: ends at once; admins keep the data 90 days, then it is purged. */
+function cancelled(s: SubRow, now: Date): SubRow {
+  return {
+    ...s,
+    status: 'deleted',
+    suspended_with_parent: false,
+    status_changed_at: now,
+    data_retention_end_date: cancellationRetentionEnd(now),
+  };
+}

@@ -1,0 +1,278 @@
+import { DAY_MS } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+
+/**
+ * The subscription lifecycle as data (R-SUS, R-CAN, R-REN, R-RET, R-TRI-4, R-ADD-3/4, R-QTY): one table of
+ * moves, named guards, and the dates each state carries. Pure: the use cases and the sweeper load, ask
+ * here, and write.
+ */
+export const SUBSCRIPTION_STATUSES = [
+  'pending',
+  'active',
+  'suspended',
+  'expired',
+  'disabled',
+  'deleted',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** Partner actions (through PATCH) and system actions (the lifecycle sweeper, R-RET-3). */
+export type LifecycleAction =
+  | 'suspend'
+  | 'reactivate'
+  | 'cancel'
+  | 'changeQuantity'
+  | 'rename'
+  | 'setAutoRenew'
+  | 'expireTrial'
+  | 'renew'
+  | 'expire'
+  | 'disable'
+  | 'delete'
+  | 'purge';
+
+/** A refusal: Partner Center's code, the rule, and the message key the HTTP layer localizes. */
+export interface Refusal {
+  code: number;
+  rule: string;
+  messageKey: string;
+}
+
+type Move = SubscriptionStatus | Refusal;
+
+const refuse = (code: number, rule: string, messageKey: string): Refusal => ({ code, rule, messageKey });
+const DELETED = refuse(2011, 'R-CAN-1', 'subscription.deleted');
+const ENDED = refuse(800096, 'R-REN-2', 'subscription.ended');
+const NOT_ACTIVE = refuse(800096, 'R-SUS-1', 'subscription.suspendNotActive');
+const NOT_SUSPENDED = refuse(800096, 'R-SUS-4', 'subscription.reactivateNotSuspended');
+const SYSTEM_ONLY = refuse(800096, 'R-RET-3', 'subscription.systemOnly');
+
+/**
+ * The transition table: for each state and action, the state it leads to or why it is refused. Every cell is
+ * filled, so a new state or action does not compile until each move is decided; tests walk every cell.
+ */
+export const TRANSITIONS: Record<SubscriptionStatus, Record<LifecycleAction, Move>> = {
+  pending: {
+    suspend: refuse(800081, 'R-SUS-1', 'subscription.pending'),
+    reactivate: refuse(800081, 'R-SUS-4', 'subscription.pending'),
+    cancel: refuse(800081, 'R-CAN-1', 'subscription.pending'),
+    changeQuantity: refuse(800081, 'R-QTY-2', 'subscription.pending'),
+    rename: 'pending',
+    setAutoRenew: 'pending',
+    expireTrial: SYSTEM_ONLY,
+    renew: SYSTEM_ONLY,
+    expire: SYSTEM_ONLY,
+    disable: SYSTEM_ONLY,
+    delete: SYSTEM_ONLY,
+    purge: SYSTEM_ONLY,
+  },
+  active: {
+    suspend: 'suspended',
+    reactivate: NOT_SUSPENDED,
+    cancel: 'deleted',
+    changeQuantity: 'active',
+    rename: 'active',
+    setAutoRenew: 'active',
+    expireTrial: 'expired',
+    renew: 'active',
+    expire: 'expired',
+    disable: SYSTEM_ONLY,
+    delete: 'deleted',
+    purge: SYSTEM_ONLY,
+  },
+  suspended: {
+    suspend: NOT_ACTIVE,
+    reactivate: 'active',
+    cancel: 'deleted',
+    changeQuantity: refuse(2001, 'R-QTY-2', 'subscription.quantityWhileSuspended'),
+    rename: 'suspended',
+    setAutoRenew: 'suspended',
+    expireTrial: SYSTEM_ONLY,
+    renew: SYSTEM_ONLY,
+    expire: SYSTEM_ONLY,
+    disable: SYSTEM_ONLY,
+    delete: 'deleted',
+    purge: SYSTEM_ONLY,
+  },
+  expired: {
+    suspend: NOT_ACTIVE,
+    reactivate: ENDED,
+    cancel: ENDED,
+    changeQuantity: refuse(800091, 'R-QTY-2', 'subscription.quantityWhileEnded'),
+    rename: 'expired',
+    setAutoRenew: ENDED,
+    expireTrial: SYSTEM_ONLY,
+    renew: SYSTEM_ONLY,
+    expire: SYSTEM_ONLY,
+    disable: 'disabled',
+    delete: 'deleted',
+    purge: SYSTEM_ONLY,
+  },
+  disabled: {
+    suspend: NOT_ACTIVE,
+    reactivate: ENDED,
+    cancel: ENDED,
+    changeQuantity: refuse(800091, 'R-QTY-2', 'subscription.quantityWhileEnded'),
+    rename: 'disabled',
+    setAutoRenew: ENDED,
+    expireTrial: SYSTEM_ONLY,
+    renew: SYSTEM_ONLY,
+    expire: SYSTEM_ONLY,
+    disable: SYSTEM_ONLY,
+    delete: 'deleted',
+    purge: SYSTEM_ONLY,
+  },
+  deleted: {
+    suspend: DELETED,
+    reactivate: DELETED,
+    cancel: DELETED,
+    changeQuantity: DELETED,
+    rename: DELETED,
+    setAutoRenew: DELETED,
+    expireTrial: DELETED,
+    renew: DELETED,
+    expire: DELETED,
+    disable: DELETED,
+    delete: DELETED,
+    purge: 'deleted',
+  },
+};
+
+export const isRefusal = (m: Move): m is Refusal => typeof m !== 'string';
+
+const kindOf = (code: number) => (code === 27009 ? 'conflict' : code === 800027 ? 'not_allowed' : 'refused');
+
+export function refusalError(r: Refusal, subscriptionId: string, field = 'status'): DomainError {
+  return new DomainError(kindOf(r.code), r.code, r.messageKey, { subscriptionId }, [
+    { field, rule: r.rule, subscriptionId },
+  ]);
+}
+
+/** The state `action` leads to from `status`, or the refusal as a DomainError naming the rule. */
+export function nextStatus(
+  status: SubscriptionStatus,
+  action: LifecycleAction,
+  subscriptionId: string,
+): SubscriptionStatus {
+  const move = TRANSITIONS[status][action];
+  if (isRefusal(move))
+    throw refusalError(move, subscriptionId, action === 'changeQuantity' ? 'quantity' : 'status');
+  return move;
+}
+
+/** R-SUS-1: the reasons a partner may give; `unspecified` is recorded for clients that send none. */
+export const SUSPENSION_REASONS = ['customerRequest', 'nonPayment', 'fraud', 'other'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number] | 'unspecified';
+
+/** Reads reasons in any case (`NonPayment`, `nonpayment`); refuses unknown ones and `other` without a comment. */
+export function parseSuspensionReasons(
+  values: readonly string[] | undefined,
+  comment: string | undefined,
+  subscriptionId: string,
+): SuspensionReason[] {
+  if (!values || values.length === 0) return ['unspecified'];
+  const reasons = values.map((v) => {
+    const found = SUSPENSION_REASONS.find((r) => r.toLowerCase() === v.trim().toLowerCase());
+    if (!found) {
+      throw new DomainError(
+        'invalid_input',
+        2000,
+        'subscription.unknownReason',
+        { value: v, allowed: SUSPENSION_REASONS.join(', ') },
+        [{ field: 'suspensionReasons', rule: 'R-SUS-1' }],
+      );
+    }
+    return found;
+  });
+  if (reasons.includes('other') && !comment?.trim()) {
+    throw new DomainError('invalid_input', 2000, 'subscription.commentRequired', { subscriptionId }, [
+      { field: 'suspensionComment', rule: 'R-SUS-1' },
+    ]);
+  }
+  return [...new Set(reasons)];
+}
+
+const days = (n: number) => n * DAY_MS;
+
+/** Whole days from `a` to `b` (0 if b is before a). */
+export const daysBetween = (a: Date, b: Date): number =>
+  Math.max(0, Math.floor((b.getTime() - a.getTime()) / DAY_MS));
+
+/**
+ * R-SUS-3: the data of a subscription suspended at `suspendedAt` is kept 90 days, plus the days between the
+ * customer's account opening and its first billing period, at most 120 days in all.
+ */
+export function suspensionRetentionEnd(
+  suspendedAt: Date,
+  customer: { accountOpenedAt: Date; firstBillingPeriodStart: Date | null },
+): Date {
+  const extra = customer.firstBillingPeriodStart
+    ? daysBetween(customer.accountOpenedAt, customer.firstBillingPeriodStart)
+    : 0;
+  return new Date(suspendedAt.getTime() + days(Math.min(120, 90 + extra)));
+}
+
+/** R-CAN-1: a cancelled subscription's data is kept 90 days. R-TRI-4: so is an expired trial's. */
+export const CANCEL_RETENTION_DAYS = 90;
+/** R-REN-2: an expired subscription keeps full access 30 days, then is disabled 90 days, then deleted. */
+export const EXPIRED_DAYS = 30;
+export const DISABLED_DAYS = 90;
+
+export const cancellationRetentionEnd = (cancelledAt: Date): Date =>
+  new Date(cancelledAt.getTime() + days(CANCEL_RETENTION_DAYS));
+export const trialRetentionEnd = (expiredAt: Date): Date =>
+  new Date(expiredAt.getTime() + days(CANCEL_RETENTION_DAYS));
+export const disableDate = (expiredAt: Date): Date => new Date(expiredAt.getTime() + days(EXPIRED_DAYS));
+export const expiryRetentionEnd = (expiredAt: Date): Date =>
+  new Date(expiredAt.getTime() + days(EXPIRED_DAYS + DISABLED_DAYS));
+
+/** R-SUS-4 / R-SUS-5: reactivation is allowed until the retention date, not after. */
+export function throwIfRetentionPassed(
+  sub: { id: string; dataRetentionEndDate: Date | null },
+  now: Date,
+): void {
+  if (sub.dataRetentionEndDate && now.getTime() >= sub.dataRetentionEndDate.getTime()) {
+    throw refusalError(refuse(800096, 'R-SUS-5', 'subscription.retentionPassed'), sub.id);
+  }
+}
+
+/** R-ADD-4: an add-on cannot come back while its base is not active. */
+export function throwIfBaseNotActive(sub: { id: string; parentStatus: SubscriptionStatus | null }): void {
+  if (sub.parentStatus !== null && sub.parentStatus !== 'active') {
+    throw refusalError(refuse(27009, 'R-ADD-4', 'subscription.baseNotActive'), sub.id);
+  }
+}
+
+/** R-QTY-2: a trial's 25 licences do not change. */
+export function throwIfTrial(sub: { id: string; isTrial: boolean }): void {
+  if (sub.isTrial)
+    throw refusalError(refuse(800027, 'R-QTY-2', 'subscription.trialQuantity'), sub.id, 'quantity');
+}
+
+/** R-QTY-1: the new total must lie within the offer's bounds. */
+export function throwIfQuantityOutOfBounds(
+  sub: { id: string },
+  quantity: number,
+  bounds: { minimumQuantity: number; maximumQuantity: number },
+): void {
+  if (quantity < bounds.minimumQuantity || quantity > bounds.maximumQuantity) {
+    throw new DomainError(
+      'refused',
+      2002,
+      'subscription.quantityOutOfBounds',
+      { subscriptionId: sub.id, min: bounds.minimumQuantity, max: bounds.maximumQuantity },
+      [{ field: 'quantity', rule: 'R-QTY-1', subscriptionId: sub.id }],
+    );
+  }
+}
+
+/** Auto-renew is for paid subscriptions of auto-renewable offers (R-REN-1). */
+export function throwIfCannotAutoRenew(sub: { id: string; isTrial: boolean }, offerRenews: boolean): void {
+  if (sub.isTrial || !offerRenews) {
+    throw refusalError(
+      refuse(800093, 'R-REN-1', 'subscription.notAutoRenewable'),
+      sub.id,
+      'autoRenewEnabled',
+    );
+  }
+}

@@ -1,0 +1,345 @@
+import { sql, type Kysely } from 'kysely';
+import type { Offer } from '../domain/catalog/offer.ts';
+import type { BillingCycle } from '../domain/catalog/offer.ts';
+import { DAY_MS } from '../domain/clock.ts';
+import {
+  CANCEL_RETENTION_DAYS,
+  DISABLED_DAYS,
+  EXPIRED_DAYS,
+  type SubscriptionStatus,
+} from '../domain/subscription/subscription-rules.ts';
+import { termEnd } from '../domain/subscription/terms.ts';
+import { changeRows, systemContext, type Change, type EventType } from '../app/audit.ts';
+import { loadOffers } from '../app/catalog.ts';
+import { inTransaction, type Db } from '../db/database.ts';
+import { insertAll } from '../db/insert-all.ts';
+import type { Tables } from '../db/schema.ts';
+
+/** The lifecycle steps, in the order one sweep runs them (R-RET-3). */
+export const SWEEP_STEPS = ['expireTrials', 'endTerms', 'disable', 'delete', 'purgeCancelled'] as const;
+export type SweepStep = (typeof SWEEP_STEPS)[number];
+export type SweepReport = Record<SweepStep | 'renewed', number>;
+
+export interface SweepOptions {
+  /** Rows per transaction; memory stays flat whatever is due. */
+  batchSize?: number;
+  onProgress?: (step: SweepStep, done: number) => void;
+}
+
+/** A due subscription, with what the handlers need to decide its next state. */
+interface Due {
+  partner_id: string;
+  id: string;
+  customer_id: string;
+  offer_id: string;
+  status: string;
+  billing_cycle: string;
+  currency: string;
+  unit_price: number;
+  commitment_end_date: Date;
+  status_changed_at: Date;
+  data_retention_end_date: Date | null;
+  data_purged_at: Date | null;
+  auto_renew_enabled: boolean;
+  parent_auto_renew: boolean | null;
+}
+
+/** The state a handler moves a row to; written for a whole batch with one UPDATE. */
+interface NextState {
+  due: Due;
+  status: SubscriptionStatus;
+  changedAt: Date;
+  retention: Date | null;
+  purgedAt: Date | null;
+  termEnd: Date;
+  unitPrice: number;
+  event: EventType;
+  operation: string;
+}
+
+const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
+
+const SELECT = [
+  's.partner_id',
+  's.id',
+  's.customer_id',
+  's.offer_id',
+  's.status',
+  's.billing_cycle',
+  's.currency',
+  's.unit_price',
+  's.commitment_end_date',
+  's.status_changed_at',
+  's.data_retention_end_date',
+  's.data_purged_at',
+  's.auto_renew_enabled',
+] as const;
+
+/**
+ * One step's due rows, oldest first, locked for this transaction and skipped by any other sweeper that holds
+ * them (FOR UPDATE SKIP LOCKED): two processes sweeping at once share the work and never do a row twice.
+ * Each WHERE is also the handler's precondition, re-read under the lock: a row that moved on is not due.
+ */
+function dueRows(trx: Kysely<Tables>, step: SweepStep, now: Date, limit: number) {
+  return dueQuery(trx, step, now)
+    .leftJoin('subscriptions as p', (j) =>
+      j.onRef('p.partner_id', '=', 's.partner_id').onRef('p.id', '=', 's.parent_subscription_id'),
+    )
+    .select([...SELECT, 'p.auto_renew_enabled as parent_auto_renew'])
+    .limit(limit)
+    .forUpdate('s')
+    .skipLocked();
+}
+
+/** The rows a step finds due at `now`, in due order; each WHERE is the step's precondition. */
+function dueQuery(db: Kysely<Tables>, step: SweepStep, now: Date) {
+  const base = db.selectFrom('subscriptions as s');
+  switch (step) {
+    case 'expireTrials':
+      return base
+        .where('s.status', '=', 'active')
+        .where('s.is_trial', '=', true)
+        .where('s.commitment_end_date', '<=', now)
+        .orderBy('s.commitment_end_date');
+    case 'endTerms':
+      return base
+        .where('s.status', '=', 'active')
+        .where('s.is_trial', '=', false)
+        .where('s.commitment_end_date', '<=', now)
+        .orderBy('s.commitment_end_date');
+    case 'disable':
+      return base
+        .where('s.status', '=', 'expired')
+        .where('s.is_trial', '=', false)
+        .where('s.status_changed_at', '<=', plusDays(now, -EXPIRED_DAYS))
+        .orderBy('s.status_changed_at');
+    case 'delete':
+      return base
+        .where('s.status', 'in', ['suspended', 'expired', 'disabled'])
+        .where('s.data_purged_at', 'is', null)
+        .where('s.data_retention_end_date', '<=', now)
+        .orderBy('s.data_retention_end_date');
+    case 'purgeCancelled':
+      return base
+        .where('s.status', '=', 'deleted')
+        .where('s.data_purged_at', 'is', null)
+        .where('s.data_retention_end_date', '<=', now)
+        .orderBy('s.data_retention_end_date');
+  }
+}
+
+/** What each step does to one due row (the dates are the due dates, so a late sweep lands where it should). */
+function decide(step: SweepStep, due: Due, now: Date, offers: ReadonlyMap<string, Offer>): NextState {
+  const same = {
+    due,
+    status: due.status as SubscriptionStatus,
+    changedAt: due.status_changed_at,
+    retention: due.data_retention_end_date,
+    purgedAt: due.data_purged_at,
+    termEnd: due.commitment_end_date,
+    unitPrice: due.unit_price,
+  };
+  const end = due.commitment_end_date;
+  switch (step) {
+    case 'expireTrials': // R-TRI-4
+      return {
+        ...same,
+        status: 'expired',
+        changedAt: end,
+        retention: plusDays(end, CANCEL_RETENTION_DAYS),
+        event: 'subscription.expired',
+        operation: 'expire_trial_subscription',
+      };
+    case 'endTerms': {
+      // R-REN-1: renew for the same term at the then-current price; an add-on renews only with its base.
+      const renews = due.auto_renew_enabled && due.parent_auto_renew !== false;
+      if (renews) {
+        let next = end;
+        do next = termEnd(next, due.billing_cycle as BillingCycle);
+        while (next.getTime() <= now.getTime());
+        const price = offers.get(due.offer_id)?.prices[due.currency as 'USD' | 'EUR'] ?? due.unit_price;
+        return {
+          ...same,
+          termEnd: next,
+          unitPrice: price,
+          event: 'subscription.updated',
+          operation: 'renew_subscription',
+        };
+      }
+      // R-REN-2: expired, with full access for 30 days, then disabled for 90, then deleted.
+      return {
+        ...same,
+        status: 'expired',
+        changedAt: end,
+        retention: plusDays(end, EXPIRED_DAYS + DISABLED_DAYS),
+        event: 'subscription.expired',
+        operation: 'expire_subscription',
+      };
+    }
+    case 'disable':
+      return {
+        ...same,
+        status: 'disabled',
+        changedAt: plusDays(due.status_changed_at, EXPIRED_DAYS),
+        event: 'subscription.updated',
+        operation: 'disable_subscription',
+      };
+    case 'delete': // R-SUS-5, R-REN-2, R-TRI-4: deleted and purged on the retention date (R-RET-2)
+      return {
+        ...same,
+        status: 'deleted',
+        changedAt: due.data_retention_end_date ?? now,
+        purgedAt: due.data_retention_end_date ?? now,
+        event: 'subscription.deleted',
+        operation: 'delete_subscription',
+      };
+    case 'purgeCancelled': // R-CAN-1, R-RET-2
+      return {
+        ...same,
+        purgedAt: due.data_retention_end_date ?? now,
+        event: 'subscription.dataPurged',
+        operation: 'purge_subscription',
+      };
+  }
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Writes a batch of next states with one UPDATE over arrays (set-based: a million rows is a thousand statements). */
+async function applyBatch(trx: Kysely<Tables>, next: readonly NextState[]): Promise<void> {
+  await sql`
+    UPDATE subscriptions AS s
+    SET status = v.status,
+        status_changed_at = v.changed_at,
+        data_retention_end_date = v.retention,
+        data_purged_at = v.purged_at,
+        commitment_end_date = v.term_end,
+        unit_price = v.unit_price,
+        suspended_with_parent = CASE WHEN v.status = 'suspended' THEN s.suspended_with_parent ELSE false END,
+        version = s.version + 1
+    FROM unnest(
+      ${next.map((n) => n.due.partner_id)}::uuid[],
+      ${next.map((n) => n.due.id)}::uuid[],
+      ${next.map((n) => n.status)}::text[],
+      ${next.map((n) => iso(n.changedAt))}::timestamptz[],
+      ${next.map((n) => iso(n.retention))}::timestamptz[],
+      ${next.map((n) => iso(n.purgedAt))}::timestamptz[],
+      ${next.map((n) => iso(n.termEnd))}::timestamptz[],
+      ${next.map((n) => n.unitPrice)}::int[]
+    ) AS v(partner_id, id, status, changed_at, retention, purged_at, term_end, unit_price)
+    WHERE s.partner_id = v.partner_id AND s.id = v.id`.execute(trx);
+}
+
+/** R-ADD-3: add-ons go with a base the sweeper deleted, on the same date. */
+async function deleteAddOnsOf(trx: Kysely<Tables>, deleted: readonly NextState[]): Promise<NextState[]> {
+  if (deleted.length === 0) return [];
+  const addOns = await trx
+    .selectFrom('subscriptions as s')
+    .select([...SELECT, sql<null>`null`.as('parent_auto_renew'), 's.parent_subscription_id'])
+    .where(
+      sql<boolean>`(s.partner_id, s.parent_subscription_id) IN (SELECT * FROM unnest(${deleted.map((d) => d.due.partner_id)}::uuid[], ${deleted.map((d) => d.due.id)}::uuid[]))`,
+    )
+    .where((eb) => eb.or([eb('s.status', '!=', 'deleted'), eb('s.data_purged_at', 'is', null)]))
+    .forUpdate('s')
+    .execute();
+  const byBase = new Map(deleted.map((d) => [d.due.id, d]));
+  return addOns.map((a) => {
+    const base = byBase.get(a.parent_subscription_id ?? '') as NextState;
+    return {
+      due: a,
+      status: 'deleted',
+      changedAt: a.status === 'deleted' ? a.status_changed_at : base.changedAt,
+      retention: a.data_retention_end_date ?? base.retention,
+      purgedAt: base.purgedAt,
+      termEnd: a.commitment_end_date,
+      unitPrice: a.unit_price,
+      event: 'subscription.deleted',
+      operation: 'delete_subscription',
+    };
+  });
+}
+
+/** The audit records and events of a batch, per partner, with a compact payload. */
+function batchChanges(next: readonly NextState[]) {
+  const byPartner = new Map<string, Change[]>();
+  for (const n of next) {
+    const change: Change = {
+      resourceType: 'subscription',
+      resourceId: n.due.id,
+      operationType: n.operation,
+      customerId: n.due.customer_id,
+      reason: 'lifecycle (R-RET-3)',
+      before: { status: n.due.status, commitmentEndDate: iso(n.due.commitment_end_date) },
+      after: {
+        id: n.due.id,
+        customerId: n.due.customer_id,
+        offerId: n.due.offer_id,
+        status: n.status,
+        commitmentEndDate: iso(n.termEnd),
+        dataRetentionEndDate: iso(n.retention),
+        dataPurgedAt: iso(n.purgedAt),
+      },
+      event: n.event,
+    };
+    byPartner.set(n.due.partner_id, [...(byPartner.get(n.due.partner_id) ?? []), change]);
+  }
+  return byPartner;
+}
+
+/**
+ * Runs every lifecycle transition that is due at `now` (R-RET-3): trial expiry (R-TRI-4), renewal or expiry
+ * at term end (R-REN-1/2), expired → disabled after 30 days, deletion and purge when the retention date has
+ * passed (R-SUS-5, R-RET-2), and the purge of cancelled subscriptions (R-CAN-1). Idempotent: a second run
+ * finds nothing due. Safe with other sweepers on the same PostgreSQL (FOR UPDATE SKIP LOCKED). A date that
+ * passed while nothing ran takes effect on the next run, dated when it fell due.
+ */
+export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Promise<SweepReport> {
+  const batchSize = options.batchSize ?? 1000;
+  const report: SweepReport = {
+    expireTrials: 0,
+    endTerms: 0,
+    renewed: 0,
+    disable: 0,
+    delete: 0,
+    purgeCancelled: 0,
+  };
+  const system = systemContext('lifecycle-sweeper');
+  for (const step of SWEEP_STEPS) {
+    for (;;) {
+      const done = await inTransaction(db, async (trx) => {
+        const due = (await dueRows(trx, step, now, batchSize).execute()) as Due[];
+        if (due.length === 0) return 0;
+        const offers =
+          step === 'endTerms'
+            ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
+            : new Map<string, Offer>();
+        const next = due.map((d) => decide(step, d, now, offers));
+        const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, next))] : next;
+        await applyBatch(trx, all);
+        for (const [partnerId, changes] of batchChanges(all)) {
+          await insertAll(trx, changeRows(partnerId, system, changes, now));
+        }
+        report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
+        return due.length;
+      });
+      report[step] += done;
+      if (done > 0) options.onProgress?.(step, report[step]);
+      if (done < batchSize) break;
+    }
+  }
+  report.endTerms -= report.renewed;
+  return report;
+}
+
+/** How many rows each step would take now (the totals of `seatwise sweep`'s progress bars). */
+export async function countDue(db: Db, now: Date): Promise<Record<SweepStep, number>> {
+  const counts = {} as Record<SweepStep, number>;
+  for (const step of SWEEP_STEPS) {
+    const row = await dueQuery(db, step, now)
+      .clearOrderBy()
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[step] = Number(row.n);
+  }
+  return counts;
+}
