@@ -51,6 +51,9 @@ describe.skipIf(onServer())('the seatwise command (SPEC §7)', () => {
       expect(usage.code).toBe(2);
       const list = await runSeatwise(['customer', 'list', '--partner', 'Acme Reseller', '--json'], env);
       expect(list.code).toBe(0);
+      const swept = await runSeatwise(['sweep', '--json'], env);
+      expect(swept.code).toBe(0);
+      expect(JSON.parse(swept.stdout)).toMatchObject({ expireTrials: 0, renewed: 0, delete: 0 });
     },
   );
 });
