@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(onServer())('the seatwise command (SPEC §7)', () => {
   it(
     'imports a catalog with progress, manages partners, users and tokens, and says why it refuses',
-    { timeout: 120_000 },
+    { timeout: 300_000 },
     async () => {
       const bad = join(dir, 'bad.json');
       writeFileSync(bad, JSON.stringify({ version: 1, offers: [{ id: 'X' }] }));

@@ -8,6 +8,7 @@ import { exited, runSeatwise, startServerProcess, type RunningServer } from '../
 const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-'));
 const env = {
   SEATWISE_DATA_DIR: dataDir,
+  SEATWISE_DEMO: '0',
   SEATWISE_BOOTSTRAP_TOKEN: 'e2e-bootstrap-token',
   SEATWISE_BOOTSTRAP_PASSWORD: 'e2e-password',
 };
@@ -26,7 +27,7 @@ afterAll(async () => {
 describe.skipIf(onServer())('the seatwise process on an embedded data directory (SPEC §8)', () => {
   it(
     'starts, refuses a second owner, survives kill -9, and keeps its data',
-    { timeout: 180_000 },
+    { timeout: 300_000 },
     async () => {
       const first = await startServerProcess(env);
       running.push(first);
