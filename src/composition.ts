@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { ManualClock, systemClock, type Clock } from './domain/clock.ts';
 import { inTransaction, migrate, openDatabase, type Database, type Db, type Engine } from './db/database.ts';
 import { DEMO_PASSWORD, seedDemo } from './app/demo.ts';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './jobs/webhook-delivery.ts';
 
 /**
  * Everything a running Seatwise holds, wired once: the database, the clock, the instance, the metrics.
@@ -19,6 +20,8 @@ export interface Seatwise {
   /** Present only when SEATWISE_TEST_CLOCK=1 (R-API-7). */
   testClock: TestClock | undefined;
   metrics: Registry;
+  /** The webhook delivery worker (R-EVT), when this process runs one (AssembleOptions.webhookDelivery). */
+  webhooks: WebhookDelivery | undefined;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,11 @@ export interface AssembleOptions {
   print?: (line: string) => void;
   /** Skip R-API-8 bootstrap (CLI commands that must not create anything). */
   bootstrap?: boolean;
+  /**
+   * Run the webhook delivery worker (R-EVT) in this process, with these settings when an object. The server
+   * turns it on; tests and other CLI commands leave it off (a test calls `runOnce()` on its own worker).
+   */
+  webhookDelivery?: boolean | WebhookDeliveryOptions;
 }
 
 /** Opens, migrates and wires Seatwise from its configuration: the one composition root. */
@@ -100,6 +108,17 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     }
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
+    const delivery = options.webhookDelivery ?? false;
+    const webhooks = delivery
+      ? new WebhookDelivery(db, {
+          onError: (e) => {
+            if (config.logLevel !== 'silent')
+              process.stderr.write(`webhook delivery: ${e instanceof Error ? e.message : String(e)}\n`);
+          },
+          ...(typeof delivery === 'object' ? delivery : {}),
+        })
+      : undefined;
+    webhooks?.start();
     return {
       config,
       db,
@@ -108,7 +127,12 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       clock,
       testClock,
       metrics,
-      close: () => database.close(),
+      webhooks,
+      // The worker stops (and finishes its sends) before the database it records them in closes.
+      close: async () => {
+        await webhooks?.close();
+        await database.close();
+      },
     };
   } catch (e) {
     await database.close();

@@ -25,6 +25,28 @@ export type EventType =
   | 'apiToken.created'
   | 'apiToken.revoked';
 
+// Every EventType once: `satisfies` fails to compile when the union gains a type this object lacks.
+const EVENT_TYPE_SET = {
+  'subscription.created': true,
+  'subscription.updated': true,
+  'subscription.suspended': true,
+  'subscription.reactivated': true,
+  'subscription.cancelled': true,
+  'subscription.expired': true,
+  'subscription.deleted': true,
+  'subscription.dataPurged': true,
+  'customer.created': true,
+  'customer.updated': true,
+  'order.created': true,
+  'order.updated': true,
+  'partnerUser.created': true,
+  'apiToken.created': true,
+  'apiToken.revoked': true,
+} satisfies Record<EventType, true>;
+
+/** The event types at run time, for a webhook registration to choose from (R-EVT). */
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly EventType[];
+
 export interface Change {
   resourceType: AuditResourceType;
   resourceId: string;

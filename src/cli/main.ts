@@ -32,7 +32,7 @@ export function buildCli(): Command {
     .command('serve', { isDefault: true })
     .description('start the HTTP server (API, docs, metrics) on HOST:PORT')
     .action(async () => {
-      const seatwise = await assemble(loadConfig(), { command: 'seatwise serve' });
+      const seatwise = await assemble(loadConfig(), { command: 'seatwise serve', webhookDelivery: true });
       const app = await startServer(seatwise);
       const address = app.server.address();
       const where = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : '';

@@ -202,6 +202,43 @@ export interface CustomerTrialsTable {
   started_at: Timestamp;
 }
 
+/** A partner's webhook endpoint (R-EVT); `secret` is kept as is because the worker must sign with it. */
+export interface WebhookEndpointsTable {
+  partner_id: string;
+  id: string;
+  webhook_url: string;
+  webhook_events: Json;
+  secret: string;
+  created_at: Timestamp;
+  created_by: string;
+  last_modified_at: Timestamp;
+  /** Every event of the partner with seq at or below this one is fanned out to the endpoint (or predates it). */
+  fanned_out_seq: ColumnType<string, string | number, string | number>;
+  /** The highest seq seen at `horizon_seen_at`; it becomes `fanned_out_seq` once no older commit can appear. */
+  horizon_seq: ColumnType<string, string | number, string | number>;
+  horizon_seen_at: Timestamp;
+}
+
+/** One event for one endpoint: the delivery log and the retry state (R-EVT). */
+export interface WebhookDeliveriesTable {
+  partner_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_seq: ColumnType<string, string | number, string | number>;
+  event_type: string;
+  attempts: Generated<number>;
+  /** When the worker may try next; null once delivered or given up. */
+  next_attempt_at: Timestamp | null;
+  /** The worker's lease: an outcome is recorded only by the claim that sent it. */
+  claim_token: string | null;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface Tables {
   instance_settings: InstanceSettingsTable;
   partners: PartnersTable;
@@ -219,6 +256,8 @@ export interface Tables {
   order_line_items: OrderLineItemsTable;
   subscriptions: SubscriptionsTable;
   customer_trials: CustomerTrialsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

@@ -21,6 +21,7 @@ import { partnerRoutes } from './routes/partner.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { testClockRoutes } from './routes/testclock.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { ErrorBody } from './schemas.ts';
 
 export type App = FastifyInstance;
@@ -106,5 +107,6 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(catalogRoutes(seatwise));
   await app.register(orderRoutes(seatwise));
   await app.register(subscriptionRoutes(seatwise));
+  await app.register(webhookRoutes(seatwise));
   return app;
 }
