@@ -1,7 +1,6 @@
 import { requirePermission } from '../domain/access/permissions.ts';
 import type { Offer } from '../domain/catalog/offer.ts';
 import { DomainError } from '../domain/errors.ts';
-import { isGuid } from '../domain/ids.ts';
 import {
   cancellationRetentionEnd,
   nextStatus,
@@ -21,7 +20,12 @@ import { recordChanges, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { lockCustomerRow, parseIfMatch } from './customers.ts';
-import { offerNameOf, toSubscriptionView, type SubscriptionView } from './subscriptions.ts';
+import {
+  lockSubscriptionRow,
+  offerNameOf,
+  toSubscriptionView,
+  type SubscriptionView,
+} from './subscriptions.ts';
 
 /** What a subscription PATCH may change: Partner Center sends the full resource; these fields are read. */
 export interface SubscriptionPatch {
@@ -49,20 +53,6 @@ function parseTarget(value: string | undefined, sub: SubRow): SubscriptionStatus
     ]);
   }
   return v as SubscriptionStatus;
-}
-
-async function lockSubscription(scope: PartnerScope, customerId: string, id: string): Promise<SubRow> {
-  const row = isGuid(id)
-    ? await scope
-        .selectFrom('subscriptions')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst()
-    : undefined;
-  if (!row) throw new DomainError('not_found', 404, 'resource.notFound', { resource: 'subscription', id });
-  return row;
 }
 
 const addOnsOf = (scope: PartnerScope, baseId: string) =>
@@ -125,7 +115,7 @@ export async function updateSubscription(
   return inTransaction(deps.db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
     const customer = await lockCustomerRow(scope, customerId);
-    const sub = await lockSubscription(scope, customerId, subscriptionId);
+    const sub = await lockSubscriptionRow(scope, customerId, subscriptionId);
     if (expected !== String(sub.version)) {
       throw new DomainError('precondition_failed', 2055, 'subscription.staleEtag', { subscriptionId }, [
         { field: 'If-Match', rule: 'R-API-3', current: String(sub.version) },

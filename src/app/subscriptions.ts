@@ -107,22 +107,31 @@ export const offerNameOf = (offers: ReadonlyMap<string, Offer>, id: string): str
 const notFound = (resource: string, id: string) =>
   new DomainError('not_found', 404, 'resource.notFound', { resource, id });
 
+/** The customer's subscription, or undefined; with `lock`, held FOR UPDATE in the caller's transaction. */
 export async function findSubscriptionRow(
   scope: PartnerScope,
   customerId: string,
   subscriptionId: string,
+  lock = false,
 ): Promise<Row<'subscriptions'> | undefined> {
   if (!isGuid(subscriptionId)) return undefined;
-  return scope
+  const query = scope
     .selectFrom('subscriptions')
     .selectAll()
     .where('customer_id', '=', customerId)
-    .where('id', '=', subscriptionId)
-    .executeTakeFirst();
+    .where('id', '=', subscriptionId);
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function getSubscriptionRow(scope: PartnerScope, customerId: string, subscriptionId: string) {
   const row = await findSubscriptionRow(scope, customerId, subscriptionId);
+  if (!row) throw notFound('subscription', subscriptionId);
+  return row;
+}
+
+/** Like getSubscriptionRow, locked FOR UPDATE in the caller's transaction. */
+export async function lockSubscriptionRow(scope: PartnerScope, customerId: string, subscriptionId: string) {
+  const row = await findSubscriptionRow(scope, customerId, subscriptionId, true);
   if (!row) throw notFound('subscription', subscriptionId);
   return row;
 }
