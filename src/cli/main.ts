@@ -14,6 +14,8 @@ import { InstanceMismatchError } from '../app/instance.ts';
 import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
+import { registerSubscriptionCommands } from './subscriptions.ts';
+import { ApiError } from './api-client.ts';
 import { partnerOf, print, withSeatwise } from './support.ts';
 
 /** Exit codes: 0 done, 1 failure, 2 usage or configuration error, 3 refused by a rule. */
@@ -135,6 +137,7 @@ export function buildCli(): Command {
   registerCustomerCommands(program);
   registerCatalogCommands(program);
   registerLifecycleCommands(program);
+  registerSubscriptionCommands(program);
 
   return program;
 }
@@ -158,6 +161,11 @@ function report(e: unknown): number {
   if (e instanceof DataDirLockedError || e instanceof InstanceMismatchError) {
     err(e.message);
     return EXIT.failure;
+  }
+  if (e instanceof ApiError) {
+    // The server's own words (localized by --locale); 2000 is malformed input, 5xx a failure, the rest a refusal.
+    err(e.code === undefined ? e.message : `${e.message} (code ${e.code})`);
+    return e.status >= 500 ? EXIT.failure : e.code === 2000 ? EXIT.usage : EXIT.refused;
   }
   if (isDomainError(e)) {
     err(`${formatMessage(e.messageKey, e.params, 'en-US')} (code ${e.code})`);
