@@ -11,6 +11,7 @@ import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
+import { registerBillingCommands } from './billing.ts';
 import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
@@ -135,6 +136,7 @@ export function buildCli(): Command {
   registerCustomerCommands(program);
   registerCatalogCommands(program);
   registerLifecycleCommands(program);
+  registerBillingCommands(program);
 
   return program;
 }
