@@ -497,6 +497,13 @@ describe('statements (R-BIL-6)', () => {
     expect(json.json<{ totals: unknown[] }>().totals).toEqual([
       { currency: 'USD', charges: 432000, credits: -252099, net: 179901, lineCount: 2 },
     ]);
+    const empty = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${c}/statements/2026-12?format=csv`,
+      headers: t.auth,
+    });
+    expect(empty.body.split('\r\n')).toHaveLength(2); // the header row, and the line end after it
+    expect(parse(empty.rawPayload, { bom: true, columns: true })).toEqual([]);
     const xml = await t.app.inject({
       method: 'GET',
       url: `/v1/customers/${c}/statements/2027-01?format=xml`,
