@@ -6,6 +6,7 @@ import { loadDemoCatalogIfEmpty } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { createCustomer, qualifyCustomer } from './customers.ts';
 import { addAddOnsToOrder, placeOrder, type NewLineItem } from './orders.ts';
+import { updateSubscription, type SubscriptionPatch } from './lifecycle.ts';
 import { createPartnerUser } from './partners.ts';
 import { convertTrial } from './trials.ts';
 
@@ -28,6 +29,8 @@ interface DemoCustomer {
   orders: { cycle: string; lines: [offerId: string, quantity: number, friendlyName?: string][] }[];
   addOn?: [offerId: string, quantity: number];
   convert?: [targetOfferId: string, cycle: string, quantity: number];
+  /** A change to a line of the first order after purchase, so the ledger shows a credit or a prorated charge. */
+  change?: [lineIndex: number, patch: SubscriptionPatch];
 }
 
 // Customers across segments, countries and states, each valid on the global instance.
@@ -62,6 +65,7 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
         ],
       },
     ],
+    change: [1, { status: 'suspended', suspensionReasons: ['customerRequest'] }],
   },
   {
     name: 'Tailspin Werkzeuge GmbH',
@@ -85,6 +89,7 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
       },
       { cycle: 'none', lines: [['CN-365-E5-TRIAL', 25, 'Evaluating E5']] },
     ],
+    change: [0, { quantity: 50 }],
   },
   {
     name: 'Adventure Works Cycles',
@@ -226,8 +231,9 @@ const CUSTOMERS: Record<Cloud, DemoCustomer[]> = {
 
 /**
  * Fills a new instance with a living demo (issue 4): the demo catalog, one user per role, and customers across
- * segments, countries and states with paid subscriptions, add-ons, trials and a converted trial. Everything
- * goes through the same use cases as the API, so the demo obeys every rule it shows.
+ * segments, countries and states with paid subscriptions, add-ons, trials, a converted trial, a suspension and
+ * a quantity change. Everything goes through the same use cases as the API, so the demo obeys every rule it
+ * shows, and the ledger holds the charges and credits they made (R-BIL).
  */
 export async function seedDemo(
   db: Db,
@@ -308,6 +314,10 @@ export async function seedDemo(
           ],
         });
         subscriptions++;
+      }
+      const changed = demo.change && o === demo.orders[0] ? order.lineItems[demo.change[0]] : undefined;
+      if (demo.change && changed) {
+        await updateSubscription(deps, ctx, customer.id, changed.subscriptionId, '1', demo.change[1]);
       }
       if (demo.convert && base) {
         const [targetOfferId, billingCycle, quantity] = demo.convert;

@@ -1,5 +1,6 @@
 import { requirePermission } from '../domain/access/permissions.ts';
 import type { Offer } from '../domain/catalog/offer.ts';
+import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   cancellationRetentionEnd,
@@ -16,11 +17,14 @@ import {
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
-import { recordChanges, type Change, type EventType } from './audit.ts';
+import { insertAll } from '../db/insert-all.ts';
+import { changeRows, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
-import { lockCustomerRow, parseIfMatch } from './customers.ts';
+import { getCustomerRow, lockCustomerRow, parseIfMatch } from './customers.ts';
+import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
 import {
+  getSubscriptionRow,
   lockSubscriptionRow,
   offerNameOf,
   toSubscriptionView,
@@ -55,13 +59,10 @@ function parseTarget(value: string | undefined, sub: SubRow): SubscriptionStatus
   return v as SubscriptionStatus;
 }
 
-const addOnsOf = (scope: PartnerScope, baseId: string) =>
-  scope
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('parent_subscription_id', '=', baseId)
-    .forUpdate()
-    .execute();
+const addOnsOf = (scope: PartnerScope, baseId: string, lock: boolean) => {
+  const query = scope.selectFrom('subscriptions').selectAll().where('parent_subscription_id', '=', baseId);
+  return (lock ? query.forUpdate() : query).execute();
+};
 
 interface Step {
   before: SubRow;
@@ -93,8 +94,9 @@ async function save(scope: PartnerScope, s: SubRow): Promise<void> {
 
 /**
  * Applies a subscription PATCH (R-API-1, R-API-3): works out what changed in the full resource, checks each
- * move against the transition table, and writes it with its add-ons (R-ADD-3, R-ADD-4), its audit records and
- * events, in one transaction. Order of moves: rename, auto-renew, reactivate, quantity, suspend or cancel.
+ * move against the transition table, and writes it with its add-ons (R-ADD-3, R-ADD-4), its audit records,
+ * events and ledger lines (R-BIL-2..4, R-QTY-3, R-CAN-2), in one transaction. Order of moves: rename,
+ * auto-renew, reactivate, quantity, suspend or cancel.
  */
 export async function updateSubscription(
   deps: { db: Db; now: Date },
@@ -113,110 +115,9 @@ export async function updateSubscription(
   }
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
-    const scope = new PartnerScope(trx, ctx.actor.partnerId);
-    const customer = await lockCustomerRow(scope, customerId);
-    const sub = await lockSubscriptionRow(scope, customerId, subscriptionId);
-    if (expected !== String(sub.version)) {
-      throw new DomainError('precondition_failed', 2055, 'subscription.staleEtag', { subscriptionId }, [
-        { field: 'If-Match', rule: 'R-API-3', current: String(sub.version) },
-      ]);
-    }
-    const offers = await loadOffers(trx, [sub.offer_id]);
-    const offer = offers.get(sub.offer_id) as Offer;
-    const target = parseTarget(patch.status, sub);
-    let cur: SubRow = { ...sub, suspension_reasons: sub.suspension_reasons };
-    const status = () => cur.status as SubscriptionStatus;
-    let event: EventType = 'subscription.updated';
-    let reason: string | undefined;
-    const cascade: Step[] = [];
-
-    const name = patch.friendlyName?.trim();
-    if (name && name !== cur.friendly_name) {
-      nextStatus(status(), 'rename', sub.id);
-      cur = { ...cur, friendly_name: name };
-    }
-    if (patch.autoRenewEnabled !== undefined && patch.autoRenewEnabled !== cur.auto_renew_enabled) {
-      nextStatus(status(), 'setAutoRenew', sub.id);
-      throwIfCannotAutoRenew({ id: sub.id, isTrial: cur.is_trial }, offer.isAutoRenewable);
-      cur = { ...cur, auto_renew_enabled: patch.autoRenewEnabled };
-    }
-    if (target === 'active') {
-      nextStatus(status(), 'reactivate', sub.id);
-      throwIfRetentionPassed({ id: sub.id, dataRetentionEndDate: cur.data_retention_end_date }, now);
-      const parent = sub.parent_subscription_id
-        ? await scope
-            .selectFrom('subscriptions')
-            .select('status')
-            .where('id', '=', sub.parent_subscription_id)
-            .executeTakeFirst()
-        : undefined;
-      throwIfBaseNotActive({
-        id: sub.id,
-        parentStatus: (parent?.status as SubscriptionStatus | undefined) ?? null,
-      });
-      cur = reactivated(cur, now);
-      event = 'subscription.reactivated';
-      // R-ADD-3: only the add-ons the base took down come back with it.
-      for (const addOn of await addOnsOf(scope, sub.id)) {
-        if (addOn.status === 'suspended' && addOn.suspended_with_parent) {
-          cascade.push({
-            before: addOn,
-            after: reactivated(addOn, now),
-            event: 'subscription.reactivated',
-            reason: 'with its base',
-          });
-        }
-      }
-    }
-    if (patch.quantity !== undefined && patch.quantity !== cur.quantity) {
-      nextStatus(status(), 'changeQuantity', sub.id);
-      throwIfTrial({ id: sub.id, isTrial: cur.is_trial });
-      throwIfQuantityOutOfBounds({ id: sub.id }, patch.quantity, offer);
-      cur = { ...cur, quantity: patch.quantity };
-    }
-    if (target === 'suspended') {
-      nextStatus(status(), 'suspend', sub.id);
-      const reasons = parseSuspensionReasons(patch.suspensionReasons, patch.suspensionComment, sub.id);
-      const retention = suspensionRetentionEnd(now, {
-        accountOpenedAt: customer.account_opened_at,
-        firstBillingPeriodStart: customer.first_billing_period_start,
-      });
-      cur = suspended(cur, now, reasons, patch.suspensionComment ?? null, retention, false);
-      event = 'subscription.suspended';
-      reason = reasons.join(', ');
-      for (const addOn of await addOnsOf(scope, sub.id)) {
-        if (addOn.status === 'active') {
-          cascade.push({
-            before: addOn,
-            after: suspended(addOn, now, reasons, patch.suspensionComment ?? null, retention, true),
-            event: 'subscription.suspended',
-            reason: `${reasons.join(', ')} (with its base)`,
-          });
-        }
-      }
-    }
-    if (target === 'deleted') {
-      nextStatus(status(), 'cancel', sub.id);
-      cur = cancelled(cur, now);
-      event = 'subscription.cancelled';
-      for (const addOn of await addOnsOf(scope, sub.id)) {
-        if (addOn.status !== 'deleted') {
-          cascade.push({
-            before: addOn,
-            after: cancelled(addOn, now),
-            event: 'subscription.cancelled',
-            reason: 'with its base',
-          });
-        }
-      }
-    }
-
-    const changed = JSON.stringify({ ...cur, version: 0 }) !== JSON.stringify({ ...sub, version: 0 });
-    if (!changed) return toSubscriptionView(sub, offer.name);
-    const steps: Step[] = [
-      { before: sub, after: { ...cur, version: sub.version + 1 }, event, ...(reason ? { reason } : {}) },
-    ];
-    for (const c of cascade) steps.push({ ...c, after: { ...c.after, version: c.before.version + 1 } });
+    const plan = await planUpdate(trx, ctx, customerId, subscriptionId, expected, patch, now, true);
+    if (!plan.steps) return toSubscriptionView(plan.sub, plan.offer.name);
+    const { scope, steps } = plan;
     for (const step of steps) await save(scope, step.after);
     const names = await loadOffers(trx, [...new Set(steps.map((s) => s.after.offer_id))]);
     const changes: Change[] = steps.map((step) => ({
@@ -224,15 +125,212 @@ export async function updateSubscription(
       resourceId: step.after.id,
       operationType: 'update_subscription',
       customerId,
-      customerName: customer.company_name,
+      customerName: plan.customer.company_name,
       ...(step.reason ? { reason: step.reason } : {}),
       before: toSubscriptionView(step.before, offerNameOf(names, step.before.offer_id)),
       after: toSubscriptionView(step.after, offerNameOf(names, step.after.offer_id)),
       event: step.event,
     }));
-    await recordChanges(scope, ctx, changes, now);
-    return toSubscriptionView((steps[0] as Step).after, offer.name);
+    const charges = await chargesOf(scope, steps, now);
+    await insertAll(trx, [
+      ...changeRows(scope.partnerId, ctx, changes, now),
+      ...ledgerRows(
+        scope.partnerId,
+        charges.map((c) => ({ ...c, postedAt: now })),
+      ),
+    ]);
+    return toSubscriptionView((steps[0] as Step).after, plan.offer.name);
   });
+}
+
+/** R-BIL-2..4, R-QTY-3, R-CAN-2: what each step of a change charges or credits, in its current term. */
+async function chargesOf(scope: PartnerScope, steps: readonly Step[], now: Date) {
+  const terms = await currentTerms(
+    scope,
+    steps.map((s) => s.before),
+  );
+  return steps.map((step) => ({
+    sub: step.after,
+    lines: changeLines(
+      billableOf(step.before),
+      billableOf(step.after),
+      now,
+      terms.get(step.before.id) as NonNullable<ReturnType<typeof terms.get>>,
+    ),
+  }));
+}
+
+/** What a subscription change would do and charge, before the partner commits (console confirmations). */
+export interface SubscriptionChangePreview {
+  subscriptionId: string;
+  currency: string;
+  /** The subscription (and each add-on the change takes with it) as it would be after the change. */
+  subscriptions: SubscriptionView[];
+  lines: LedgerLineView[];
+  /** Charges minus credits, minor units: negative is money back. */
+  total: number;
+  attributes: { objectType: 'SubscriptionChangePreview' };
+}
+
+/**
+ * What `updateSubscription` would do with the same body (R-BIL-2..4, R-CAN-2, R-SUS-3): the same checks and
+ * the same computation, with the resulting dates (`dataRetentionEndDate` of a suspension or cancellation) and
+ * the ledger lines it would write; nothing is written. `If-Match` is optional here; a stale one is refused.
+ */
+export async function previewSubscriptionChange(
+  deps: { db: Db; now: Date },
+  ctx: RequestContext,
+  customerId: string,
+  subscriptionId: string,
+  ifMatch: string | undefined,
+  patch: SubscriptionPatch,
+): Promise<SubscriptionChangePreview> {
+  requirePermission(ctx.actor.role, 'subscriptions.manage');
+  const expected = parseIfMatch(ifMatch);
+  const { now } = deps;
+  return inTransaction(deps.db, async (trx) => {
+    const plan = await planUpdate(trx, ctx, customerId, subscriptionId, expected, patch, now, false);
+    const steps = plan.steps ?? [];
+    const names = await loadOffers(trx, [
+      ...new Set([plan.sub.offer_id, ...steps.map((s) => s.after.offer_id)]),
+    ]);
+    const charges = await chargesOf(plan.scope, steps, now);
+    const lines = charges.flatMap((c) => c.lines.map((l: LedgerLine) => lineView(c.sub, l)));
+    const subscriptions = plan.steps
+      ? steps.map((s) => toSubscriptionView(s.after, offerNameOf(names, s.after.offer_id)))
+      : [toSubscriptionView(plan.sub, plan.offer.name)];
+    return {
+      subscriptionId: plan.sub.id,
+      currency: plan.sub.currency,
+      subscriptions,
+      lines,
+      total: totalOf(lines),
+      attributes: { objectType: 'SubscriptionChangePreview' as const },
+    };
+  });
+}
+
+/**
+ * Works out a change (shared by the PATCH and its preview): loads, checks If-Match and each move, and returns
+ * the steps (the subscription, then the add-ons it takes along), or no steps when nothing changes.
+ */
+async function planUpdate(
+  trx: Db,
+  ctx: RequestContext,
+  customerId: string,
+  subscriptionId: string,
+  expected: string | undefined,
+  patch: SubscriptionPatch,
+  now: Date,
+  lock: boolean,
+) {
+  const scope = new PartnerScope(trx, ctx.actor.partnerId);
+  const customer = lock ? await lockCustomerRow(scope, customerId) : await getCustomerRow(scope, customerId);
+  const sub = lock
+    ? await lockSubscriptionRow(scope, customerId, subscriptionId)
+    : await getSubscriptionRow(scope, customerId, subscriptionId);
+  if (expected !== undefined && expected !== String(sub.version)) {
+    throw new DomainError('precondition_failed', 2055, 'subscription.staleEtag', { subscriptionId }, [
+      { field: 'If-Match', rule: 'R-API-3', current: String(sub.version) },
+    ]);
+  }
+  const offers = await loadOffers(trx, [sub.offer_id]);
+  const offer = offers.get(sub.offer_id) as Offer;
+  const target = parseTarget(patch.status, sub);
+  let cur: SubRow = { ...sub, suspension_reasons: sub.suspension_reasons };
+  const status = () => cur.status as SubscriptionStatus;
+  let event: EventType = 'subscription.updated';
+  let reason: string | undefined;
+  const cascade: Step[] = [];
+
+  const name = patch.friendlyName?.trim();
+  if (name && name !== cur.friendly_name) {
+    nextStatus(status(), 'rename', sub.id);
+    cur = { ...cur, friendly_name: name };
+  }
+  if (patch.autoRenewEnabled !== undefined && patch.autoRenewEnabled !== cur.auto_renew_enabled) {
+    nextStatus(status(), 'setAutoRenew', sub.id);
+    throwIfCannotAutoRenew({ id: sub.id, isTrial: cur.is_trial }, offer.isAutoRenewable);
+    cur = { ...cur, auto_renew_enabled: patch.autoRenewEnabled };
+  }
+  if (target === 'active') {
+    nextStatus(status(), 'reactivate', sub.id);
+    throwIfRetentionPassed({ id: sub.id, dataRetentionEndDate: cur.data_retention_end_date }, now);
+    const parent = sub.parent_subscription_id
+      ? await scope
+          .selectFrom('subscriptions')
+          .select('status')
+          .where('id', '=', sub.parent_subscription_id)
+          .executeTakeFirst()
+      : undefined;
+    throwIfBaseNotActive({
+      id: sub.id,
+      parentStatus: (parent?.status as SubscriptionStatus | undefined) ?? null,
+    });
+    cur = reactivated(cur, now);
+    event = 'subscription.reactivated';
+    // R-ADD-3: only the add-ons the base took down come back with it.
+    for (const addOn of await addOnsOf(scope, sub.id, lock)) {
+      if (addOn.status === 'suspended' && addOn.suspended_with_parent) {
+        cascade.push({
+          before: addOn,
+          after: reactivated(addOn, now),
+          event: 'subscription.reactivated',
+          reason: 'with its base',
+        });
+      }
+    }
+  }
+  if (patch.quantity !== undefined && patch.quantity !== cur.quantity) {
+    nextStatus(status(), 'changeQuantity', sub.id);
+    throwIfTrial({ id: sub.id, isTrial: cur.is_trial });
+    throwIfQuantityOutOfBounds({ id: sub.id }, patch.quantity, offer);
+    cur = { ...cur, quantity: patch.quantity };
+  }
+  if (target === 'suspended') {
+    nextStatus(status(), 'suspend', sub.id);
+    const reasons = parseSuspensionReasons(patch.suspensionReasons, patch.suspensionComment, sub.id);
+    const retention = suspensionRetentionEnd(now, {
+      accountOpenedAt: customer.account_opened_at,
+      firstBillingPeriodStart: customer.first_billing_period_start,
+    });
+    cur = suspended(cur, now, reasons, patch.suspensionComment ?? null, retention, false);
+    event = 'subscription.suspended';
+    reason = reasons.join(', ');
+    for (const addOn of await addOnsOf(scope, sub.id, lock)) {
+      if (addOn.status === 'active') {
+        cascade.push({
+          before: addOn,
+          after: suspended(addOn, now, reasons, patch.suspensionComment ?? null, retention, true),
+          event: 'subscription.suspended',
+          reason: `${reasons.join(', ')} (with its base)`,
+        });
+      }
+    }
+  }
+  if (target === 'deleted') {
+    nextStatus(status(), 'cancel', sub.id);
+    cur = cancelled(cur, now);
+    event = 'subscription.cancelled';
+    for (const addOn of await addOnsOf(scope, sub.id, lock)) {
+      if (addOn.status !== 'deleted') {
+        cascade.push({
+          before: addOn,
+          after: cancelled(addOn, now),
+          event: 'subscription.cancelled',
+          reason: 'with its base',
+        });
+      }
+    }
+  }
+
+  const changed = JSON.stringify({ ...cur, version: 0 }) !== JSON.stringify({ ...sub, version: 0 });
+  if (!changed) return { scope, customer, sub, offer, steps: undefined };
+  const steps: Step[] = [
+    { before: sub, after: { ...cur, version: sub.version + 1 }, event, ...(reason ? { reason } : {}) },
+  ];
+  for (const c of cascade) steps.push({ ...c, after: { ...c.after, version: c.before.version + 1 } });
+  return { scope, customer, sub, offer, steps };
 }
 
 function suspended(

@@ -11,6 +11,7 @@ import {
   type AddOnLine,
   type LineError,
 } from '../domain/order/order-rules.ts';
+import { openingLine, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll, type Rows } from '../db/insert-all.ts';
@@ -20,6 +21,7 @@ import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow, lockCustomerRow } from './customers.ts';
+import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
 import {
   customerSubscriptionRows,
   toSubscriptionView,
@@ -129,14 +131,16 @@ interface Purchase {
   offer: Offer;
   cycle: BillingCycle;
   currency: string;
+  /** The term the purchase falls in: its own (a new order), or its base's (an add-on, R-ADD-2). */
+  termStart: Date;
   commitmentEnd: Date;
   parentSubscriptionId: string | null;
 }
 
 /**
  * The rows validated purchases become on an order: the subscriptions, their line items, the trials they
- * start, and one `subscription.created` change each. The caller writes them with `insertAll`, in one
- * statement with the rest of its change.
+ * start, one `subscription.created` change each, and what each is charged (R-BIL-1, R-ADD-2; a trial
+ * nothing, R-BIL-5). The caller writes them with `insertAll`, in one statement with the rest of its change.
  */
 function purchaseRows(
   partnerId: string,
@@ -144,7 +148,12 @@ function purchaseRows(
   orderId: string,
   purchases: readonly Purchase[],
   now: Date,
-): { rows: Rows[]; lines: Row<'order_line_items'>[]; changes: Change[] } {
+): {
+  rows: Rows[];
+  lines: Row<'order_line_items'>[];
+  changes: Change[];
+  charges: { sub: Row<'subscriptions'>; lines: LedgerLine[]; lineItemNumber: number }[];
+} {
   const subscriptions: Row<'subscriptions'>[] = purchases.map((p) => ({
     partner_id: partnerId,
     id: newId(),
@@ -202,7 +211,16 @@ function purchaseRows(
     after: toSubscriptionView(sub, (purchases[i] as Purchase).offer.name),
     event: 'subscription.created',
   }));
+  const charges = subscriptions.map((sub, i) => {
+    const p = purchases[i] as Purchase;
+    return {
+      sub,
+      lineItemNumber: p.lineItemNumber,
+      lines: openingLine(billableOf(sub), now, { start: p.termStart, end: p.commitmentEnd }),
+    };
+  });
   return {
+    charges,
     rows: [
       {
         table: 'subscriptions',
@@ -213,6 +231,10 @@ function purchaseRows(
       },
       { table: 'order_line_items', rows: lines },
       { table: 'customer_trials', rows: trials },
+      ...ledgerRows(
+        partnerId,
+        charges.map((c) => ({ ...c, postedAt: now })),
+      ),
     ],
     lines,
     changes,
@@ -262,9 +284,42 @@ async function relevantSubscriptions(scope: PartnerScope, customerId: string, of
   }));
 }
 
+/** What an order would charge, line by line, before the partner commits (R-BIL-1, R-ADD-2, R-BIL-5). */
+export interface OrderPreview {
+  customerId: string;
+  billingCycle: BillingCycle;
+  currencyCode: string;
+  lines: (LedgerLineView & { lineItemNumber: number })[];
+  total: number;
+  attributes: { objectType: 'OrderPreview' };
+}
+
+function toPreview(
+  customerId: string,
+  cycle: BillingCycle,
+  currency: string,
+  charges: ReturnType<typeof purchaseRows>['charges'],
+): OrderPreview {
+  const lines = charges.flatMap((c) =>
+    c.lines.map((l) => ({
+      lineItemNumber: c.lineItemNumber,
+      ...lineView({ offer_id: c.sub.offer_id, billing_cycle: c.sub.billing_cycle, currency }, l),
+    })),
+  );
+  return {
+    customerId,
+    billingCycle: cycle,
+    currencyCode: currency,
+    lines,
+    total: totalOf(lines),
+    attributes: { objectType: 'OrderPreview' },
+  };
+}
+
 /**
  * Places an order (R-ORD-1..5, R-TRI-1..2): validates every line, then creates the order and one
- * subscription per line in one transaction, or refuses the whole order with each failing line's error.
+ * subscription per line in one transaction, with its charges (R-BIL-1), or refuses the whole order with each
+ * failing line's error.
  */
 export async function placeOrder(
   deps: Deps,
@@ -273,6 +328,39 @@ export async function placeOrder(
   input: { billingCycle: string; lineItems: NewLineItem[] },
 ): Promise<OrderView> {
   requirePermission(ctx.actor.role, 'subscriptions.buy');
+  return inTransaction(deps.db, async (trx) => {
+    const plan = await planOrder(trx, deps, ctx, customerId, input, true);
+    await insertAll(trx, plan.rows);
+    await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
+    return plan.view;
+  });
+}
+
+/**
+ * What `placeOrder` would charge (R-BIL-1, R-BIL-5): the same validation and the same computation, and
+ * nothing written. A refused order is refused here with the same errors.
+ */
+export async function previewOrder(
+  deps: Deps,
+  ctx: RequestContext,
+  customerId: string,
+  input: { billingCycle: string; lineItems: NewLineItem[] },
+): Promise<OrderPreview> {
+  requirePermission(ctx.actor.role, 'subscriptions.buy');
+  return inTransaction(deps.db, async (trx) => {
+    const plan = await planOrder(trx, deps, ctx, customerId, input, false);
+    return toPreview(customerId, plan.cycle, plan.currency, plan.charges);
+  });
+}
+
+async function planOrder(
+  trx: Db,
+  deps: Deps,
+  ctx: RequestContext,
+  customerId: string,
+  input: { billingCycle: string; lineItems: NewLineItem[] },
+  lock: boolean,
+) {
   const cycle = parseBillingCycle(input.billingCycle);
   const withParent = input.lineItems.find((l) => l.parentSubscriptionId);
   if (withParent) {
@@ -281,70 +369,71 @@ export async function placeOrder(
     ]);
   }
   const { now } = deps;
-  return inTransaction(deps.db, async (trx) => {
-    const offers = await loadOffers(trx, [...new Set(input.lineItems.map((l) => l.offerId))]);
-    const scope = new PartnerScope(trx, ctx.actor.partnerId);
-    const customer = await lockCustomerRow(scope, customerId);
-    const anyTrial = [...offers.values()].some((o) => o.isTrial);
-    const errors = validateOrderLines(input.lineItems, {
-      customer: customerOf(customer, deps.cloud),
-      cycle,
-      subscriptions: await relevantSubscriptions(scope, customerId, offers.values()),
-      trialOfferIdsEverOwned: anyTrial ? await trialOfferIdsEverOwned(scope, customerId) : [],
-      offers,
-    });
-    if (errors.length > 0) refuseOrder(errors);
+  const offers = await loadOffers(trx, [...new Set(input.lineItems.map((l) => l.offerId))]);
+  const scope = new PartnerScope(trx, ctx.actor.partnerId);
+  const customer = lock ? await lockCustomerRow(scope, customerId) : await getCustomerRow(scope, customerId);
+  const anyTrial = [...offers.values()].some((o) => o.isTrial);
+  const errors = validateOrderLines(input.lineItems, {
+    customer: customerOf(customer, deps.cloud),
+    cycle,
+    subscriptions: await relevantSubscriptions(scope, customerId, offers.values()),
+    trialOfferIdsEverOwned: anyTrial ? await trialOfferIdsEverOwned(scope, customerId) : [],
+    offers,
+  });
+  if (errors.length > 0) refuseOrder(errors);
 
-    const currency = currencyFor(customer.country, deps.cloud);
-    const order: Row<'orders'> = {
-      partner_id: scope.partnerId,
-      id: newId(),
-      customer_id: customerId,
-      billing_cycle: cycle,
-      currency,
-      status: 'completed',
-      created_at: now,
-      created_by: ctx.actor.userName,
-    };
-    const purchases: Purchase[] = input.lineItems.map((line) => ({
-      line,
-      lineItemNumber: line.lineItemNumber,
-      offer: offers.get(line.offerId) as Offer,
-      cycle,
-      currency,
-      commitmentEnd: termEnd(now, cycle),
-      parentSubscriptionId: null,
-    }));
-    const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
-    const view = toOrderView(order, bought.lines);
-    const orderChange: Change = {
-      resourceType: 'order',
-      resourceId: order.id,
-      operationType: 'create_order',
-      customerId,
-      customerName: customer.company_name,
-      after: view,
-      event: 'order.created',
-    };
-    await insertAll(trx, [
+  const currency = currencyFor(customer.country, deps.cloud);
+  const order: Row<'orders'> = {
+    partner_id: scope.partnerId,
+    id: newId(),
+    customer_id: customerId,
+    billing_cycle: cycle,
+    currency,
+    status: 'completed',
+    created_at: now,
+    created_by: ctx.actor.userName,
+  };
+  const purchases: Purchase[] = input.lineItems.map((line) => ({
+    line,
+    lineItemNumber: line.lineItemNumber,
+    offer: offers.get(line.offerId) as Offer,
+    cycle,
+    currency,
+    termStart: now,
+    commitmentEnd: termEnd(now, cycle),
+    parentSubscriptionId: null,
+  }));
+  const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
+  const view = toOrderView(order, bought.lines);
+  const orderChange: Change = {
+    resourceType: 'order',
+    resourceId: order.id,
+    operationType: 'create_order',
+    customerId,
+    customerName: customer.company_name,
+    after: view,
+    event: 'order.created',
+  };
+  return {
+    scope,
+    customer,
+    cycle,
+    currency,
+    view,
+    charges: bought.charges,
+    paid: purchases.some((p) => !p.offer.isTrial),
+    rows: [
       { table: 'orders', rows: [order] },
       ...bought.rows,
       ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now),
-    ]);
-    await startBillingIfFirst(
-      scope,
-      customer,
-      purchases.some((p) => !p.offer.isTrial),
-      now,
-    );
-    return view;
-  });
+    ] as Rows[],
+  };
 }
 
 /**
  * Buys add-ons on a base subscription (R-ADD-1, R-ADD-2), Partner Center's way: PATCH the base's order
  * with the full Order resource; the line items that are new and name a `parentSubscriptionId` are bought.
- * The add-on takes the base's billing cycle and term end.
+ * The add-on takes the base's billing cycle and term end, and is charged to that end (R-ADD-2, R-BIL-2).
  */
 export async function addAddOnsToOrder(
   deps: Deps,
@@ -354,79 +443,114 @@ export async function addAddOnsToOrder(
   input: { lineItems: NewLineItem[] },
 ): Promise<OrderView> {
   requirePermission(ctx.actor.role, 'subscriptions.buy');
-  const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
-    const scope = new PartnerScope(trx, ctx.actor.partnerId);
-    const customer = await lockCustomerRow(scope, customerId);
-    const order = await getOrderRow(scope, customerId, orderId);
-    const existingLines = await orderLines(scope, order.id);
-    const known = new Set(existingLines.map((l) => l.line_item_number));
-    const knownSubs = new Set(existingLines.map((l) => l.subscription_id));
-    // The full resource comes back with its existing lines: only lines it did not have are purchases.
-    const fresh = input.lineItems.filter(
-      (l) =>
-        l.parentSubscriptionId &&
-        !(l.subscriptionId && knownSubs.has(l.subscriptionId)) &&
-        !(l.subscriptionId === undefined && known.has(l.lineItemNumber) && lineMatches(existingLines, l)),
-    );
-    if (fresh.length === 0) {
-      throw new DomainError('invalid_input', 2000, 'order.noNewAddOn', {}, [
-        { field: 'lineItems', rule: 'R-ADD-1' },
-      ]);
-    }
-    const subscriptions = await customerSubscriptionRows(scope, customerId);
-    const bases = new Map(
-      subscriptions
-        .filter((s) => s.order_id === order.id && !s.parent_subscription_id)
-        .map((s) => [s.id, { ...toSummary(s), billingCycle: s.billing_cycle as BillingCycle, row: s }]),
-    );
-    const offers = await loadOffers(trx, [
-      ...new Set([...fresh.map((l) => l.offerId), ...subscriptions.map((s) => s.offer_id)]),
-    ]);
-    const errors = validateAddOnLines(
-      fresh as AddOnLine[],
-      {
-        customer: customerOf(customer, deps.cloud),
-        subscriptions: subscriptions.map(toSummary),
-        trialOfferIdsEverOwned: [],
-        offers,
-      },
-      bases,
-    );
-    if (errors.length > 0) refuseOrder(errors);
-
-    let next = Math.max(-1, ...known) + 1;
-    const purchases: Purchase[] = fresh.map((line) => {
-      const base = bases.get(line.parentSubscriptionId as string) as NonNullable<
-        ReturnType<typeof bases.get>
-      >;
-      return {
-        line,
-        lineItemNumber: next++,
-        offer: offers.get(line.offerId) as Offer,
-        cycle: base.billingCycle,
-        currency: base.row.currency,
-        commitmentEnd: base.row.commitment_end_date,
-        parentSubscriptionId: base.id,
-      };
-    });
-    const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
-    const view = toOrderView(order, [...existingLines, ...bought.lines]);
-    const orderChange: Change = {
-      resourceType: 'order',
-      resourceId: order.id,
-      operationType: 'update_order',
-      customerId,
-      customerName: customer.company_name,
-      after: view,
-      event: 'order.updated',
-    };
-    await insertAll(trx, [
-      ...bought.rows,
-      ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now),
-    ]);
-    return view;
+    const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, true);
+    await insertAll(trx, plan.rows);
+    return plan.view;
   });
+}
+
+/** What `addAddOnsToOrder` would charge (R-ADD-2): the same validation and computation, nothing written. */
+export async function previewAddOns(
+  deps: Deps,
+  ctx: RequestContext,
+  customerId: string,
+  orderId: string,
+  input: { lineItems: NewLineItem[] },
+): Promise<OrderPreview> {
+  requirePermission(ctx.actor.role, 'subscriptions.buy');
+  return inTransaction(deps.db, async (trx) => {
+    const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, false);
+    return toPreview(customerId, plan.cycle, plan.currency, plan.charges);
+  });
+}
+
+async function planAddOns(
+  trx: Db,
+  deps: Deps,
+  ctx: RequestContext,
+  customerId: string,
+  orderId: string,
+  input: { lineItems: NewLineItem[] },
+  lock: boolean,
+) {
+  const { now } = deps;
+  const scope = new PartnerScope(trx, ctx.actor.partnerId);
+  const customer = lock ? await lockCustomerRow(scope, customerId) : await getCustomerRow(scope, customerId);
+  const order = await getOrderRow(scope, customerId, orderId);
+  const existingLines = await orderLines(scope, order.id);
+  const known = new Set(existingLines.map((l) => l.line_item_number));
+  const knownSubs = new Set(existingLines.map((l) => l.subscription_id));
+  // The full resource comes back with its existing lines: only lines it did not have are purchases.
+  const fresh = input.lineItems.filter(
+    (l) =>
+      l.parentSubscriptionId &&
+      !(l.subscriptionId && knownSubs.has(l.subscriptionId)) &&
+      !(l.subscriptionId === undefined && known.has(l.lineItemNumber) && lineMatches(existingLines, l)),
+  );
+  if (fresh.length === 0) {
+    throw new DomainError('invalid_input', 2000, 'order.noNewAddOn', {}, [
+      { field: 'lineItems', rule: 'R-ADD-1' },
+    ]);
+  }
+  const subscriptions = await customerSubscriptionRows(scope, customerId);
+  const bases = new Map(
+    subscriptions
+      .filter((s) => s.order_id === order.id && !s.parent_subscription_id)
+      .map((s) => [s.id, { ...toSummary(s), billingCycle: s.billing_cycle as BillingCycle, row: s }]),
+  );
+  const offers = await loadOffers(trx, [
+    ...new Set([...fresh.map((l) => l.offerId), ...subscriptions.map((s) => s.offer_id)]),
+  ]);
+  const errors = validateAddOnLines(
+    fresh as AddOnLine[],
+    {
+      customer: customerOf(customer, deps.cloud),
+      subscriptions: subscriptions.map(toSummary),
+      trialOfferIdsEverOwned: [],
+      offers,
+    },
+    bases,
+  );
+  if (errors.length > 0) refuseOrder(errors);
+
+  let next = Math.max(-1, ...known) + 1;
+  const baseTerms = await currentTerms(
+    scope,
+    [...bases.values()].map((b) => b.row),
+  );
+  const purchases: Purchase[] = fresh.map((line) => {
+    const base = bases.get(line.parentSubscriptionId as string) as NonNullable<ReturnType<typeof bases.get>>;
+    return {
+      line,
+      lineItemNumber: next++,
+      offer: offers.get(line.offerId) as Offer,
+      cycle: base.billingCycle,
+      currency: base.row.currency,
+      termStart: baseTerms.get(base.id)?.start ?? now,
+      commitmentEnd: base.row.commitment_end_date,
+      parentSubscriptionId: base.id,
+    };
+  });
+  const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
+  const view = toOrderView(order, [...existingLines, ...bought.lines]);
+  const orderChange: Change = {
+    resourceType: 'order',
+    resourceId: order.id,
+    operationType: 'update_order',
+    customerId,
+    customerName: customer.company_name,
+    after: view,
+    event: 'order.updated',
+  };
+  const first = purchases[0] as Purchase;
+  return {
+    view,
+    cycle: first.cycle,
+    currency: first.currency,
+    charges: bought.charges,
+    rows: [...bought.rows, ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now)],
+  };
 }
 
 /** A line the order already has, sent back unchanged (without its subscriptionId). */

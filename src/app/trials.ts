@@ -2,15 +2,18 @@ import { requirePermission } from '../domain/access/permissions.ts';
 import { checkLimit, fitsCustomer } from '../domain/catalog/availability.ts';
 import { TRIAL_LICENCES, type Offer, type PaidBillingCycle, type Segment } from '../domain/catalog/offer.ts';
 import type { Cloud } from '../domain/cloud.ts';
+import { openingLine } from '../domain/billing/billing-rules.ts';
 import { DomainError } from '../domain/errors.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
+import { insertAll } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
-import { recordChange } from './audit.ts';
+import { changeRows } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow, lockCustomerRow } from './customers.ts';
+import { billableOf, ledgerRows } from './ledger.ts';
 import { parseBillingCycle } from './orders.ts';
 import {
   customerSubscriptionRows,
@@ -84,7 +87,8 @@ export async function listConversions(
 
 /**
  * Converts an active trial to paid (R-TRI-3): the subscription keeps its id, takes the target offer, the
- * chosen cycle and quantity (default 25), and starts its paid term now (R-BIL-5).
+ * chosen cycle and quantity (default 25), and starts its paid term now, charged in the same transaction
+ * (R-BIL-5, R-BIL-1).
  */
 export async function convertTrial(
   deps: { db: Db; cloud: Cloud; now: Date },
@@ -181,21 +185,33 @@ export async function convertTrial(
         .where('id', '=', customerId)
         .execute();
     }
-    await recordChange(
-      scope,
-      ctx,
-      {
-        resourceType: 'subscription',
-        resourceId: sub.id,
-        operationType: 'convert_trial_subscription',
-        customerId,
-        customerName: customer.company_name,
-        before,
-        after: toSubscriptionView(updated, target.name),
-        event: 'subscription.updated',
-      },
+    // R-BIL-5: the trial charged nothing; its first paid term is charged whole now (R-BIL-1).
+    const charge = openingLine(
+      billableOf(updated),
       now,
+      { start: now, end: updated.commitment_end_date },
+      true,
     );
+    await insertAll(trx, [
+      ...changeRows(
+        scope.partnerId,
+        ctx,
+        [
+          {
+            resourceType: 'subscription',
+            resourceId: sub.id,
+            operationType: 'convert_trial_subscription',
+            customerId,
+            customerName: customer.company_name,
+            before,
+            after: toSubscriptionView(updated, target.name),
+            event: 'subscription.updated',
+          },
+        ],
+        now,
+      ),
+      ...ledgerRows(scope.partnerId, [{ sub: updated, lines: charge, postedAt: now }]),
+    ]);
     return {
       subscriptionId: sub.id,
       offerId: sub.offer_id,

@@ -11,6 +11,7 @@ import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
+import { registerBillingCommands } from './billing.ts';
 import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
@@ -138,6 +139,7 @@ export function buildCli(): Command {
   registerCatalogCommands(program);
   registerLifecycleCommands(program);
   registerSubscriptionCommands(program);
+  registerBillingCommands(program);
 
   return program;
 }

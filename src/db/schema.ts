@@ -239,6 +239,34 @@ export interface WebhookDeliveriesTable {
   created_at: Timestamp;
 }
 
+/**
+ * A charge (amount > 0) or credit (amount < 0) for one subscription (R-BIL): the term it falls in, the period
+ * it covers, the quantity, the monthly unit price, and the rule that produced it. `amount` is a bigint
+ * column: drivers may return it as a string, read it with `amountOf`.
+ */
+export interface LedgerEntriesTable {
+  partner_id: string;
+  id: string;
+  /** Write order, so the lines of one change keep the order the change made them in. */
+  seq: Generated<string>;
+  customer_id: string;
+  subscription_id: string;
+  offer_id: string;
+  reason: string;
+  rule: string;
+  billing_cycle: string;
+  term_start: Timestamp;
+  term_end: Timestamp;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  days: number | null;
+  quantity: number;
+  unit_price: number;
+  amount: ColumnType<string | number | bigint, number | string, number | string>;
+  currency: string;
+  posted_at: Timestamp;
+}
+
 export interface Tables {
   instance_settings: InstanceSettingsTable;
   partners: PartnersTable;
@@ -258,6 +286,7 @@ export interface Tables {
   customer_trials: CustomerTrialsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  ledger_entries: LedgerEntriesTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

@@ -13,6 +13,7 @@ import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installErrorHandler } from './errors.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { billingRoutes } from './routes/billing.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -108,5 +109,6 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(orderRoutes(seatwise));
   await app.register(subscriptionRoutes(seatwise));
   await app.register(webhookRoutes(seatwise));
+  await app.register(billingRoutes(seatwise));
   return app;
 }

@@ -9,8 +9,10 @@ import {
   type SubscriptionStatus,
 } from '../domain/subscription/subscription-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
+import { renewalLine } from '../domain/billing/billing-rules.ts';
 import { changeRows, systemContext, type Change, type EventType } from '../app/audit.ts';
 import { loadOffers } from '../app/catalog.ts';
+import { ledgerRows } from '../app/ledger.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Tables } from '../db/schema.ts';
@@ -36,6 +38,7 @@ interface Due {
   billing_cycle: string;
   currency: string;
   unit_price: number;
+  quantity: number;
   commitment_end_date: Date;
   status_changed_at: Date;
   data_retention_end_date: Date | null;
@@ -53,6 +56,8 @@ interface NextState {
   purgedAt: Date | null;
   termEnd: Date;
   unitPrice: number;
+  /** The terms a renewal opened (several when the sweep catches up on missed ones), each charged (R-REN-1). */
+  renewals: { start: Date; end: Date }[];
   event: EventType;
   operation: string;
 }
@@ -68,6 +73,7 @@ const SELECT = [
   's.billing_cycle',
   's.currency',
   's.unit_price',
+  's.quantity',
   's.commitment_end_date',
   's.status_changed_at',
   's.data_retention_end_date',
@@ -138,6 +144,7 @@ function decide(step: SweepStep, due: Due, now: Date, offers: ReadonlyMap<string
     purgedAt: due.data_purged_at,
     termEnd: due.commitment_end_date,
     unitPrice: due.unit_price,
+    renewals: [],
   };
   const end = due.commitment_end_date;
   switch (step) {
@@ -154,14 +161,19 @@ function decide(step: SweepStep, due: Due, now: Date, offers: ReadonlyMap<string
       // R-REN-1: renew for the same term at the then-current price; an add-on renews only with its base.
       const renews = due.auto_renew_enabled && due.parent_auto_renew !== false;
       if (renews) {
+        const renewals: { start: Date; end: Date }[] = [];
         let next = end;
-        do next = termEnd(next, due.billing_cycle as BillingCycle);
-        while (next.getTime() <= now.getTime());
+        do {
+          const start = next;
+          next = termEnd(next, due.billing_cycle as BillingCycle);
+          renewals.push({ start, end: next });
+        } while (next.getTime() <= now.getTime());
         const price = offers.get(due.offer_id)?.prices[due.currency as 'USD' | 'EUR'] ?? due.unit_price;
         return {
           ...same,
           termEnd: next,
           unitPrice: price,
+          renewals,
           event: 'subscription.updated',
           operation: 'renew_subscription',
         };
@@ -253,10 +265,44 @@ async function deleteAddOnsOf(trx: Kysely<Tables>, deleted: readonly NextState[]
       purgedAt: base.purgedAt,
       termEnd: a.commitment_end_date,
       unitPrice: a.unit_price,
+      renewals: [],
       event: 'subscription.deleted',
       operation: 'delete_subscription',
     };
   });
+}
+
+/**
+ * R-REN-1: each renewed term charged whole at the then-current price, dated on the day it began (a late sweep
+ * bills the month it fell due in). Written in the batch's transaction with the renewal itself, so a sweep run
+ * twice, or by two processes at once, charges each term once; the ledger's unique index on a subscription's
+ * term opening would refuse a second charge.
+ */
+function renewalCharges(next: readonly NextState[]) {
+  const byPartner = new Map<string, ReturnType<typeof ledgerRows>>();
+  for (const n of next) {
+    if (n.renewals.length === 0) continue;
+    const sub = {
+      id: n.due.id,
+      customer_id: n.due.customer_id,
+      offer_id: n.due.offer_id,
+      billing_cycle: n.due.billing_cycle,
+      currency: n.due.currency,
+    };
+    const billable = {
+      status: 'active',
+      isTrial: false,
+      cycle: n.due.billing_cycle as BillingCycle,
+      quantity: n.due.quantity,
+      unitPrice: n.unitPrice,
+    };
+    const rows = ledgerRows(
+      n.due.partner_id,
+      n.renewals.map((term) => ({ sub, lines: [renewalLine(billable, term)], postedAt: term.start })),
+    );
+    byPartner.set(n.due.partner_id, [...(byPartner.get(n.due.partner_id) ?? []), ...rows]);
+  }
+  return byPartner;
 }
 
 /** The audit records and events of a batch, per partner, with a compact payload. */
@@ -316,8 +362,12 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
         const next = due.map((d) => decide(step, d, now, offers));
         const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, next))] : next;
         await applyBatch(trx, all);
+        const charges = renewalCharges(all);
         for (const [partnerId, changes] of batchChanges(all)) {
-          await insertAll(trx, changeRows(partnerId, system, changes, now));
+          await insertAll(trx, [
+            ...changeRows(partnerId, system, changes, now),
+            ...(charges.get(partnerId) ?? []),
+          ]);
         }
         report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
         return due.length;

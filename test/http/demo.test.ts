@@ -44,6 +44,16 @@ describe('demo data on first start (issue 4, R-API-8)', () => {
         subscriptionCount += subs.json<{ totalCount: number }>().totalCount;
       }
       expect(subscriptionCount).toBeGreaterThanOrEqual(2);
+      // R-BIL: the demo's purchases are in the ledger, so the console's statements have something to show.
+      const month = (seatwise as Seatwise).clock.now().toISOString().slice(0, 7);
+      const statement = await app.inject({ method: 'GET', url: `/v1/statements/${month}`, headers: auth });
+      const ledger = statement.json<{ lines: { reason: string; amount: number }[] }>().lines;
+      expect(ledger.filter((l) => l.reason === 'purchase').length).toBeGreaterThanOrEqual(2);
+      if (cloud === 'global') {
+        expect(ledger.filter((l) => l.reason === 'suspension' && l.amount < 0)).toHaveLength(1);
+        expect(ledger.filter((l) => l.reason === 'quantityIncrease')).toHaveLength(1);
+        expect(ledger.filter((l) => l.reason === 'conversion')).toHaveLength(1);
+      }
       if (cloud === 'global') {
         expect(new Set(items.map((c) => c.segment))).toEqual(
           new Set(['commercial', 'education', 'nonprofit', 'government']),

@@ -18,7 +18,7 @@ type LineIn = {
 };
 
 /** Drops the nulls and undefineds a client may send for optional fields. */
-const toLines = (lines: LineIn[]): NewLineItem[] =>
+export const toLines = (lines: LineIn[]): NewLineItem[] =>
   lines.map((l) => ({
     lineItemNumber: l.lineItemNumber,
     offerId: l.offerId,
