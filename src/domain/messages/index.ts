@@ -1,3 +1,4 @@
+import { ACCESS_MESSAGES } from './access.ts';
 import { CUSTOMER_MESSAGES } from './customers.ts';
 import { ORDER_MESSAGES } from './orders.ts';
 import { WEBHOOK_MESSAGES } from './webhooks.ts';
@@ -130,6 +131,7 @@ export const MESSAGE_AREAS = {
   orders: ORDER_MESSAGES,
   subscriptions: SUBSCRIPTION_MESSAGES,
   webhooks: WEBHOOK_MESSAGES,
+  access: ACCESS_MESSAGES,
 };
 export const MESSAGES = {
   ...CORE_MESSAGES,
@@ -137,6 +139,7 @@ export const MESSAGES = {
   ...ORDER_MESSAGES,
   ...SUBSCRIPTION_MESSAGES,
   ...WEBHOOK_MESSAGES,
+  ...ACCESS_MESSAGES,
 };
 
 export type MessageKey = keyof typeof MESSAGES;
