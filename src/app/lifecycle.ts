@@ -1,3 +1,4 @@
+import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
 import type { Offer } from '../domain/catalog/offer.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -16,9 +17,11 @@ import {
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
+import { accessChanged } from './access.ts';
 import { recordChanges, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { assignedCount } from './customer-users.ts';
 import { lockCustomerRow, parseIfMatch } from './customers.ts';
 import {
   lockSubscriptionRow,
@@ -172,6 +175,9 @@ export async function updateSubscription(
       nextStatus(status(), 'changeQuantity', sub.id);
       throwIfTrial({ id: sub.id, isTrial: cur.is_trial });
       throwIfQuantityOutOfBounds({ id: sub.id }, patch.quantity, offer);
+      // Seatwise's choice: a decrease below the licences in use is refused (the row lock serializes assignments).
+      if (patch.quantity < cur.quantity)
+        throwIfBelowAssigned(sub, patch.quantity, await assignedCount(scope, sub.id));
       cur = { ...cur, quantity: patch.quantity };
     }
     if (target === 'suspended') {
@@ -231,6 +237,13 @@ export async function updateSubscription(
       event: step.event,
     }));
     await recordChanges(scope, ctx, changes, now);
+    const accessMoves = steps.some(
+      (step) =>
+        step.after.status !== step.before.status ||
+        step.after.auto_renew_enabled !== step.before.auto_renew_enabled,
+    );
+    // R-ACC: no process may answer from what this change made stale once this request has answered.
+    if (accessMoves) await accessChanged(trx, ctx.actor.partnerId, [customer.id]);
     return toSubscriptionView((steps[0] as Step).after, offer.name);
   });
 }

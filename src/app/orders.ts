@@ -16,6 +16,7 @@ import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll, type Rows } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
+import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
@@ -337,6 +338,8 @@ export async function placeOrder(
       purchases.some((p) => !p.offer.isTrial),
       now,
     );
+    // A first subscription lets the tenant's admins sign in (R-ACC): no process may still say otherwise.
+    await accessChanged(trx, scope.partnerId, [customer.id]);
     return view;
   });
 }
@@ -425,6 +428,7 @@ export async function addAddOnsToOrder(
       ...bought.rows,
       ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now),
     ]);
+    await accessChanged(trx, scope.partnerId, [customer.id]);
     return view;
   });
 }

@@ -12,8 +12,10 @@ import type { Seatwise } from '../composition.ts';
 import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installErrorHandler } from './errors.ts';
+import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { customerUserRoutes } from './routes/customer-users.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -108,5 +110,7 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(orderRoutes(seatwise));
   await app.register(subscriptionRoutes(seatwise));
   await app.register(webhookRoutes(seatwise));
+  await app.register(customerUserRoutes(seatwise));
+  await app.register(accessRoutes(seatwise));
   return app;
 }

@@ -50,7 +50,7 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
     if (header) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!m?.[1]) throw new DomainError('unauthenticated', 401, 'auth.unauthenticated');
-      req.actor = await authenticateToken(seatwise.db, seatwise.instance.cloud, m[1], now);
+      req.actor = await authenticateToken(seatwise.db, seatwise.instance.cloud, m[1], now, seatwise.tokens);
       return;
     }
     const cookie = req.cookies[SESSION_COOKIE];
