@@ -9,6 +9,7 @@ export interface Sub {
   offerId: string;
   status: string;
   quantity: number;
+  commitmentEndDate: string;
   dataRetentionEndDate: string | null;
   dataPurgedAt: string | null;
   attributes: { etag: string };
