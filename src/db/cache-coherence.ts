@@ -174,7 +174,10 @@ export class PostgresCoherence extends Base {
 
   /** LISTEN first, then register: every change committed after the registration is heard. */
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'seatwise cache' });
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: `seatwise cache ${process.pid}`,
+    });
     client.on('notification', (m) => this.#onNotification(m));
     client.on('error', (e) => this.#onDown(client, e));
     client.on('end', () => this.#onDown(client));
