@@ -131,7 +131,8 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       if (result) announceBootstrap(result, print);
       if (demo) {
         print(
-          `  demo data: the demo catalog, ${demo.customers} customers with ${demo.subscriptions} subscriptions, and the ` +
+          `  demo data: the demo catalog, ${demo.customers} customers with ${demo.subscriptions} subscriptions and ` +
+            `${demo.users} customer users holding licences, and the ` +
             `users agent, sales, helpdesk and billing (password "${DEMO_PASSWORD}"). SEATWISE_DEMO=0 starts empty.`,
         );
       }

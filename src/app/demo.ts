@@ -1,9 +1,10 @@
 import type { PartnerRole } from '../domain/access/permissions.ts';
-import type { Cloud } from '../domain/cloud.ts';
+import { CLOUD_POLICIES, type Cloud } from '../domain/cloud.ts';
 import type { Db } from '../db/database.ts';
 import { systemContext } from './audit.ts';
 import { loadDemoCatalogIfEmpty } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { createCustomerUser, updateLicenses } from './customer-users.ts';
 import { createCustomer, qualifyCustomer } from './customers.ts';
 import { addAddOnsToOrder, placeOrder, type NewLineItem } from './orders.ts';
 import { createPartnerUser } from './partners.ts';
@@ -28,6 +29,8 @@ interface DemoCustomer {
   orders: { cycle: string; lines: [offerId: string, quantity: number, friendlyName?: string][] }[];
   addOn?: [offerId: string, quantity: number];
   convert?: [targetOfferId: string, cycle: string, quantity: number];
+  /** Customer users (name@domain) with their role and the SKUs (offer ids) they hold a licence of. */
+  users?: [name: string, displayName: string, role: 'admin' | 'user', skus: string[]][];
 }
 
 // Customers across segments, countries and states, each valid on the global instance.
@@ -47,6 +50,14 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
       },
     ],
     addOn: ['CN-ADD-AUDIO', 40],
+    users: [
+      ['megan.bowen', 'Megan Bowen', 'admin', ['CN-365-E5']],
+      ['alex.wilber', 'Alex Wilber', 'user', ['CN-365-E3']],
+      ['diego.siciliani', 'Diego Siciliani', 'user', ['CN-365-E3']],
+      ['grady.archie', 'Grady Archie', 'user', ['CN-365-E3', 'CN-ADD-AUDIO']],
+      ['isaiah.langer', 'Isaiah Langer', 'user', ['CN-365-E5', 'CN-ADD-AUDIO']],
+      ['lee.gu', 'Lee Gu', 'user', []],
+    ],
   },
   {
     name: 'Fabrikam Bistro',
@@ -61,6 +72,11 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
           ['CN-MAIL-P1', 8, 'Cuisine'],
         ],
       },
+    ],
+    users: [
+      ['camille.martin', 'Camille Martin', 'admin', ['CN-365-BS']],
+      ['lucas.bernard', 'Lucas Bernard', 'user', ['CN-365-BS']],
+      ['chloe.dubois', 'Chloé Dubois', 'user', ['CN-MAIL-P1']],
     ],
   },
   {
@@ -85,6 +101,12 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
       },
       { cycle: 'none', lines: [['CN-365-E5-TRIAL', 25, 'Evaluating E5']] },
     ],
+    users: [
+      ['nancy.davolio', 'Nancy Davolio', 'admin', ['CN-365-BB']],
+      ['andrew.fuller', 'Andrew Fuller', 'user', ['CN-365-BB', 'CN-CALL-DOM']],
+      ['janet.leverling', 'Janet Leverling', 'user', ['CN-365-BB', 'CN-365-E5-TRIAL']],
+      ['steven.buchanan', 'Steven Buchanan', 'user', ['CN-365-E5-TRIAL']],
+    ],
   },
   {
     name: 'Adventure Works Cycles',
@@ -93,6 +115,10 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
     culture: 'en-GB',
     orders: [{ cycle: 'none', lines: [['CN-365-E3-TRIAL', 25, 'E3 pilot']] }],
     convert: ['CN-365-E3', 'annual', 60],
+    users: [
+      ['rob.young', 'Rob Young', 'admin', ['CN-365-E3']],
+      ['kim.abercrombie', 'Kim Abercrombie', 'user', ['CN-365-E3']],
+    ],
   },
   {
     name: 'Woodgrove University',
@@ -207,6 +233,10 @@ const GERMANY_CUSTOMERS: DemoCustomer[] = [
     country: 'DE',
     culture: 'de-DE',
     orders: [{ cycle: 'monthly', lines: [['CN-DE-365-BP', 30, 'Verwaltung']] }],
+    users: [
+      ['jana.schulz', 'Jana Schulz', 'admin', ['CN-DE-365-BP']],
+      ['felix.wagner', 'Felix Wagner', 'user', ['CN-DE-365-BP']],
+    ],
   },
   {
     name: 'Fabrikam Lyon SARL',
@@ -215,6 +245,7 @@ const GERMANY_CUSTOMERS: DemoCustomer[] = [
     culture: 'fr-FR',
     orders: [{ cycle: 'annual', lines: [['CN-DE-365-E3', 25, 'Siège']] }],
     addOn: ['CN-DE-ADD-ARCHIVE', 25],
+    users: [['marie.laurent', 'Marie Laurent', 'admin', ['CN-DE-365-E3', 'CN-DE-ADD-ARCHIVE']]],
   },
 ];
 
@@ -225,14 +256,16 @@ const CUSTOMERS: Record<Cloud, DemoCustomer[]> = {
 };
 
 /**
- * Fills a new instance with a living demo (issue 4): the demo catalog, one user per role, and customers across
- * segments, countries and states with paid subscriptions, add-ons, trials and a converted trial. Everything
- * goes through the same use cases as the API, so the demo obeys every rule it shows.
+ * Fills a new instance with a living demo (issues 4 and 7): the demo catalog, one user per role, customers
+ * across segments, countries and states with paid subscriptions, add-ons, trials and a converted trial, and
+ * customer users (admins and users) holding licences. Everything goes through the same use cases as the API,
+ * so the demo obeys every rule it shows. On germany, where partners only read customer users (SPEC §6), the
+ * users come in as the operator's directory sync would bring them; usgov has none.
  */
 export async function seedDemo(
   db: Db,
   input: { cloud: Cloud; partnerId: string; adminUserId: string; now: Date },
-): Promise<{ customers: number; subscriptions: number }> {
+): Promise<{ customers: number; subscriptions: number; users: number }> {
   const { cloud, partnerId, now } = input;
   await loadDemoCatalogIfEmpty(db, now);
   const system = systemContext('demo');
@@ -249,6 +282,7 @@ export async function seedDemo(
   const germanyWasClosed = cloud === 'germany';
   if (germanyWasClosed) await db.updateTable('instance_settings').set({ new_customers_open: true }).execute();
   let subscriptions = 0;
+  const customerIds = new Map<DemoCustomer, string>();
   for (const demo of CUSTOMERS[cloud]) {
     const customer = await createCustomer(
       db,
@@ -284,6 +318,7 @@ export async function seedDemo(
         where,
       );
     }
+    customerIds.set(demo, customer.id);
     for (const o of demo.orders) {
       const lineItems: NewLineItem[] = o.lines.map(([offerId, quantity, friendlyName], n) => ({
         lineItemNumber: n,
@@ -319,7 +354,31 @@ export async function seedDemo(
       }
     }
   }
+  // Customer users and their licences (issue 7): a partner's own call on global, the directory's on germany.
+  let users = 0;
+  const manager =
+    CLOUD_POLICIES[cloud].customerUserManagement === 'full' ? ctx : systemContext('directory-sync');
+  if (CLOUD_POLICIES[cloud].customerUserManagement !== 'absent') {
+    for (const demo of CUSTOMERS[cloud]) {
+      const customerId = customerIds.get(demo);
+      if (!customerId) continue;
+      for (const [name, displayName, role, skus] of demo.users ?? []) {
+        const user = await createCustomerUser(deps, manager, partnerId, customerId, {
+          userPrincipalName: `${name}@${demo.domain}`,
+          displayName,
+          role,
+        });
+        users++;
+        if (skus.length > 0) {
+          await updateLicenses(deps, manager, partnerId, customerId, user.id, {
+            licensesToAssign: skus.map((skuId) => ({ skuId })),
+            licensesToRemove: [],
+          });
+        }
+      }
+    }
+  }
   if (germanyWasClosed)
     await db.updateTable('instance_settings').set({ new_customers_open: false }).execute();
-  return { customers: CUSTOMERS[cloud].length, subscriptions };
+  return { customers: CUSTOMERS[cloud].length, subscriptions, users };
 }
