@@ -194,7 +194,8 @@ const UNKNOWN_TENANT: AccessAnswerView = {
  */
 export class AccessDecisions {
   readonly #cache: CoherentCache<TenantAccess>;
-  readonly #counter: Counter<'source'>;
+  readonly #fromMemory: Counter.Internal;
+  readonly #fromDatabase: Counter.Internal;
 
   constructor(
     private readonly deps: {
@@ -207,12 +208,19 @@ export class AccessDecisions {
     maxTenants = 1000,
   ) {
     this.#cache = new CoherentCache(deps.coherence, 'access', maxTenants);
-    this.#counter = new Counter({
+    const counter = new Counter({
       name: 'seatwise_access_decisions_total',
       help: 'Access decisions answered, by where the tenant facts came from (memory or database)',
       labelNames: ['source'],
       registers: [deps.metrics],
     });
+    this.#fromMemory = counter.labels('memory');
+    this.#fromDatabase = counter.labels('database');
+  }
+
+  #authorize(ctx: RequestContext): void {
+    requirePermission(ctx.actor.role, 'customers.view');
+    throwIfUserManagementUnavailable(this.deps.cloud, 'read', 'partner');
   }
 
   async #tenant(partnerId: string, tenantId: string, questions: readonly AccessQuestion[]) {
@@ -221,10 +229,10 @@ export class AccessDecisions {
       const got = await this.#cache.get(`${partnerId}:${id}`, () =>
         loadTenantAccess(this.deps.db, partnerId, id),
       );
-      this.#counter.inc({ source: got.cached ? 'memory' : 'database' }, questions.length);
+      (got.cached ? this.#fromMemory : this.#fromDatabase).inc(questions.length);
       return got.value;
     }
-    this.#counter.inc({ source: 'database' }, questions.length);
+    this.#fromDatabase.inc(questions.length);
     return loadTenantAccess(this.deps.db, partnerId, id, {
       ids: questions.flatMap((q) => (q.userId ? [q.userId.toLowerCase()] : [])),
       principalNames: questions.flatMap((q) =>
@@ -233,15 +241,55 @@ export class AccessDecisions {
     });
   }
 
+  /** One answer, from the tenant's facts as loaded (or not found). */
+  #view(
+    q: AccessQuestion,
+    tenant: TenantAccess | undefined,
+    now: Date,
+    decidedAt: string,
+  ): AccessDecisionView {
+    if (!tenant) {
+      return {
+        tenantId: q.tenantId,
+        userId: q.userId ?? null,
+        userPrincipalName: q.userPrincipalName ?? null,
+        role: null,
+        servicePlan: q.servicePlan ?? null,
+        decidedAt,
+        signIn: UNKNOWN_TENANT,
+        service: UNKNOWN_TENANT,
+        data: UNKNOWN_TENANT,
+        attributes: { objectType: 'AccessDecision' },
+      };
+    }
+    const userId =
+      q.userId?.toLowerCase() ?? tenant.byPrincipalName.get(q.userPrincipalName?.toLowerCase() ?? '');
+    const user = userId === undefined ? undefined : tenant.users.get(userId);
+    const decision: AccessDecision = user
+      ? decideAccess(user, tenant.subscriptions, q.servicePlan, now)
+      : unknownUserDecision();
+    const signIn = answerView(decision.signIn);
+    const service = answerView(decision.service);
+    return {
+      tenantId: q.tenantId,
+      userId: user?.id ?? q.userId ?? null,
+      userPrincipalName: user?.userPrincipalName ?? q.userPrincipalName ?? null,
+      role: user?.role ?? null,
+      servicePlan: q.servicePlan ?? null,
+      decidedAt,
+      signIn,
+      service,
+      data: decision.data === decision.service ? service : answerView(decision.data),
+      attributes: { objectType: 'AccessDecision' },
+    };
+  }
+
   /**
    * Decides each question (R-ACC), in order. A tenant the partner does not have answers `unknownTenant`, a
    * user the tenant does not have `unknownUser`: a service asking about many users gets an answer for each.
    */
   async decide(ctx: RequestContext, questions: readonly AccessQuestion[]): Promise<AccessDecisionView[]> {
-    requirePermission(ctx.actor.role, 'customers.view');
-    throwIfUserManagementUnavailable(this.deps.cloud, 'read', 'partner');
-    const now = this.deps.clock.now();
-    const decidedAt = now.toISOString();
+    this.#authorize(ctx);
     const byTenant = new Map<string, AccessQuestion[]>();
     for (const q of questions) {
       const list = byTenant.get(q.tenantId);
@@ -252,51 +300,30 @@ export class AccessDecisions {
     for (const [tenantId, qs] of byTenant) {
       tenants.set(tenantId, await this.#tenant(ctx.actor.partnerId, tenantId, qs));
     }
-    return questions.map((q) => {
-      const tenant = tenants.get(q.tenantId);
-      const base = {
-        tenantId: q.tenantId,
-        servicePlan: q.servicePlan ?? null,
-        decidedAt,
-        attributes: { objectType: 'AccessDecision' as const },
-      };
-      if (!tenant) {
-        return {
-          ...base,
-          userId: q.userId ?? null,
-          userPrincipalName: q.userPrincipalName ?? null,
-          role: null,
-          signIn: UNKNOWN_TENANT,
-          service: UNKNOWN_TENANT,
-          data: UNKNOWN_TENANT,
-        };
-      }
-      const userId =
-        q.userId?.toLowerCase() ?? tenant.byPrincipalName.get(q.userPrincipalName?.toLowerCase() ?? '');
-      const user = userId === undefined ? undefined : tenant.users.get(userId);
-      const decision: AccessDecision = user
-        ? decideAccess(user, tenant.subscriptions, q.servicePlan, now)
-        : unknownUserDecision();
-      return {
-        ...base,
-        userId: user?.id ?? q.userId ?? null,
-        userPrincipalName: user?.userPrincipalName ?? q.userPrincipalName ?? null,
-        role: user?.role ?? null,
-        signIn: answerView(decision.signIn),
-        service: answerView(decision.service),
-        data: answerView(decision.data),
-      };
-    });
+    const now = this.deps.clock.now();
+    const decidedAt = now.toISOString();
+    return questions.map((q) => this.#view(q, tenants.get(q.tenantId), now, decidedAt));
   }
 
-  /** One decision; an unknown tenant is a 404 here (R-ROLE-ISO), not an answer. */
-  async decideOne(ctx: RequestContext, question: AccessQuestion): Promise<AccessDecisionView> {
-    const [decision] = await this.decide(ctx, [question]);
-    if (!decision || decision.signIn.reason === 'unknownTenant') {
-      throw new DomainError('not_found', 404, 'access.tenantNotFound', { tenantId: question.tenantId }, [
-        { field: 'tenantId', rule: 'R-ROLE-ISO' },
-      ]);
+  /**
+   * One decision; an unknown tenant is a 404 here (R-ROLE-ISO), not an answer. A tenant held in memory is
+   * answered without waiting for anything (the hot path).
+   */
+  decideOne(ctx: RequestContext, question: AccessQuestion): AccessDecisionView | Promise<AccessDecisionView> {
+    this.#authorize(ctx);
+    const tenant = this.#cache.peek(`${ctx.actor.partnerId}:${question.tenantId.toLowerCase()}`);
+    if (tenant) {
+      this.#fromMemory.inc();
+      const now = this.deps.clock.now();
+      return this.#view(question, tenant, now, now.toISOString());
     }
-    return decision;
+    return this.decide(ctx, [question]).then(([decision]) => {
+      if (!decision || decision.signIn.reason === 'unknownTenant') {
+        throw new DomainError('not_found', 404, 'access.tenantNotFound', { tenantId: question.tenantId }, [
+          { field: 'tenantId', rule: 'R-ROLE-ISO' },
+        ]);
+      }
+      return decision;
+    });
   }
 }

@@ -59,12 +59,14 @@ export async function authenticateToken(
   token: string,
   now: Date,
   cache?: CoherentCache<TokenGrant>,
+  /** The token's SHA-256, when the caller already has it. */
+  tokenHash?: string,
 ): Promise<Actor> {
   const issuer = tokenIssuer(token);
   if (issuer !== undefined && issuer !== cloud) {
     throw unauthenticated('auth.tokenOtherInstance', { issuer, cloud });
   }
-  const hash = sha256(token);
+  const hash = tokenHash ?? sha256(token);
   const grant = cache
     ? (await cache.get(hash, () => findTokenGrant(db, hash))).value
     : await findTokenGrant(db, hash);
@@ -77,6 +79,25 @@ export async function authenticateToken(
       .where('id', '=', grant.tokenId)
       .execute();
   }
+  return grant.actor;
+}
+
+/**
+ * The partner user of a token this process holds in memory and whose last use is recorded recently enough,
+ * without waiting for anything; undefined sends the caller to `authenticateToken`.
+ */
+export function knownToken(
+  cloud: Cloud,
+  token: string,
+  now: Date,
+  cache: CoherentCache<TokenGrant>,
+  tokenHash: string,
+): Actor | undefined {
+  const issuer = tokenIssuer(token);
+  if (issuer !== undefined && issuer !== cloud) return undefined;
+  const grant = cache.peek(tokenHash);
+  if (!grant?.lastUsedAt || now.getTime() - grant.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
+    return undefined;
   return grant.actor;
 }
 

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import type { Tables } from './schema.ts';
 
@@ -30,11 +29,9 @@ export function attachChangeSink(root: Db, sink: ChangeSink): () => void {
   };
 }
 
-interface TransactionNotes {
-  root: Db;
-  keys: Set<string>;
-}
-const open = new AsyncLocalStorage<TransactionNotes>();
+// The keys each open transaction changed, by its handle: use cases pass the handle down (directly or in a
+// PartnerScope), so the handle finds them. (Not AsyncLocalStorage: on Node 20 it taxes every promise.)
+const open = new WeakMap<Db, Set<string>>();
 
 /**
  * Runs `fn` in a new transaction on `root`. Changes signalled inside it (`signalChange`) are announced as the
@@ -42,32 +39,35 @@ const open = new AsyncLocalStorage<TransactionNotes>();
  * here answers only once no process can still serve what it changed from memory (SPEC §8, R-ACC).
  */
 export async function runTransaction<T>(root: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  const notes: TransactionNotes = { root, keys: new Set() };
+  const keys = new Set<string>();
   const sink = sinks.get(root);
   let token: string | undefined;
-  const result = await open.run(notes, () =>
-    root.transaction().execute(async (trx) => {
+  const result = await root.transaction().execute(async (trx) => {
+    open.set(trx, keys);
+    try {
       const value = await fn(trx);
-      if (notes.keys.size > 0 && sink) token = await sink.beforeCommit(trx, [...notes.keys]);
+      if (keys.size > 0 && sink) token = await sink.beforeCommit(trx, [...keys]);
       return value;
-    }),
-  );
-  if (notes.keys.size > 0 && sink) await sink.afterCommit([...notes.keys], token);
+    } finally {
+      open.delete(trx);
+    }
+  });
+  if (keys.size > 0 && sink) await sink.afterCommit([...keys], token);
   return result;
 }
 
 /**
- * Says that the data behind these cache keys changed (`access:<partner>:<customer>`, `tokens:*`, ...). Inside a
- * transaction the keys are settled when it commits; outside one (an autocommit write that already happened)
+ * Says that the data behind these cache keys changed (`access:<partner>:<customer>`, `access:*`, ...). Inside
+ * a transaction the keys are settled when it commits; outside one (an autocommit write that already happened)
  * they are settled now. A transaction not opened through `inTransaction` cannot carry them: that is a bug, and
  * it throws rather than let a cache go stale.
  */
 export async function signalChange(db: Db, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
   if (db.isTransaction) {
-    const notes = open.getStore();
-    if (!notes) throw new Error('signalChange: the transaction was not opened through inTransaction');
-    for (const key of keys) notes.keys.add(key);
+    const pending = open.get(db);
+    if (!pending) throw new Error('signalChange: the transaction was not opened through inTransaction');
+    for (const key of keys) pending.add(key);
     return;
   }
   const sink = sinks.get(db);

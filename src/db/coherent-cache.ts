@@ -64,6 +64,11 @@ export class CoherentCache<V> {
     return { value: await flight.promise, cached: false };
   }
 
+  /** The value for `id` if this process may answer from memory and holds it; nothing is loaded. */
+  peek(id: string): V | undefined {
+    return this.coherence.cacheUsable() ? this.#entries.get(id) : undefined;
+  }
+
   get size(): number {
     return this.#entries.size;
   }

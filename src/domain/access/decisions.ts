@@ -240,10 +240,18 @@ const isNotPurged = (p: AccessPhase) => p.full || p.adminData;
 const fullUntil = (p: AccessPhase) => p.fullUntil;
 const dataUntil = (p: AccessPhase) => p.dataUntil;
 
+const NO_SUBSCRIPTION = { reason: 'noSubscription' as const, rule: 'R-ACC' };
+const NO_LICENCE = { reason: 'noLicence' as const, rule: 'R-ACC' };
+const NONE: readonly string[] = [];
+
+const grantsPlan = (sub: SubscriptionAccessFacts, plan: string | undefined, excluded: readonly string[]) =>
+  plan === undefined || (sub.servicePlans.includes(plan) && !excluded.includes(plan));
+
 /**
  * Decides sign-in, service use and data access for one user (R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4,
  * R-RET-2), optionally for one service plan; without a plan, service and data are about any of the user's
- * services. `subscriptions` are the tenant's, in a stable order (creation).
+ * services. `subscriptions` are the tenant's, in a stable order (creation). On the hot path of every decision:
+ * no closures, one pass.
  */
 export function decideAccess(
   user: UserAccessFacts,
@@ -251,42 +259,32 @@ export function decideAccess(
   servicePlan: string | undefined,
   now: Date,
 ): AccessDecision {
-  const phases = new Map<string, AccessPhase>();
-  const candidate = (sub: SubscriptionAccessFacts): Candidate => {
-    let phase = phases.get(sub.id);
-    if (!phase) {
-      phase = accessPhase(sub, now);
-      phases.set(sub.id, phase);
-    }
-    return { sub, phase };
-  };
-  const grants = (sub: SubscriptionAccessFacts, excluded: readonly string[] = []) =>
-    servicePlan === undefined || (sub.servicePlans.includes(servicePlan) && !excluded.includes(servicePlan));
-
+  const all: Candidate[] = [];
+  const forPlan: Candidate[] = [];
   if (user.role === 'admin') {
-    const all = [...subscriptions.values()].map(candidate);
-    const forPlan = all.filter((c) => grants(c.sub));
-    const none = { reason: 'noSubscription' as const, rule: 'R-ACC' };
+    for (const sub of subscriptions.values()) {
+      const c = { sub, phase: accessPhase(sub, now) };
+      all.push(c);
+      if (grantsPlan(sub, servicePlan, NONE)) forPlan.push(c);
+    }
     return {
-      signIn: decideAmong(all, isNotPurged, dataUntil, none),
-      service: decideAmong(forPlan, isFull, fullUntil, none),
-      data: decideAmong(forPlan, isNotPurged, dataUntil, none),
+      signIn: decideAmong(all, isNotPurged, dataUntil, NO_SUBSCRIPTION),
+      service: decideAmong(forPlan, isFull, fullUntil, NO_SUBSCRIPTION),
+      data: decideAmong(forPlan, isNotPurged, dataUntil, NO_SUBSCRIPTION),
     };
   }
-  const held: Candidate[] = [];
-  const forPlan: Candidate[] = [];
   for (const licence of user.licences) {
     const sub = subscriptions.get(licence.subscriptionId);
     if (!sub) continue;
-    const c = candidate(sub);
-    held.push(c);
-    if (grants(sub, licence.excludedPlans)) forPlan.push(c);
+    const c = { sub, phase: accessPhase(sub, now) };
+    all.push(c);
+    if (grantsPlan(sub, servicePlan, licence.excludedPlans)) forPlan.push(c);
   }
-  const none = { reason: 'noLicence' as const, rule: 'R-ACC' };
+  const service = decideAmong(forPlan, isFull, fullUntil, NO_LICENCE);
   return {
-    signIn: decideAmong(held, isFull, fullUntil, none),
-    service: decideAmong(forPlan, isFull, fullUntil, none),
-    data: decideAmong(forPlan, isFull, fullUntil, none),
+    signIn: decideAmong(all, isFull, fullUntil, NO_LICENCE),
+    service,
+    data: service, // for a user, data goes with the service (R-ACC: the same rows allow both)
   };
 }
 
