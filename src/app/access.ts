@@ -20,6 +20,7 @@ import type { CacheCoherence } from '../db/cache-coherence.ts';
 import { signalChange } from '../db/change-signal.ts';
 import { CoherentCache } from '../db/coherent-cache.ts';
 import type { Db } from '../db/database.ts';
+import type { SystemContext } from './audit.ts';
 import type { RequestContext } from './context.ts';
 
 /** The cache key of one tenant's access facts: every change to them signals it (`accessChanged`). */
@@ -218,9 +219,9 @@ export class AccessDecisions {
     this.#fromDatabase = counter.labels('database');
   }
 
-  #authorize(ctx: RequestContext): void {
-    requirePermission(ctx.actor.role, 'customers.view');
-    throwIfUserManagementUnavailable(this.deps.cloud, 'read', 'partner');
+  #authorize(ctx: RequestContext | SystemContext): void {
+    if ('actor' in ctx) requirePermission(ctx.actor.role, 'customers.view');
+    throwIfUserManagementUnavailable(this.deps.cloud, 'read', 'actor' in ctx ? 'partner' : 'operator');
   }
 
   async #tenant(partnerId: string, tenantId: string, questions: readonly AccessQuestion[]) {
@@ -288,7 +289,16 @@ export class AccessDecisions {
    * Decides each question (R-ACC), in order. A tenant the partner does not have answers `unknownTenant`, a
    * user the tenant does not have `unknownUser`: a service asking about many users gets an answer for each.
    */
-  async decide(ctx: RequestContext, questions: readonly AccessQuestion[]): Promise<AccessDecisionView[]> {
+  decide(ctx: RequestContext, questions: readonly AccessQuestion[]): Promise<AccessDecisionView[]> {
+    return this.decideFor(ctx.actor.partnerId, ctx, questions);
+  }
+
+  /** `decide` for a partner named by the caller: the operator's command line. */
+  async decideFor(
+    partnerId: string,
+    ctx: RequestContext | SystemContext,
+    questions: readonly AccessQuestion[],
+  ): Promise<AccessDecisionView[]> {
     this.#authorize(ctx);
     const byTenant = new Map<string, AccessQuestion[]>();
     for (const q of questions) {
@@ -298,7 +308,7 @@ export class AccessDecisions {
     }
     const tenants = new Map<string, TenantAccess | undefined>();
     for (const [tenantId, qs] of byTenant) {
-      tenants.set(tenantId, await this.#tenant(ctx.actor.partnerId, tenantId, qs));
+      tenants.set(tenantId, await this.#tenant(partnerId, tenantId, qs));
     }
     const now = this.deps.clock.now();
     const decidedAt = now.toISOString();

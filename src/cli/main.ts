@@ -12,6 +12,7 @@ import { PartnerScope } from '../db/scope.ts';
 import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
 import { registerCatalogCommands } from './catalog.ts';
+import { registerCustomerUserCommands } from './customer-users.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
 import { partnerOf, print, withSeatwise } from './support.ts';
@@ -133,6 +134,7 @@ export function buildCli(): Command {
     );
 
   registerCustomerCommands(program);
+  registerCustomerUserCommands(program);
   registerCatalogCommands(program);
   registerLifecycleCommands(program);
 
