@@ -19,8 +19,8 @@ export interface Server {
 }
 
 /** Starts `seatwise serve` in its own process (the load generator must not share its event loop). */
-export function startSeatwise(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'seatwise.js'), 'serve'], {
+export function startSeatwise(env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'seatwise.js'), 'serve'], {
     env: {
       ...process.env,
       PORT: '0',

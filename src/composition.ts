@@ -6,6 +6,10 @@ import { ManualClock, systemClock, type Clock } from './domain/clock.ts';
 import { inTransaction, migrate, openDatabase, type Database, type Db, type Engine } from './db/database.ts';
 import { DEMO_PASSWORD, seedDemo } from './app/demo.ts';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './jobs/webhook-delivery.ts';
+import { AccessDecisions } from './app/access.ts';
+import { TOKEN_CACHE, type TokenGrant } from './app/auth.ts';
+import { cacheCoherence, type CacheCoherence } from './db/cache-coherence.ts';
+import { CoherentCache } from './db/coherent-cache.ts';
 
 /**
  * Everything a running Seatwise holds, wired once: the database, the clock, the instance, the metrics.
@@ -22,6 +26,12 @@ export interface Seatwise {
   metrics: Registry;
   /** The webhook delivery worker (R-EVT), when this process runs one (AssembleOptions.webhookDelivery). */
   webhooks: WebhookDelivery | undefined;
+  /** Keeps what processes hold in memory true to the database across processes (SPEC §8). */
+  coherence: CacheCoherence;
+  /** Access decisions (R-ACC), answered from a per-tenant cache. */
+  access: AccessDecisions;
+  /** Bearer tokens already seen, so that an authenticated request costs no database round trip. */
+  tokens: CoherentCache<TokenGrant>;
   close(): Promise<void>;
 }
 
@@ -56,6 +66,11 @@ export interface AssembleOptions {
    * turns it on; tests and other CLI commands leave it off (a test calls `runOnce()` on its own worker).
    */
   webhookDelivery?: boolean | WebhookDeliveryOptions;
+  /**
+   * Answer from memory (access decisions, tokens) and take part in cache coherence as a serving process. On by
+   * default; CLI commands turn it off (they only write, and still make the servers drop what they change).
+   */
+  cache?: boolean;
 }
 
 /** Opens, migrates and wires Seatwise from its configuration: the one composition root. */
@@ -67,10 +82,25 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       dataDir: config.dataDir,
       command: options.command ?? 'seatwise',
     }));
+  let coherence: CacheCoherence | undefined;
+  let detach = () => {};
   try {
     const { db } = database;
     await migrate(db);
     const instance = await ensureInstance(db, config.cloud, new Date());
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    ({ coherence, detach } = cacheCoherence(database, {
+      leaseMs: config.cacheLeaseMs,
+      ackTimeoutMs: config.cacheAckTimeoutMs,
+      serve: options.cache ?? true,
+      metrics,
+      onError: (e) => {
+        if (config.logLevel !== 'silent')
+          process.stderr.write(`cache coherence: ${e instanceof Error ? e.message : String(e)}\n`);
+      },
+    }));
+    await coherence.start();
     let clock: Clock = systemClock;
     let testClock: TestClock | undefined;
     if (config.testClock) {
@@ -101,13 +131,12 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       if (result) announceBootstrap(result, print);
       if (demo) {
         print(
-          `  demo data: the demo catalog, ${demo.customers} customers with ${demo.subscriptions} subscriptions, and the ` +
+          `  demo data: the demo catalog, ${demo.customers} customers with ${demo.subscriptions} subscriptions and ` +
+            `${demo.users} customer users holding licences, and the ` +
             `users agent, sales, helpdesk and billing (password "${DEMO_PASSWORD}"). SEATWISE_DEMO=0 starts empty.`,
         );
       }
     }
-    const metrics = new Registry();
-    collectDefaultMetrics({ register: metrics });
     const delivery = options.webhookDelivery ?? false;
     const webhooks = delivery
       ? new WebhookDelivery(db, {
@@ -119,6 +148,9 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
         })
       : undefined;
     webhooks?.start();
+    const access = new AccessDecisions({ db, coherence, clock, cloud: config.cloud, metrics });
+    const tokens = new CoherentCache<TokenGrant>(coherence, TOKEN_CACHE, 10_000);
+    const started = coherence;
     return {
       config,
       db,
@@ -128,13 +160,24 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       testClock,
       metrics,
       webhooks,
-      // The worker stops (and finishes its sends) before the database it records them in closes.
+      coherence: started,
+      access,
+      tokens,
+      // The worker stops (and finishes its sends) before the database it records them in closes; this process
+      // leaves the coherence registry before its connections go.
       close: async () => {
         await webhooks?.close();
-        await database.close();
+        try {
+          await started.close();
+        } finally {
+          detach();
+          await database.close();
+        }
       },
     };
   } catch (e) {
+    await coherence?.close().catch(() => {});
+    detach();
     await database.close();
     throw e;
   }

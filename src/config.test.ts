@@ -16,6 +16,8 @@ describe('configuration', () => {
       logLevel: 'info',
       demo: true,
       sweepIntervalSeconds: 60,
+      cacheLeaseMs: 5000,
+      cacheAckTimeoutMs: 1000,
     });
   });
 
@@ -30,6 +32,8 @@ describe('configuration', () => {
     ['SEATWISE_LOG_LEVEL', 'loud'],
     ['SEATWISE_DEMO', 'maybe'],
     ['SEATWISE_SWEEP_INTERVAL', '-1'],
+    ['SEATWISE_CACHE_LEASE_MS', '100'],
+    ['SEATWISE_CACHE_ACK_MS', 'soon'],
   ])('refuses %s=%s with a message that names the setting', (name, value) => {
     let error: unknown;
     try {

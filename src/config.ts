@@ -17,6 +17,13 @@ export interface Config {
   demo: boolean;
   /** Seconds between lifecycle sweeps in the server (SEATWISE_SWEEP_INTERVAL); 0 turns the timer off. */
   sweepIntervalSeconds: number;
+  /**
+   * How long a server process may answer access decisions from memory after its last heartbeat reached
+   * PostgreSQL (SEATWISE_CACHE_LEASE_MS); a writer waits at most this long for a process that stopped answering.
+   */
+  cacheLeaseMs: number;
+  /** How long a writer waits for the other processes to drop what it changed before fencing them (SEATWISE_CACHE_ACK_MS). */
+  cacheAckTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -90,5 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     demo: flag(env, 'SEATWISE_DEMO', true),
     sweepIntervalSeconds: integer(env, 'SEATWISE_SWEEP_INTERVAL', 60, 0, 86_400),
+    cacheLeaseMs: integer(env, 'SEATWISE_CACHE_LEASE_MS', 5000, 250, 600_000),
+    cacheAckTimeoutMs: integer(env, 'SEATWISE_CACHE_ACK_MS', 1000, 10, 60_000),
   };
 }

@@ -23,7 +23,11 @@ export type EventType =
   | 'order.updated'
   | 'partnerUser.created'
   | 'apiToken.created'
-  | 'apiToken.revoked';
+  | 'apiToken.revoked'
+  | 'customerUser.created'
+  | 'customerUser.updated'
+  | 'customerUser.deleted'
+  | 'customerUser.licensesUpdated';
 
 // Every EventType once: `satisfies` fails to compile when the union gains a type this object lacks.
 const EVENT_TYPE_SET = {
@@ -42,6 +46,10 @@ const EVENT_TYPE_SET = {
   'partnerUser.created': true,
   'apiToken.created': true,
   'apiToken.revoked': true,
+  'customerUser.created': true,
+  'customerUser.updated': true,
+  'customerUser.deleted': true,
+  'customerUser.licensesUpdated': true,
 } satisfies Record<EventType, true>;
 
 /** The event types at run time, for a webhook registration to choose from (R-EVT). */

@@ -2,6 +2,7 @@ import type { PartnerRole } from '../domain/access/permissions.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
+import type { CoherentCache } from '../db/coherent-cache.ts';
 import type { Db } from '../db/database.ts';
 import { PartnerScope } from '../db/scope.ts';
 import type { Actor } from './context.ts';
@@ -14,13 +15,17 @@ const LAST_USED_RESOLUTION_MS = 5 * 60_000;
 const unauthenticated = (key = 'auth.unauthenticated', params = {}) =>
   new DomainError('unauthenticated', 401, key, params);
 
-/** Resolves a bearer token to the partner user it was issued to, or refuses it (401). */
-export async function authenticateToken(db: Db, cloud: Cloud, token: string, now: Date): Promise<Actor> {
-  const issuer = tokenIssuer(token);
-  if (issuer !== undefined && issuer !== cloud) {
-    throw unauthenticated('auth.tokenOtherInstance', { issuer, cloud });
-  }
-  const hash = sha256(token);
+/** What a token grants: kept in memory by the token cache (SPEC §8: invalidated across processes). */
+export interface TokenGrant {
+  tokenId: string;
+  actor: Actor;
+  lastUsedAt: Date | null;
+}
+
+/** The cache key namespace of tokens; a change to tokens or to their users signals `tokens:*`. */
+export const TOKEN_CACHE = 'tokens';
+
+async function findTokenGrant(db: Db, hash: string): Promise<TokenGrant | undefined> {
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('partner_users as u', (j) =>
@@ -30,21 +35,70 @@ export async function authenticateToken(db: Db, cloud: Cloud, token: string, now
     .where('t.token_hash', '=', hash)
     .where('t.revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!row) throw unauthenticated('auth.invalidToken');
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-    await new PartnerScope(db, row.partner_id)
+  if (!row) return undefined;
+  return {
+    tokenId: row.id,
+    lastUsedAt: row.last_used_at,
+    actor: {
+      partnerId: row.partner_id,
+      userId: row.user_id,
+      userName: row.user_name,
+      role: row.role as PartnerRole,
+      via: 'token',
+    },
+  };
+}
+
+/**
+ * Resolves a bearer token to the partner user it was issued to, or refuses it (401). With a cache, a known
+ * token costs no database round trip (the access decision route depends on it); an unknown one is never cached.
+ */
+export async function authenticateToken(
+  db: Db,
+  cloud: Cloud,
+  token: string,
+  now: Date,
+  cache?: CoherentCache<TokenGrant>,
+  /** The token's SHA-256, when the caller already has it. */
+  tokenHash?: string,
+): Promise<Actor> {
+  const issuer = tokenIssuer(token);
+  if (issuer !== undefined && issuer !== cloud) {
+    throw unauthenticated('auth.tokenOtherInstance', { issuer, cloud });
+  }
+  const hash = tokenHash ?? sha256(token);
+  const grant = cache
+    ? (await cache.get(hash, () => findTokenGrant(db, hash))).value
+    : await findTokenGrant(db, hash);
+  if (!grant) throw unauthenticated('auth.invalidToken');
+  if (!grant.lastUsedAt || now.getTime() - grant.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    grant.lastUsedAt = now;
+    await new PartnerScope(db, grant.actor.partnerId)
       .updateTable('api_tokens')
       .set({ last_used_at: now })
-      .where('id', '=', row.id)
+      .where('id', '=', grant.tokenId)
       .execute();
   }
-  return {
-    partnerId: row.partner_id,
-    userId: row.user_id,
-    userName: row.user_name,
-    role: row.role as PartnerRole,
-    via: 'token',
-  };
+  return grant.actor;
+}
+
+/**
+ * The partner user of a token this process holds in memory and whose last use is recorded recently enough,
+ * without waiting for anything; undefined sends the caller to `authenticateToken`.
+ */
+export function knownToken(
+  cloud: Cloud,
+  token: string,
+  now: Date,
+  cache: CoherentCache<TokenGrant>,
+  tokenHash: string,
+): Actor | undefined {
+  const issuer = tokenIssuer(token);
+  if (issuer !== undefined && issuer !== cloud) return undefined;
+  const grant = cache.peek(tokenHash);
+  if (!grant?.lastUsedAt || now.getTime() - grant.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
+    return undefined;
+  return grant.actor;
 }
 
 export interface Session {

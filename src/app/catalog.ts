@@ -10,6 +10,7 @@ import {
   validateCatalog,
   type Offer,
 } from '../domain/catalog/offer.ts';
+import { signalChange } from '../db/change-signal.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 
 /** Where the demo catalog lives (R-CAT-3). */
@@ -96,6 +97,8 @@ export async function importCatalog(
         .execute();
       onProgress(++rank, offers.length);
     }
+    // An offer's service plans decide what its licences grant (R-ACC): every tenant's decisions may change.
+    await signalChange(trx, ['access:*']);
   });
   return offers.length;
 }

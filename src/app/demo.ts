@@ -1,9 +1,10 @@
 import type { PartnerRole } from '../domain/access/permissions.ts';
-import type { Cloud } from '../domain/cloud.ts';
+import { CLOUD_POLICIES, type Cloud } from '../domain/cloud.ts';
 import type { Db } from '../db/database.ts';
 import { systemContext } from './audit.ts';
 import { loadDemoCatalogIfEmpty } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { createCustomerUser, updateLicenses } from './customer-users.ts';
 import { createCustomer, qualifyCustomer } from './customers.ts';
 import { addAddOnsToOrder, placeOrder, type NewLineItem } from './orders.ts';
 import { updateSubscription, type SubscriptionPatch } from './lifecycle.ts';
@@ -31,6 +32,8 @@ interface DemoCustomer {
   convert?: [targetOfferId: string, cycle: string, quantity: number];
   /** A change to a line of the first order after purchase, so the ledger shows a credit or a prorated charge. */
   change?: [lineIndex: number, patch: SubscriptionPatch];
+  /** Customer users (name@domain) with their role and the SKUs (offer ids) they hold a licence of. */
+  users?: [name: string, displayName: string, role: 'admin' | 'user', skus: string[]][];
 }
 
 // Customers across segments, countries and states, each valid on the global instance.
@@ -50,6 +53,14 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
       },
     ],
     addOn: ['CN-ADD-AUDIO', 40],
+    users: [
+      ['megan.bowen', 'Megan Bowen', 'admin', ['CN-365-E5']],
+      ['alex.wilber', 'Alex Wilber', 'user', ['CN-365-E3']],
+      ['diego.siciliani', 'Diego Siciliani', 'user', ['CN-365-E3']],
+      ['grady.archie', 'Grady Archie', 'user', ['CN-365-E3', 'CN-ADD-AUDIO']],
+      ['isaiah.langer', 'Isaiah Langer', 'user', ['CN-365-E5', 'CN-ADD-AUDIO']],
+      ['lee.gu', 'Lee Gu', 'user', []],
+    ],
   },
   {
     name: 'Fabrikam Bistro',
@@ -66,6 +77,11 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
       },
     ],
     change: [1, { status: 'suspended', suspensionReasons: ['customerRequest'] }],
+    users: [
+      ['camille.martin', 'Camille Martin', 'admin', ['CN-365-BS']],
+      ['lucas.bernard', 'Lucas Bernard', 'user', ['CN-365-BS']],
+      ['chloe.dubois', 'Chloé Dubois', 'user', ['CN-MAIL-P1']],
+    ],
   },
   {
     name: 'Tailspin Werkzeuge GmbH',
@@ -90,6 +106,12 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
       { cycle: 'none', lines: [['CN-365-E5-TRIAL', 25, 'Evaluating E5']] },
     ],
     change: [0, { quantity: 50 }],
+    users: [
+      ['nancy.davolio', 'Nancy Davolio', 'admin', ['CN-365-BB']],
+      ['andrew.fuller', 'Andrew Fuller', 'user', ['CN-365-BB', 'CN-CALL-DOM']],
+      ['janet.leverling', 'Janet Leverling', 'user', ['CN-365-BB', 'CN-365-E5-TRIAL']],
+      ['steven.buchanan', 'Steven Buchanan', 'user', ['CN-365-E5-TRIAL']],
+    ],
   },
   {
     name: 'Adventure Works Cycles',
@@ -98,6 +120,10 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
     culture: 'en-GB',
     orders: [{ cycle: 'none', lines: [['CN-365-E3-TRIAL', 25, 'E3 pilot']] }],
     convert: ['CN-365-E3', 'annual', 60],
+    users: [
+      ['rob.young', 'Rob Young', 'admin', ['CN-365-E3']],
+      ['kim.abercrombie', 'Kim Abercrombie', 'user', ['CN-365-E3']],
+    ],
   },
   {
     name: 'Woodgrove University',
@@ -212,6 +238,10 @@ const GERMANY_CUSTOMERS: DemoCustomer[] = [
     country: 'DE',
     culture: 'de-DE',
     orders: [{ cycle: 'monthly', lines: [['CN-DE-365-BP', 30, 'Verwaltung']] }],
+    users: [
+      ['jana.schulz', 'Jana Schulz', 'admin', ['CN-DE-365-BP']],
+      ['felix.wagner', 'Felix Wagner', 'user', ['CN-DE-365-BP']],
+    ],
   },
   {
     name: 'Fabrikam Lyon SARL',
@@ -220,6 +250,7 @@ const GERMANY_CUSTOMERS: DemoCustomer[] = [
     culture: 'fr-FR',
     orders: [{ cycle: 'annual', lines: [['CN-DE-365-E3', 25, 'Siège']] }],
     addOn: ['CN-DE-ADD-ARCHIVE', 25],
+    users: [['marie.laurent', 'Marie Laurent', 'admin', ['CN-DE-365-E3', 'CN-DE-ADD-ARCHIVE']]],
   },
 ];
 
@@ -230,15 +261,17 @@ const CUSTOMERS: Record<Cloud, DemoCustomer[]> = {
 };
 
 /**
- * Fills a new instance with a living demo (issue 4): the demo catalog, one user per role, and customers across
- * segments, countries and states with paid subscriptions, add-ons, trials, a converted trial, a suspension and
- * a quantity change. Everything goes through the same use cases as the API, so the demo obeys every rule it
- * shows, and the ledger holds the charges and credits they made (R-BIL).
+ * Fills a new instance with a living demo (issues 4, 7 and 8): the demo catalog, one user per role, customers
+ * across segments, countries and states with paid subscriptions, add-ons, trials, a converted trial, a
+ * suspension and a quantity change, and customer users (admins and users) holding licences. Everything goes
+ * through the same use cases as the API, so the demo obeys every rule it shows, and the ledger holds the
+ * charges and credits they made (R-BIL). On germany, where partners only read customer users (SPEC §6), the
+ * users come in as the operator's directory sync would bring them; usgov has none.
  */
 export async function seedDemo(
   db: Db,
   input: { cloud: Cloud; partnerId: string; adminUserId: string; now: Date },
-): Promise<{ customers: number; subscriptions: number }> {
+): Promise<{ customers: number; subscriptions: number; users: number }> {
   const { cloud, partnerId, now } = input;
   await loadDemoCatalogIfEmpty(db, now);
   const system = systemContext('demo');
@@ -255,6 +288,7 @@ export async function seedDemo(
   const germanyWasClosed = cloud === 'germany';
   if (germanyWasClosed) await db.updateTable('instance_settings').set({ new_customers_open: true }).execute();
   let subscriptions = 0;
+  const customerIds = new Map<DemoCustomer, string>();
   for (const demo of CUSTOMERS[cloud]) {
     const customer = await createCustomer(
       db,
@@ -290,6 +324,7 @@ export async function seedDemo(
         where,
       );
     }
+    customerIds.set(demo, customer.id);
     for (const o of demo.orders) {
       const lineItems: NewLineItem[] = o.lines.map(([offerId, quantity, friendlyName], n) => ({
         lineItemNumber: n,
@@ -329,7 +364,31 @@ export async function seedDemo(
       }
     }
   }
+  // Customer users and their licences (issue 7): a partner's own call on global, the directory's on germany.
+  let users = 0;
+  const manager =
+    CLOUD_POLICIES[cloud].customerUserManagement === 'full' ? ctx : systemContext('directory-sync');
+  if (CLOUD_POLICIES[cloud].customerUserManagement !== 'absent') {
+    for (const demo of CUSTOMERS[cloud]) {
+      const customerId = customerIds.get(demo);
+      if (!customerId) continue;
+      for (const [name, displayName, role, skus] of demo.users ?? []) {
+        const user = await createCustomerUser(deps, manager, partnerId, customerId, {
+          userPrincipalName: `${name}@${demo.domain}`,
+          displayName,
+          role,
+        });
+        users++;
+        if (skus.length > 0) {
+          await updateLicenses(deps, manager, partnerId, customerId, user.id, {
+            licensesToAssign: skus.map((skuId) => ({ skuId })),
+            licensesToRemove: [],
+          });
+        }
+      }
+    }
+  }
   if (germanyWasClosed)
     await db.updateTable('instance_settings').set({ new_customers_open: false }).execute();
-  return { customers: CUSTOMERS[cloud].length, subscriptions };
+  return { customers: CUSTOMERS[cloud].length, subscriptions, users };
 }

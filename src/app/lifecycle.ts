@@ -1,3 +1,4 @@
+import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
 import type { Offer } from '../domain/catalog/offer.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
@@ -18,9 +19,11 @@ import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { insertAll } from '../db/insert-all.ts';
+import { accessChanged } from './access.ts';
 import { changeRows, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { assignedCount } from './customer-users.ts';
 import { getCustomerRow, lockCustomerRow, parseIfMatch } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
 import {
@@ -139,6 +142,13 @@ export async function updateSubscription(
         charges.map((c) => ({ ...c, postedAt: now })),
       ),
     ]);
+    const accessMoves = steps.some(
+      (step) =>
+        step.after.status !== step.before.status ||
+        step.after.auto_renew_enabled !== step.before.auto_renew_enabled,
+    );
+    // R-ACC: no process may answer from what this change made stale once this request has answered.
+    if (accessMoves) await accessChanged(trx, ctx.actor.partnerId, [customerId]);
     return toSubscriptionView((steps[0] as Step).after, plan.offer.name);
   });
 }
@@ -285,6 +295,9 @@ async function planUpdate(
     nextStatus(status(), 'changeQuantity', sub.id);
     throwIfTrial({ id: sub.id, isTrial: cur.is_trial });
     throwIfQuantityOutOfBounds({ id: sub.id }, patch.quantity, offer);
+    // Seatwise's choice: a decrease below the licences in use is refused (the row lock serializes assignments).
+    if (patch.quantity < cur.quantity)
+      throwIfBelowAssigned(sub, patch.quantity, await assignedCount(scope, sub.id));
     cur = { ...cur, quantity: patch.quantity };
   }
   if (target === 'suspended') {

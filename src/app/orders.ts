@@ -17,6 +17,7 @@ import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll, type Rows } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
+import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
@@ -332,6 +333,8 @@ export async function placeOrder(
     const plan = await planOrder(trx, deps, ctx, customerId, input, true);
     await insertAll(trx, plan.rows);
     await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
+    // A first subscription lets the tenant's admins sign in (R-ACC): no process may still say otherwise.
+    await accessChanged(trx, plan.scope.partnerId, [customerId]);
     return plan.view;
   });
 }
@@ -446,6 +449,7 @@ export async function addAddOnsToOrder(
   return inTransaction(deps.db, async (trx) => {
     const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, true);
     await insertAll(trx, plan.rows);
+    await accessChanged(trx, ctx.actor.partnerId, [customerId]);
     return plan.view;
   });
 }

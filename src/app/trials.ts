@@ -1,3 +1,4 @@
+import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
 import { checkLimit, fitsCustomer } from '../domain/catalog/availability.ts';
 import { TRIAL_LICENCES, type Offer, type PaidBillingCycle, type Segment } from '../domain/catalog/offer.ts';
@@ -9,15 +10,18 @@ import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
+import { accessChanged } from './access.ts';
 import { changeRows } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { assignedCount } from './customer-users.ts';
 import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, ledgerRows } from './ledger.ts';
 import { parseBillingCycle } from './orders.ts';
 import {
   customerSubscriptionRows,
   getSubscriptionRow,
+  lockSubscriptionRow,
   offerNameOf,
   toSubscriptionView,
   toSummary,
@@ -104,7 +108,8 @@ export async function convertTrial(
   return inTransaction(deps.db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
     const customer = await lockCustomerRow(scope, customerId);
-    const sub = await getSubscriptionRow(scope, customerId, subscriptionId);
+    // Locked: licence assignments take this row's lock too, so the count below stays true until COMMIT.
+    const sub = await lockSubscriptionRow(scope, customerId, subscriptionId);
     requireActiveTrial(sub);
     const trial = offers.get(sub.offer_id);
     const target = offers.get(input.targetOfferId);
@@ -160,6 +165,8 @@ export async function convertTrial(
         },
       );
     }
+    // Seatwise's choice, as for a quantity decrease: fewer licences than are assigned is refused.
+    throwIfBelowAssigned(sub, quantity, await assignedCount(scope, sub.id));
     const before = toSubscriptionView(sub, offerNameOf(offers, sub.offer_id));
     const updated = await scope
       .updateTable('subscriptions')
@@ -212,6 +219,8 @@ export async function convertTrial(
       ),
       ...ledgerRows(scope.partnerId, [{ sub: updated, lines: charge, postedAt: now }]),
     ]);
+    // The offer, and so the service plans its licences grant, changed (R-ACC).
+    await accessChanged(trx, ctx.actor.partnerId, [customer.id]);
     return {
       subscriptionId: sub.id,
       offerId: sub.offer_id,

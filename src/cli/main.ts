@@ -13,6 +13,7 @@ import { startServer } from '../http/server.ts';
 import { InstanceMismatchError } from '../app/instance.ts';
 import { registerBillingCommands } from './billing.ts';
 import { registerCatalogCommands } from './catalog.ts';
+import { registerCustomerUserCommands } from './customer-users.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
 import { registerSubscriptionCommands } from './subscriptions.ts';
@@ -136,6 +137,7 @@ export function buildCli(): Command {
     );
 
   registerCustomerCommands(program);
+  registerCustomerUserCommands(program);
   registerCatalogCommands(program);
   registerLifecycleCommands(program);
   registerSubscriptionCommands(program);

@@ -11,7 +11,8 @@ export async function withSeatwise<T>(
   fn: (s: Seatwise) => Promise<T>,
   bootstrap = false,
 ): Promise<T> {
-  const seatwise = await assemble(loadConfig(), { command: `seatwise ${command}`, bootstrap });
+  // A command answers nothing from memory; what it changes, the servers on the same database still drop.
+  const seatwise = await assemble(loadConfig(), { command: `seatwise ${command}`, bootstrap, cache: false });
   try {
     return await fn(seatwise);
   } finally {

@@ -3,6 +3,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import { join } from 'node:path';
+import { runTransaction } from './change-signal.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Tables } from './schema.ts';
@@ -13,6 +14,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   engine: Engine;
+  /** The server's URL (PostgreSQL only): cache coherence opens its own LISTEN connection with it. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -41,7 +44,7 @@ export function databaseFromUrl(url: string, poolSize = 10): Database {
   // An idle client that loses its server must not crash the process; the next query reports the error.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return { db, engine: 'postgres', url, close: () => db.destroy() };
 }
 
 export interface OpenOptions {
@@ -89,8 +92,9 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
 
 /**
  * Runs `fn` in a transaction: the caller's, when `db` already is one (so that use cases compose into one
- * atomic change), or a new one.
+ * atomic change), or a new one, which settles the cache invalidations signalled inside it after COMMIT
+ * (`change-signal.ts`).
  */
 export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  return db.isTransaction ? fn(db) : runTransaction(db, fn);
 }

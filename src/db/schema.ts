@@ -267,6 +267,45 @@ export interface LedgerEntriesTable {
   posted_at: Timestamp;
 }
 
+/** A person in a customer's tenant (R-ACC); `role` is `admin` when they hold the company administrator role. */
+export interface CustomerUsersTable {
+  partner_id: string;
+  customer_id: string;
+  id: string;
+  /** Stored in lower case: sign-in names compare without case. */
+  user_principal_name: string;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string;
+  usage_location: string | null;
+  role: string;
+  created_at: Timestamp;
+  last_modified_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** One licence: a user holds one seat of one subscription (its quantity caps the seats; purge removes them). */
+export interface LicenseAssignmentsTable {
+  partner_id: string;
+  customer_id: string;
+  user_id: string;
+  subscription_id: string;
+  /** Service plans of the offer this licence does not grant (Partner Center's excludedPlans). */
+  excluded_plans: Json;
+  assigned_at: Timestamp;
+}
+
+/** A live server process that answers access decisions from memory, and the lease it does so under. */
+export interface AccessCacheProcessesTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  lease_until: Timestamp;
+  /** Set by a writer that gave up waiting for this process: its heartbeat no longer extends the lease. */
+  fenced_at: Timestamp | null;
+}
+
 export interface Tables {
   instance_settings: InstanceSettingsTable;
   partners: PartnersTable;
@@ -287,6 +326,9 @@ export interface Tables {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   ledger_entries: LedgerEntriesTable;
+  customer_users: CustomerUsersTable;
+  license_assignments: LicenseAssignmentsTable;
+  access_cache_processes: AccessCacheProcessesTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

@@ -6,15 +6,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Histogram } from 'prom-client';
-import { sha256 } from '../app/secrets.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
-import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
+import { callerHash, installAuthentication, isPublic } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installErrorHandler } from './errors.ts';
+import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { customerUserRoutes } from './routes/customer-users.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -45,11 +46,13 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
 
   // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
   app.decorateRequest('correlationId', '');
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks here and below: every request passes them, and an async hook costs a promise each.
+  app.addHook('onRequest', (req, reply, done) => {
     const given = req.headers['ms-correlationid'];
     req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : randomUUID();
     void reply.header('MS-CorrelationId', req.correlationId);
     void reply.header('MS-RequestId', req.headers['ms-requestid'] ?? req.id);
+    done();
   });
 
   const httpDuration = new Histogram({
@@ -59,11 +62,12 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [seatwise.metrics],
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   await app.register(cookie);
@@ -71,10 +75,7 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
     max: seatwise.config.rateLimitPerMinute,
     timeWindow: 60_000,
     // Keyed by caller (token or session), falling back to the address; no database read on this path.
-    keyGenerator: (req) => {
-      const auth = req.headers.authorization ?? req.cookies[SESSION_COOKIE];
-      return auth ? sha256(auth) : req.ip;
-    },
+    keyGenerator: (req) => callerHash(req) ?? req.ip,
     allowList: (req) => isPublic(req),
     errorResponseBuilder: (_req, ctx) =>
       new DomainError('rate_limited', 429, 'rate.limited', { seconds: Math.ceil(ctx.ttl / 1000) }),
@@ -110,5 +111,7 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(subscriptionRoutes(seatwise));
   await app.register(webhookRoutes(seatwise));
   await app.register(billingRoutes(seatwise));
+  await app.register(customerUserRoutes(seatwise));
+  await app.register(accessRoutes(seatwise));
   return app;
 }

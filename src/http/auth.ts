@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateSession, authenticateToken } from '../app/auth.ts';
+import { authenticateSession, authenticateToken, knownToken } from '../app/auth.ts';
+import { sha256 } from '../app/secrets.ts';
 import type { Actor, RequestContext } from '../app/context.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
@@ -22,6 +23,24 @@ declare module 'fastify' {
 export const isPublic = (req: FastifyRequest): boolean =>
   req.routeOptions.config.public === true || (req.routeOptions.url ?? '').startsWith('/docs');
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const callerHashes = new WeakMap<FastifyRequest, string>();
+
+/**
+ * SHA-256 of what identifies the caller (its bearer token, else its session cookie), computed once per request:
+ * the rate limit keys on it and the token lookup uses it.
+ */
+export function callerHash(req: FastifyRequest): string | undefined {
+  const known = callerHashes.get(req);
+  if (known !== undefined) return known;
+  const header = req.headers.authorization;
+  const secret = header ? (BEARER.exec(header)?.[1] ?? header) : req.cookies[SESSION_COOKIE];
+  if (!secret) return undefined;
+  const hash = sha256(secret);
+  callerHashes.set(req, hash);
+  return hash;
+}
+
 /** The signed-in partner user; routes that are not public can rely on it. */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw new DomainError('unauthenticated', 401, 'auth.unauthenticated');
@@ -43,14 +62,20 @@ export function contextOf(req: FastifyRequest): RequestContext {
  */
 export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) {
   app.decorateRequest('actor', undefined);
-  app.addHook('preHandler', async (req) => {
-    if (isPublic(req)) return;
+  const authenticate = async (req: FastifyRequest): Promise<void> => {
     const header = req.headers.authorization;
     const now = seatwise.clock.now();
     if (header) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const m = BEARER.exec(header);
       if (!m?.[1]) throw new DomainError('unauthenticated', 401, 'auth.unauthenticated');
-      req.actor = await authenticateToken(seatwise.db, seatwise.instance.cloud, m[1], now);
+      req.actor = await authenticateToken(
+        seatwise.db,
+        seatwise.instance.cloud,
+        m[1],
+        now,
+        seatwise.tokens,
+        callerHash(req),
+      );
       return;
     }
     const cookie = req.cookies[SESSION_COOKIE];
@@ -60,5 +85,20 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
       throw new DomainError('not_allowed', 403, 'auth.csrf');
     }
     req.actor = session.actor;
+  };
+  // A token this process already knows is checked without a promise: the hot path of access decisions.
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (isPublic(req)) return done();
+    const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    const hash = token && callerHash(req);
+    const actor =
+      token && hash
+        ? knownToken(seatwise.instance.cloud, token, seatwise.clock.now(), seatwise.tokens, hash)
+        : undefined;
+    if (actor) {
+      req.actor = actor;
+      return done();
+    }
+    authenticate(req).then(() => done(), done);
   });
 }

@@ -19,7 +19,8 @@ const camelCase = (key: string): string => {
 };
 
 export function installCaseInsensitiveBodies(app: FastifyInstance) {
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     if (req.body !== null && typeof req.body === 'object') req.body = camelCaseKeys(req.body);
+    done();
   });
 }

@@ -10,6 +10,7 @@ import {
 } from '../domain/subscription/subscription-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { renewalLine } from '../domain/billing/billing-rules.ts';
+import { accessChanged } from '../app/access.ts';
 import { changeRows, systemContext, type Change, type EventType } from '../app/audit.ts';
 import { loadOffers } from '../app/catalog.ts';
 import { ledgerRows } from '../app/ledger.ts';
@@ -305,8 +306,28 @@ function renewalCharges(next: readonly NextState[]) {
   return byPartner;
 }
 
+/**
+ * R-RET-2: a purge removes the licence assignments the subscriptions held (the seats go with the data).
+ * Returns how many each purged subscription lost, for its audit record.
+ */
+async function removeLicences(
+  trx: Kysely<Tables>,
+  purged: readonly NextState[],
+): Promise<Map<string, number>> {
+  const removed = new Map<string, number>();
+  if (purged.length === 0) return removed;
+  const rows = await sql<{ subscription_id: string }>`
+    DELETE FROM license_assignments AS a
+    USING unnest(${purged.map((n) => n.due.partner_id)}::uuid[], ${purged.map((n) => n.due.id)}::uuid[])
+      AS v(partner_id, id)
+    WHERE a.partner_id = v.partner_id AND a.subscription_id = v.id
+    RETURNING a.subscription_id`.execute(trx);
+  for (const r of rows.rows) removed.set(r.subscription_id, (removed.get(r.subscription_id) ?? 0) + 1);
+  return removed;
+}
+
 /** The audit records and events of a batch, per partner, with a compact payload. */
-function batchChanges(next: readonly NextState[]) {
+function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<string, number>) {
   const byPartner = new Map<string, Change[]>();
   for (const n of next) {
     const change: Change = {
@@ -324,6 +345,9 @@ function batchChanges(next: readonly NextState[]) {
         commitmentEndDate: iso(n.termEnd),
         dataRetentionEndDate: iso(n.retention),
         dataPurgedAt: iso(n.purgedAt),
+        ...(n.purgedAt && !n.due.data_purged_at
+          ? { licensesRemoved: licencesRemoved.get(n.due.id) ?? 0 }
+          : {}),
       },
       event: n.event,
     };
@@ -363,11 +387,22 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
         const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, next))] : next;
         await applyBatch(trx, all);
         const charges = renewalCharges(all);
-        for (const [partnerId, changes] of batchChanges(all)) {
+        const removed = await removeLicences(
+          trx,
+          all.filter((n) => n.purgedAt && !n.due.data_purged_at),
+        );
+        for (const [partnerId, changes] of batchChanges(all, removed)) {
           await insertAll(trx, [
             ...changeRows(partnerId, system, changes, now),
             ...(charges.get(partnerId) ?? []),
           ]);
+          // R-ACC: each move changes what the tenant's users and admins may do; renewals change nothing.
+          const moved = changes.filter((c) => c.operationType !== 'renew_subscription');
+          await accessChanged(
+            trx,
+            partnerId,
+            moved.flatMap((c) => (c.customerId ? [c.customerId] : [])),
+          );
         }
         report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
         return due.length;

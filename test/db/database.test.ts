@@ -147,6 +147,8 @@ describe('storage (SPEC §8)', () => {
       'customer_domains',
       'kysely_migration',
       'kysely_migration_lock',
+      // The live server processes and their cache leases: no partner's data (issue 7, SPEC §8).
+      'access_cache_processes',
     ]);
     const { rows } = await sql<{ table_name: string; has_partner: boolean; pk_has_partner: boolean }>`
       select t.table_name,

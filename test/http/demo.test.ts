@@ -65,6 +65,14 @@ describe('demo data on first start (issue 4, R-API-8)', () => {
         });
         expect(signIn.json()).toMatchObject({ user: { role: 'SalesAgent' } });
       }
+      const firstUsers = await app.inject({
+        method: 'GET',
+        url: `/v1/customers/${items[0]?.id ?? ''}/users`,
+        headers: auth,
+      });
+      // SPEC §6: usgov has no customer user management; germany's users are read-only, and there are some.
+      if (cloud === 'usgov') expect(firstUsers.statusCode).toBe(403);
+      else expect(firstUsers.json<{ totalCount: number }>().totalCount).toBeGreaterThan(0);
       if (cloud === 'germany') {
         // The demo opened the instance only for itself: it is closed again, as germany starts (SPEC §6).
         const row = await seatwise?.db
@@ -76,6 +84,29 @@ describe('demo data on first start (issue 4, R-API-8)', () => {
       await app.close();
     },
   );
+
+  it('issue 7: the demo customers have users with licences, and their access decisions name what decided', async () => {
+    const { app } = await start('global');
+    const customers = await app.inject({ method: 'GET', url: '/v1/customers?search=contoso', headers: auth });
+    const contoso = customers.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
+    const users = await app.inject({ method: 'GET', url: `/v1/customers/${contoso}/users`, headers: auth });
+    const items = users.json<{ items: { id: string; userPrincipalName: string; role: string }[] }>().items;
+    expect(items.map((u) => u.role).sort()).toEqual(['admin', 'user', 'user', 'user', 'user', 'user']);
+    const decisions = await app.inject({
+      method: 'POST',
+      url: '/v1/accessdecisions/batch',
+      headers: auth,
+      payload: { requests: items.map((u) => ({ tenantId: contoso, userId: u.id })) },
+    });
+    const byName = new Map(
+      decisions
+        .json<{ items: { userPrincipalName: string; signIn: { allowed: boolean; reason: string } }[] }>()
+        .items.map((d) => [d.userPrincipalName.split('@')[0], d.signIn]),
+    );
+    expect(byName.get('alex.wilber')).toMatchObject({ allowed: true, reason: 'active' });
+    expect(byName.get('lee.gu')).toMatchObject({ allowed: false, reason: 'noLicence' });
+    await app.close();
+  });
 
   it('SEATWISE_DEMO=0 starts empty', async () => {
     const database = await cloneTestDatabase();

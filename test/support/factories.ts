@@ -1,3 +1,6 @@
+import { systemContext } from '../../src/app/audit.ts';
+import { createPartner, createPartnerUser, issueApiToken } from '../../src/app/partners.ts';
+import type { PartnerRole } from '../../src/domain/access/permissions.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { PartnerScope } from '../../src/db/scope.ts';
 import { REFERENCE_TIME, type TestSeatwise } from './seatwise.ts';
@@ -45,4 +48,37 @@ export async function newCustomer(t: TestSeatwise, fixture: CustomerFixture = {}
     })
     .execute();
   return id;
+}
+
+/** An API token for a new partner user with `role` (of the bootstrap partner unless one is named). */
+export async function headersForRole(
+  t: TestSeatwise,
+  role: PartnerRole,
+  partnerId?: string,
+): Promise<{ authorization: string }> {
+  const { db } = t.seatwise;
+  const pid = partnerId ?? (await partnerIdOf(t));
+  const user = await createPartnerUser(
+    db,
+    pid,
+    systemContext('test'),
+    { userName: `${role.toLowerCase()}-${newId().slice(0, 8)}`, role },
+    REFERENCE_TIME,
+  );
+  const issued = await issueApiToken(
+    db,
+    pid,
+    systemContext('test'),
+    { userId: user.id, name: 't', cloud: t.seatwise.instance.cloud },
+    REFERENCE_TIME,
+  );
+  return { authorization: `Bearer ${issued.token}` };
+}
+
+/** Another partner on the instance, with a GlobalAdmin's token. */
+export async function newPartner(
+  t: TestSeatwise,
+): Promise<{ partnerId: string; auth: { authorization: string } }> {
+  const other = await createPartner(t.seatwise.db, { name: `Other ${newId().slice(0, 8)}` }, REFERENCE_TIME);
+  return { partnerId: other.id, auth: await headersForRole(t, 'GlobalAdmin', other.id) };
 }

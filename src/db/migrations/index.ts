@@ -4,6 +4,7 @@ import * as m0002 from './0002_commerce.ts';
 import * as m0003 from './0003_webhooks.ts';
 import * as m0004 from './0004_lifecycle.ts';
 import * as m0005 from './0005_ledger.ts';
+import * as m0006 from './0006_customer_users.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_webhooks': m0003,
   '0004_lifecycle': m0004,
   '0005_ledger': m0005,
+  '0006_customer_users': m0006,
 };

@@ -1,4 +1,5 @@
 import { BILLING_MESSAGES } from './billing.ts';
+import { ACCESS_MESSAGES } from './access.ts';
 import { CUSTOMER_MESSAGES } from './customers.ts';
 import { ORDER_MESSAGES } from './orders.ts';
 import { WEBHOOK_MESSAGES } from './webhooks.ts';
@@ -132,6 +133,7 @@ export const MESSAGE_AREAS = {
   subscriptions: SUBSCRIPTION_MESSAGES,
   webhooks: WEBHOOK_MESSAGES,
   billing: BILLING_MESSAGES,
+  access: ACCESS_MESSAGES,
 };
 export const MESSAGES = {
   ...CORE_MESSAGES,
@@ -140,6 +142,7 @@ export const MESSAGES = {
   ...SUBSCRIPTION_MESSAGES,
   ...WEBHOOK_MESSAGES,
   ...BILLING_MESSAGES,
+  ...ACCESS_MESSAGES,
 };
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,0 +1,351 @@
+/**
+ * Access decisions per second and p99 latency through HTTP (issue 7), against a bare node:http server that
+ * answers a fixed JSON, measured in the same run: target ≥ 0.5 × the bare server's requests/s with p99 < 5 ms,
+ * at 50 connections on a tenant with 10,000 users. In the middle of the run a subscription half of the users
+ * hold is suspended; every decision asked after that PATCH returned must forbid (target: zero that allow).
+ * A second phase runs two server processes on the same PostgreSQL, asks B and suspends through A.
+ *
+ *   npm run bench:access
+ *   npm run bench:access -- --seconds 30 --connections 50 --users 10000
+ *
+ * Prints a table; docs/benchmarks.md records what it printed.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startThrowawayPostgres } from '../scripts/postgres.mjs';
+import { BENCH_TOKEN, createDatabase, fmt, machine, startSeatwise, type Server } from './support.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '50' },
+    users: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '5' },
+    /** Writes a V8 CPU profile of each server process into this folder (for finding where the time goes). */
+    profile: { type: 'string' },
+  },
+});
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+const userCount = Number(args.users);
+const warmup = Number(args.warmup);
+const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
+
+interface Tenant {
+  customerId: string;
+  /** Held by the first half of the users: the one the run suspends. */
+  suspended: string;
+  userIds: string[];
+}
+
+async function api<T>(server: Server, method: string, path: string, body?: unknown, extra = {}): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...headers, ...extra },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * One customer with two E3 subscriptions of 5,000 seats (annual), and 10,000 users, the first half holding a
+ * licence of the first subscription, the rest of the second. The users and licences are written with one
+ * INSERT … SELECT each (10,000 POSTs would take minutes); the API path for them is what the tests cover.
+ */
+async function setUp(server: Server, url: string): Promise<Tenant> {
+  const customer = await api<{ id: string }>(server, 'POST', '/v1/customers', {
+    companyProfile: { domain: 'bench-access.onmicrosoft.com' },
+    billingProfile: {
+      firstName: 'Bench',
+      lastName: 'Mark',
+      email: 'it@bench-access.example',
+      culture: 'en-US',
+      language: 'en',
+      companyName: 'Bench Access Ltd',
+      defaultAddress: {
+        addressLine1: '1 Main St',
+        city: 'Redmond',
+        state: 'WA',
+        postalCode: '98052',
+        country: 'US',
+      },
+    },
+  });
+  const half = Math.ceil(userCount / 2);
+  const order = await api<{ lineItems: { subscriptionId: string }[] }>(
+    server,
+    'POST',
+    `/v1/customers/${customer.id}/orders`,
+    {
+      billingCycle: 'annual',
+      lineItems: [
+        { lineItemNumber: 0, offerId: 'CN-365-E3', quantity: half },
+        { lineItemNumber: 1, offerId: 'CN-365-E5', quantity: half },
+      ],
+    },
+  );
+  const [first, second] = order.lineItems.map((l) => l.subscriptionId) as [string, string];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ partner_id: string }>(
+      'select partner_id from customers where id = $1',
+      [customer.id],
+    );
+    const partnerId = rows[0]?.partner_id;
+    await client.query(
+      `insert into customer_users (partner_id, customer_id, id, user_principal_name, display_name, role,
+         created_at, last_modified_at)
+       select $1, $2, gen_random_uuid(), 'user' || n || '@bench-access.onmicrosoft.com', 'User ' || n,
+         case when n % 500 = 0 then 'admin' else 'user' end, now(), now()
+       from generate_series(1, $3) n`,
+      [partnerId, customer.id, userCount],
+    );
+    await client.query(
+      `insert into license_assignments (partner_id, customer_id, user_id, subscription_id, assigned_at)
+       select partner_id, customer_id, id,
+         case when row_number() over (order by user_principal_name) <= $3 then $4::uuid else $5::uuid end, now()
+       from customer_users where partner_id = $1 and customer_id = $2 and role = 'user'`,
+      [partnerId, customer.id, half, first, second],
+    );
+    const users = await client.query<{ id: string; subscription_id: string }>(
+      `select u.id, a.subscription_id from customer_users u
+       join license_assignments a on a.partner_id = u.partner_id and a.user_id = u.id
+       where u.customer_id = $1 order by u.user_principal_name`,
+      [customer.id],
+    );
+    // The questions the run asks: users of the first subscription first, so that "which half" is an index test.
+    const onFirst = users.rows.filter((r) => r.subscription_id === first).map((r) => r.id);
+    const onSecond = users.rows.filter((r) => r.subscription_id === second).map((r) => r.id);
+    firstHalf = onFirst.length;
+    return { customerId: customer.id, suspended: first, userIds: [...onFirst, ...onSecond] };
+  } finally {
+    await client.end();
+  }
+}
+let firstHalf = 0;
+
+async function setStatus(server: Server, tenant: Tenant, status: 'suspended' | 'active'): Promise<void> {
+  const path = `/v1/customers/${tenant.customerId}/subscriptions/${tenant.suspended}`;
+  const res = await fetch(`${server.url}${path}`, { headers });
+  const current = (await res.json()) as { attributes: { etag: string } };
+  await api(
+    server,
+    'PATCH',
+    path,
+    { ...current, status, ...(status === 'suspended' ? { suspensionReasons: ['nonPayment'] } : {}) },
+    { 'If-Match': `"${current.attributes.etag}"` },
+  );
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  /** Decisions asked after the suspension returned, for a user of the suspended subscription. */
+  askedAfter: number;
+  /** Of those, the ones that still allowed sign-in: the target is zero. */
+  staleAllowed: number;
+  suspendMs: number;
+}
+
+interface Ctx {
+  /** When the request after the one just answered went out (autocannon sends it right after the answer). */
+  nextSentAt?: number;
+}
+
+const PREBUILT = 2000;
+
+/**
+ * Asks `target` for decisions on random users for `duration` s on `connections` connections, from prebuilt
+ * requests (a client that builds nothing per request leaves the most CPU to the server, for both servers
+ * alike). When `suspend` is given it runs at mid-time, and every answer to a question sent after it returned
+ * is checked: a request goes out right after the previous answer on its connection, so the time of that
+ * answer is a lower bound of its sending time (the check can only miss, never invent, a late request).
+ */
+async function decisions(
+  target: Server,
+  tenant: Tenant,
+  duration: number,
+  suspend?: () => Promise<void>,
+): Promise<Run> {
+  let suspendedAt = Number.POSITIVE_INFINITY;
+  let askedAfter = 0;
+  let staleAllowed = 0;
+  let suspendMs = 0;
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed;
+  };
+  const timer = suspend
+    ? setTimeout(
+        () => {
+          const started = performance.now();
+          void suspend().then(() => {
+            suspendedAt = performance.now();
+            suspendMs = suspendedAt - started;
+          });
+        },
+        (duration * 1000) / 2,
+      )
+    : undefined;
+  const requests = Array.from({ length: PREBUILT }, () => {
+    const user = random() % tenant.userIds.length;
+    return {
+      method: 'POST' as const,
+      path: '/v1/accessdecisions',
+      headers,
+      body: JSON.stringify({ tenantId: tenant.customerId, userId: tenant.userIds[user] }),
+      onResponse: (status: number, body: string, context: Ctx) => {
+        const sentAt = context.nextSentAt;
+        context.nextSentAt = performance.now();
+        if (status !== 200 || user >= firstHalf || sentAt === undefined || sentAt <= suspendedAt) return;
+        askedAfter++;
+        // The first "allowed" in the body is signIn's (the response schema fixes the order).
+        const at = body.indexOf('"allowed":');
+        if (body.startsWith('true', at + 10)) staleAllowed++;
+      },
+    };
+  });
+  const result = await autocannon({ url: target.url, connections, duration, requests });
+  if (timer) clearTimeout(timer);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    askedAfter,
+    staleAllowed,
+    suspendMs,
+  };
+}
+
+/** A bare node:http server in its own process answering a fixed decision-sized JSON: the baseline. */
+function startBare(): Promise<{ server: Server; child: ChildProcess }> {
+  const code = `
+    const http = require('node:http');
+    const body = JSON.stringify({ tenantId: '00000000-0000-4000-8000-000000000000', userId: '00000000-0000-4000-8000-000000000001',
+      userPrincipalName: 'user1@bench-access.onmicrosoft.com', role: 'user', servicePlan: null, decidedAt: new Date().toISOString(),
+      signIn: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
+      service: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
+      data: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
+      attributes: { objectType: 'AccessDecision' } });
+    http.createServer((req, res) => { req.resume(); req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body); }); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(c.toString());
+      if (m?.[1])
+        resolve({
+          child,
+          server: {
+            url: m[1],
+            child,
+            stop: () =>
+              new Promise((done) => {
+                child.once('exit', () => done());
+                child.kill('SIGTERM');
+              }),
+          },
+        });
+    });
+    child.once('exit', (c) => reject(new Error(`bare server exited with ${c}`)));
+  });
+}
+
+const pgServer = await startThrowawayPostgres({ fsync: true });
+if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
+const rows: string[][] = [];
+let fresh: Run | undefined;
+let twoProcesses: Run | undefined;
+let bareRun: Run | undefined;
+try {
+  const url = await createDatabase(pgServer.url, 'seatwise_bench_access');
+  const env = {
+    DATABASE_URL: url,
+    SEATWISE_DEMO: '1',
+    SEATWISE_SWEEP_INTERVAL: '0',
+  };
+  const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const a = await startSeatwise(env, nodeArgs);
+  let b: Server | undefined;
+  try {
+    const tenant = await setUp(a, url);
+    console.error(`tenant: ${tenant.userIds.length} users with licences (+ admins); warming up ${warmup} s`);
+
+    const bare = await startBare();
+    try {
+      await decisions(bare.server, tenant, warmup);
+      bareRun = await decisions(bare.server, tenant, seconds);
+    } finally {
+      await bare.server.stop();
+    }
+    console.error(`bare node:http: ${fmt(bareRun.rps)} req/s`);
+
+    await decisions(a, tenant, warmup);
+    fresh = await decisions(a, tenant, seconds, () => setStatus(a, tenant, 'suspended'));
+    console.error(`seatwise: ${fmt(fresh.rps)} decisions/s, stale after suspend: ${fresh.staleAllowed}`);
+
+    // Two processes on one PostgreSQL: ask B, suspend through A.
+    await setStatus(a, tenant, 'active');
+    b = await startSeatwise(env, nodeArgs);
+    await decisions(b, tenant, warmup);
+    twoProcesses = await decisions(b, tenant, seconds, () => setStatus(a, tenant, 'suspended'));
+    console.error(
+      `two processes: ${fmt(twoProcesses.rps)} decisions/s on B, stale: ${twoProcesses.staleAllowed}`,
+    );
+  } finally {
+    await b?.stop();
+    await a.stop();
+  }
+} finally {
+  pgServer.stop();
+}
+
+const row = (name: string, r: Run, base: Run) => [
+  name,
+  fmt(r.rps),
+  `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`,
+  String(r.non2xx + r.errors),
+  (r.rps / base.rps).toFixed(2),
+  r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
+  r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
+];
+if (bareRun && fresh && twoProcesses) {
+  rows.push(row('bare node:http, fixed JSON', bareRun, bareRun));
+  rows.push(row('Seatwise, one process', fresh, bareRun));
+  rows.push(row('Seatwise, ask B, suspend via A', twoProcesses, bareRun));
+}
+console.log(`\nSeatwise access decisions benchmark — ${new Date().toISOString()}`);
+console.log(`machine: ${machine()}`);
+console.log(
+  `load: autocannon, ${connections} connections, ${seconds} s after ${warmup} s of warm-up, POST /v1/accessdecisions for a random one of ${fmt(userCount)} users of one tenant; PostgreSQL 15 (fsync on) on the same machine`,
+);
+console.log(
+  'at mid-run a subscription held by half of the users is suspended (PATCH, waits for every process)\n',
+);
+const header = [
+  'server',
+  'req/s',
+  'p50 / p99 ms',
+  'failed',
+  'ratio',
+  'suspend PATCH',
+  'asked after / allowed',
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));

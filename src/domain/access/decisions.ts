@@ -1,0 +1,302 @@
+import { DAY_MS } from '../clock.ts';
+import {
+  CANCEL_RETENTION_DAYS,
+  DISABLED_DAYS,
+  EXPIRED_DAYS,
+  type SubscriptionStatus,
+} from '../subscription/subscription-rules.ts';
+
+/**
+ * Access decisions (R-ACC): may a customer user sign in, use a service, reach the tenant's data. Pure: the
+ * caller loads the user, the tenant's subscriptions and the time; every answer names the subscription and the
+ * rule that decided it, and the date on which it changes by itself.
+ *
+ * | subscription state                                          | user with a licence    | admin                  |
+ * | active; expired within its 30 days (R-REN-2)                | sign in, service, data | sign in, service, data |
+ * | suspended; disabled; trial expired; cancelled before purge  | nothing                | sign in, data          |
+ * | deleted and purged                                          | nothing                | nothing from it        |
+ *
+ * A user's rights come from the licences they hold; an admin's from the tenant's subscriptions, licence or
+ * not (the table's admin column has no licence condition): an admin may sign in while the tenant has any
+ * subscription not purged.
+ */
+
+export const CUSTOMER_USER_ROLES = ['admin', 'user'] as const;
+export type CustomerUserRole = (typeof CUSTOMER_USER_ROLES)[number];
+
+/** What a subscription's access depends on. */
+export interface SubscriptionAccessFacts {
+  id: string;
+  offerId: string;
+  status: SubscriptionStatus;
+  isTrial: boolean;
+  autoRenewEnabled: boolean;
+  /** An add-on renews only with its base (R-REN-1): the base's flag, or null for a base. */
+  parentAutoRenewEnabled: boolean | null;
+  commitmentEndDate: Date;
+  statusChangedAt: Date;
+  dataRetentionEndDate: Date | null;
+  dataPurgedAt: Date | null;
+  servicePlans: readonly string[];
+}
+
+export interface LicenceFacts {
+  subscriptionId: string;
+  /** Service plans of the offer this licence does not grant. */
+  excludedPlans: readonly string[];
+}
+
+export interface UserAccessFacts {
+  id: string;
+  userPrincipalName: string;
+  role: CustomerUserRole;
+  licences: readonly LicenceFacts[];
+}
+
+/** Where a subscription stands for access, at a given time. */
+export type AccessState =
+  'active' | 'expired' | 'suspended' | 'disabled' | 'trialExpired' | 'cancelled' | 'purged' | 'pending';
+
+export interface AccessPhase {
+  state: AccessState;
+  /** Users with a licence and admins: sign in, service and data. */
+  full: boolean;
+  /** Admins: sign in and data (anything not purged). */
+  adminData: boolean;
+  rule: string;
+  /** When `full` ends by itself; null when it does not. */
+  fullUntil: Date | null;
+  /** When the data is purged; null when that is not scheduled. */
+  dataUntil: Date | null;
+}
+
+const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
+const passed = (d: Date | null, now: Date) => d !== null && d.getTime() <= now.getTime();
+
+const PURGED: AccessPhase = {
+  state: 'purged',
+  full: false,
+  adminData: false,
+  rule: 'R-RET-2',
+  fullUntil: null,
+  dataUntil: null,
+};
+
+const fullPhase = (
+  state: 'active' | 'expired',
+  rule: string,
+  fullUntil: Date | null,
+  dataUntil: Date | null,
+) => ({ state, full: true, adminData: true, rule, fullUntil, dataUntil }) satisfies AccessPhase;
+
+const adminOnly = (state: AccessState, rule: string, dataUntil: Date | null, now: Date): AccessPhase =>
+  passed(dataUntil, now) ? PURGED : { state, full: false, adminData: true, rule, fullUntil: null, dataUntil };
+
+/** R-REN-2: full access for 30 days after expiry, then admins only until the purge, then nothing. */
+const afterExpiry = (fullUntil: Date, dataUntil: Date | null, now: Date): AccessPhase =>
+  passed(fullUntil, now)
+    ? adminOnly('disabled', 'R-REN-2', dataUntil, now)
+    : passed(dataUntil, now)
+      ? PURGED
+      : fullPhase('expired', 'R-REN-2', fullUntil, dataUntil);
+
+/**
+ * The subscription's access phase at `now`. Dated moves that the sweeper has not made yet (R-RET-3 runs every
+ * minute) are taken as made, so that a decision never lags behind the calendar: an active trial past its 30
+ * days is expired (R-TRI-4), a term that ended without renewal is expired (R-REN-2), and so on to the purge.
+ */
+export function accessPhase(s: SubscriptionAccessFacts, now: Date): AccessPhase {
+  if (s.dataPurgedAt) return PURGED;
+  switch (s.status) {
+    case 'pending':
+      return {
+        state: 'pending',
+        full: false,
+        adminData: false,
+        rule: 'R-ACC',
+        fullUntil: null,
+        dataUntil: null,
+      };
+    case 'active': {
+      const end = s.commitmentEndDate;
+      if (s.isTrial) {
+        const dataUntil = plusDays(end, CANCEL_RETENTION_DAYS);
+        return passed(end, now)
+          ? adminOnly('trialExpired', 'R-TRI-4', dataUntil, now)
+          : fullPhase('active', 'R-ACC', end, dataUntil);
+      }
+      if (s.autoRenewEnabled && s.parentAutoRenewEnabled !== false) {
+        return fullPhase('active', 'R-ACC', null, null); // R-REN-1: renews at term end
+      }
+      const fullUntil = plusDays(end, EXPIRED_DAYS);
+      const dataUntil = plusDays(end, EXPIRED_DAYS + DISABLED_DAYS);
+      return passed(end, now)
+        ? afterExpiry(fullUntil, dataUntil, now)
+        : fullPhase('active', 'R-ACC', fullUntil, dataUntil);
+    }
+    case 'expired':
+      return s.isTrial
+        ? adminOnly('trialExpired', 'R-TRI-4', s.dataRetentionEndDate, now)
+        : afterExpiry(plusDays(s.statusChangedAt, EXPIRED_DAYS), s.dataRetentionEndDate, now);
+    case 'suspended':
+      return adminOnly('suspended', 'R-SUS-2', s.dataRetentionEndDate, now);
+    case 'disabled':
+      return adminOnly('disabled', 'R-REN-2', s.dataRetentionEndDate, now);
+    case 'deleted':
+      return adminOnly('cancelled', 'R-CAN-1', s.dataRetentionEndDate, now);
+  }
+}
+
+/** Why an answer is what it is: the deciding subscription's state, or what was missing. */
+export type AccessReason = AccessState | 'noLicence' | 'noSubscription' | 'unknownUser';
+
+export interface AccessAnswer {
+  allowed: boolean;
+  /** The subscription that decided, when one did. */
+  subscriptionId: string | null;
+  offerId: string | null;
+  reason: AccessReason;
+  /** The SPEC rule that decided (R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2). */
+  rule: string;
+  /** When an allowed answer ends by itself (null: it does not); null when refused. */
+  until: Date | null;
+}
+
+export interface AccessDecision {
+  signIn: AccessAnswer;
+  service: AccessAnswer;
+  data: AccessAnswer;
+}
+
+interface Candidate {
+  sub: SubscriptionAccessFacts;
+  phase: AccessPhase;
+}
+
+// When nothing allows, the answer names the subscription whose state explains it best.
+const REFUSAL_ORDER: readonly AccessState[] = [
+  'suspended',
+  'cancelled',
+  'trialExpired',
+  'disabled',
+  'pending',
+  'purged',
+];
+
+const later = (a: Date | null, b: Date | null) => a === null || (b !== null && a.getTime() > b.getTime());
+
+/**
+ * Among the candidates, the one that allows for longest (an active one before one in its 30 days after
+ * expiry), or, when none allows, the one that explains the refusal.
+ */
+function decideAmong(
+  candidates: readonly Candidate[],
+  allows: (p: AccessPhase) => boolean,
+  untilOf: (p: AccessPhase) => Date | null,
+  none: { reason: AccessReason; rule: string },
+): AccessAnswer {
+  let best: Candidate | undefined;
+  for (const c of candidates) {
+    if (!allows(c.phase)) continue;
+    if (
+      !best ||
+      later(untilOf(c.phase), untilOf(best.phase)) ||
+      (untilOf(c.phase)?.getTime() === untilOf(best.phase)?.getTime() &&
+        c.phase.state === 'active' &&
+        best.phase.state !== 'active')
+    ) {
+      best = c;
+    }
+  }
+  if (best) {
+    return {
+      allowed: true,
+      subscriptionId: best.sub.id,
+      offerId: best.sub.offerId,
+      reason: best.phase.state,
+      rule: best.phase.rule,
+      until: untilOf(best.phase),
+    };
+  }
+  let explain: Candidate | undefined;
+  for (const c of candidates) {
+    if (!explain || REFUSAL_ORDER.indexOf(c.phase.state) < REFUSAL_ORDER.indexOf(explain.phase.state)) {
+      explain = c;
+    }
+  }
+  if (!explain) return { allowed: false, subscriptionId: null, offerId: null, ...none, until: null };
+  return {
+    allowed: false,
+    subscriptionId: explain.sub.id,
+    offerId: explain.sub.offerId,
+    reason: explain.phase.state,
+    rule: explain.phase.rule,
+    until: null,
+  };
+}
+
+const isFull = (p: AccessPhase) => p.full;
+const isNotPurged = (p: AccessPhase) => p.full || p.adminData;
+const fullUntil = (p: AccessPhase) => p.fullUntil;
+const dataUntil = (p: AccessPhase) => p.dataUntil;
+
+const NO_SUBSCRIPTION = { reason: 'noSubscription' as const, rule: 'R-ACC' };
+const NO_LICENCE = { reason: 'noLicence' as const, rule: 'R-ACC' };
+const NONE: readonly string[] = [];
+
+const grantsPlan = (sub: SubscriptionAccessFacts, plan: string | undefined, excluded: readonly string[]) =>
+  plan === undefined || (sub.servicePlans.includes(plan) && !excluded.includes(plan));
+
+/**
+ * Decides sign-in, service use and data access for one user (R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4,
+ * R-RET-2), optionally for one service plan; without a plan, service and data are about any of the user's
+ * services. `subscriptions` are the tenant's, in a stable order (creation). On the hot path of every decision:
+ * no closures, one pass.
+ */
+export function decideAccess(
+  user: UserAccessFacts,
+  subscriptions: ReadonlyMap<string, SubscriptionAccessFacts>,
+  servicePlan: string | undefined,
+  now: Date,
+): AccessDecision {
+  const all: Candidate[] = [];
+  const forPlan: Candidate[] = [];
+  if (user.role === 'admin') {
+    for (const sub of subscriptions.values()) {
+      const c = { sub, phase: accessPhase(sub, now) };
+      all.push(c);
+      if (grantsPlan(sub, servicePlan, NONE)) forPlan.push(c);
+    }
+    return {
+      signIn: decideAmong(all, isNotPurged, dataUntil, NO_SUBSCRIPTION),
+      service: decideAmong(forPlan, isFull, fullUntil, NO_SUBSCRIPTION),
+      data: decideAmong(forPlan, isNotPurged, dataUntil, NO_SUBSCRIPTION),
+    };
+  }
+  for (const licence of user.licences) {
+    const sub = subscriptions.get(licence.subscriptionId);
+    if (!sub) continue;
+    const c = { sub, phase: accessPhase(sub, now) };
+    all.push(c);
+    if (grantsPlan(sub, servicePlan, licence.excludedPlans)) forPlan.push(c);
+  }
+  const service = decideAmong(forPlan, isFull, fullUntil, NO_LICENCE);
+  return {
+    signIn: decideAmong(all, isFull, fullUntil, NO_LICENCE),
+    service,
+    data: service, // for a user, data goes with the service (R-ACC: the same rows allow both)
+  };
+}
+
+/** The answer for a user the tenant does not have: nothing, and why. */
+export function unknownUserDecision(): AccessDecision {
+  const no: AccessAnswer = {
+    allowed: false,
+    subscriptionId: null,
+    offerId: null,
+    reason: 'unknownUser',
+    rule: 'R-ACC',
+    until: null,
+  };
+  return { signIn: no, service: no, data: no };
+}
