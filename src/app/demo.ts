@@ -8,6 +8,7 @@ import { createCustomerUser, updateLicenses } from './customer-users.ts';
 import { createCustomer, qualifyCustomer } from './customers.ts';
 import { addAddOnsToOrder, placeOrder, type NewLineItem } from './orders.ts';
 import { updateSubscription, type SubscriptionPatch } from './lifecycle.ts';
+import { PartnerScope } from '../db/scope.ts';
 import { createPartnerUser } from './partners.ts';
 import { convertTrial } from './trials.ts';
 
@@ -288,6 +289,7 @@ export async function seedDemo(
   const germanyWasClosed = cloud === 'germany';
   if (germanyWasClosed) await db.updateTable('instance_settings').set({ new_customers_open: true }).execute();
   let subscriptions = 0;
+  const changes: { customerId: string; subscriptionId: string; patch: SubscriptionPatch }[] = [];
   const customerIds = new Map<DemoCustomer, string>();
   for (const demo of CUSTOMERS[cloud]) {
     const customer = await createCustomer(
@@ -352,7 +354,11 @@ export async function seedDemo(
       }
       const changed = demo.change && o === demo.orders[0] ? order.lineItems[demo.change[0]] : undefined;
       if (demo.change && changed) {
-        await updateSubscription(deps, ctx, customer.id, changed.subscriptionId, '1', demo.change[1]);
+        changes.push({
+          customerId: customer.id,
+          subscriptionId: changed.subscriptionId,
+          patch: demo.change[1],
+        });
       }
       if (demo.convert && base) {
         const [targetOfferId, billingCycle, quantity] = demo.convert;
@@ -387,6 +393,15 @@ export async function seedDemo(
         }
       }
     }
+  }
+  // The changes come after the licences, so that a suspension shows what it does to the users holding them.
+  for (const c of changes) {
+    const current = await new PartnerScope(db, partnerId)
+      .selectFrom('subscriptions')
+      .select('version')
+      .where('id', '=', c.subscriptionId)
+      .executeTakeFirstOrThrow();
+    await updateSubscription(deps, ctx, c.customerId, c.subscriptionId, String(current.version), c.patch);
   }
   if (germanyWasClosed)
     await db.updateTable('instance_settings').set({ new_customers_open: false }).execute();
