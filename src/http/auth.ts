@@ -3,6 +3,7 @@ import { authenticateSession, authenticateToken } from '../app/auth.ts';
 import type { Actor, RequestContext } from '../app/context.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
+import { isApiPath } from './console.ts';
 
 export const SESSION_COOKIE = 'seatwise_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | undefined;
     correlationId: string;
+    /** The console session's CSRF token, when the request came with the session cookie. */
+    sessionCsrfToken: string | undefined;
   }
   interface FastifyContextConfig {
     /** Answers without a token (health, docs, sign-in). */
@@ -18,9 +21,14 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that answer without a token: those marked `public`, and the browsable API docs. */
+/**
+ * Routes that answer without a token: those marked `public`, the browsable API docs, and an address that
+ * no route has outside the API's paths (the console's own pages, `/customers/…`, answered with its page).
+ */
 export const isPublic = (req: FastifyRequest): boolean =>
-  req.routeOptions.config.public === true || (req.routeOptions.url ?? '').startsWith('/docs');
+  req.routeOptions.config.public === true ||
+  (req.routeOptions.url ?? '').startsWith('/docs') ||
+  (req.is404 && !isApiPath(req.url));
 
 /** The signed-in partner user; routes that are not public can rely on it. */
 export function actorOf(req: FastifyRequest): Actor {
@@ -43,6 +51,7 @@ export function contextOf(req: FastifyRequest): RequestContext {
  */
 export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) {
   app.decorateRequest('actor', undefined);
+  app.decorateRequest('sessionCsrfToken', undefined);
   app.addHook('preHandler', async (req) => {
     if (isPublic(req)) return;
     const header = req.headers.authorization;
@@ -60,5 +69,6 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
       throw new DomainError('not_allowed', 403, 'auth.csrf');
     }
     req.actor = session.actor;
+    req.sessionCsrfToken = session.csrfToken;
   });
 }
