@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Each test opens its own database clone; an embedded one costs up to 1 GB, so two workers (one per core).
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
 import { installAuthentication, isPublic, SESSION_COOKIE } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
+import { installConsole } from './console.ts';
 import { installErrorHandler } from './errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -30,7 +31,7 @@ export type App = FastifyInstance;
  * Builds the HTTP app over an assembled Seatwise: conventions first (R-API-1..6), then the routes. The app
  * does not listen; `server.ts` does, and tests use `inject`.
  */
-export async function buildApp(seatwise: Seatwise): Promise<App> {
+export async function buildApp(seatwise: Seatwise, options: { consoleDist?: string } = {}): Promise<App> {
   const app = Fastify({
     logger: { level: seatwise.config.logLevel },
     // Logging every request halved throughput here (STACK.md); errors are logged by the error handler.
@@ -40,7 +41,9 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
-  installErrorHandler(app);
+  // The console's page answers its own routes; known once the console is installed, after the API routes.
+  const spa: { fallback?: Awaited<ReturnType<typeof installConsole>> } = {};
+  installErrorHandler(app, () => spa.fallback);
 
   // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
   app.decorateRequest('correlationId', '');
@@ -80,6 +83,11 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   });
 
   await app.register(swagger, {
+    // Shared schemas are named by their $id (Subscription, Customer, ...) rather than def-0, def-1, ...
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -108,5 +116,7 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(orderRoutes(seatwise));
   await app.register(subscriptionRoutes(seatwise));
   await app.register(webhookRoutes(seatwise));
+  // Last, so that its wildcard route never stands before an API route (find-my-way prefers the specific).
+  spa.fallback = await installConsole(app, options.consoleDist);
   return app;
 }
