@@ -5,6 +5,8 @@ const filled = {
   ...EMPTY_CUSTOMER,
   companyName: ' Fabrikam ',
   domain: 'fabrikam.onmicrosoft.com',
+  firstName: 'Dana',
+  lastName: 'Smith',
   email: 'it@fabrikam.fr',
   culture: 'fr-FR',
   country: 'FR',
@@ -29,11 +31,19 @@ describe('the new-customer form (SPEC §5: customer creation)', () => {
     expect(customerBody(filled)).toEqual({
       companyProfile: { domain: 'fabrikam.onmicrosoft.com', companyName: 'Fabrikam' },
       billingProfile: {
+        firstName: 'Dana',
+        lastName: 'Smith',
         email: 'it@fabrikam.fr',
         culture: 'fr-FR',
         language: 'fr',
         companyName: 'Fabrikam',
-        defaultAddress: { country: 'FR', addressLine1: '1 rue de la Paix', city: 'Paris' },
+        defaultAddress: {
+          country: 'FR',
+          addressLine1: '1 rue de la Paix',
+          city: 'Paris',
+          firstName: 'Dana',
+          lastName: 'Smith',
+        },
       },
     });
   });

@@ -47,7 +47,18 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function customerProblems(f: CustomerForm): Partial<Record<CustomerField, CustomerProblemKey>> {
   const problems: Partial<Record<CustomerField, CustomerProblemKey>> = {};
-  for (const field of ['companyName', 'domain', 'email', 'country', 'addressLine1', 'city'] as const) {
+  // The API needs the billing contact's first and last name (src/domain/customer/profile.ts).
+  const required = [
+    'companyName',
+    'domain',
+    'firstName',
+    'lastName',
+    'email',
+    'country',
+    'addressLine1',
+    'city',
+  ] as const;
+  for (const field of required) {
     if (!f[field].trim()) problems[field] = 'form.required';
   }
   if (!problems.domain && !DOMAIN.test(f.domain.trim())) problems.domain = 'customer.domainInvalid';

@@ -86,7 +86,7 @@ export function NewCustomer() {
         );
       }
       await client.invalidateQueries({ queryKey: ['customers'] });
-      void navigate(`/customers/${customer.id}`, { state: { notice: 'customer.created' } });
+      void navigate(`/customers/${customer.id}/subscriptions`, { state: { notice: 'customer.created' } });
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError) {
@@ -138,8 +138,8 @@ export function NewCustomer() {
         <fieldset>
           <legend>{t('customer.contact')}</legend>
           <div className="grid-2">
-            {input('firstName', { autoComplete: 'given-name' })}
-            {input('lastName', { autoComplete: 'family-name' })}
+            {input('firstName', { required: true, autoComplete: 'given-name' })}
+            {input('lastName', { required: true, autoComplete: 'family-name' })}
             {input('email', { required: true, type: 'email', autoComplete: 'email' })}
             <Field id="customer-culture" label={t(LABEL.culture)} hint={t('customer.cultureHint')}>
               <select
