@@ -6,7 +6,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // One bundle of about 450 kB (135 kB gzipped), most of it React and react-intl: below the limit we set.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 600 },
   server: {
     proxy: Object.fromEntries(
       ['/v1', '/openapi.json', '/docs', '/healthz'].map((p) => [p, 'http://127.0.0.1:3000']),

@@ -54,13 +54,17 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     void reply.header('MS-RequestId', req.headers['ms-requestid'] ?? req.id);
   });
 
-  const httpDuration = new Histogram({
-    name: 'seatwise_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [seatwise.metrics],
-  });
+  // One histogram per Seatwise, even when an app is built over it again (tests build several).
+  const httpDuration =
+    (seatwise.metrics.getSingleMetric('seatwise_http_request_duration_seconds') as
+      Histogram<'method' | 'route' | 'status'> | undefined) ??
+    new Histogram({
+      name: 'seatwise_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [seatwise.metrics],
+    });
   app.addHook('onResponse', async (req, reply) => {
     httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

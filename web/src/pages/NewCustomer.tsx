@@ -132,7 +132,11 @@ export function NewCustomer() {
           <legend>{t('customer.company')}</legend>
           <div className="grid-2">
             {input('companyName', { required: true, autoComplete: 'organization' })}
-            {input('domain', { required: true, spellCheck: false, placeholder: 'contoso.onmicrosoft.com' })}
+            {input('domain', {
+              required: true,
+              spellCheck: false,
+              placeholder: t('customer.domainPlaceholder'),
+            })}
           </div>
         </fieldset>
         <fieldset>
