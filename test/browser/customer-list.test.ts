@@ -127,7 +127,13 @@ describe.skipIf(onServer())('the customer list with thousands of customers (SPEC
         ),
       );
       times.push(
-        await timed('a page of 100', () => page.getByLabel('Per page').selectOption('100'), '1–100 of 3,000'),
+        await timed(
+          'a page of 100',
+          async () => {
+            await page.getByLabel('Per page').selectOption('100');
+          },
+          '1–100 of 3,000',
+        ),
       );
       times.push(
         await timed('a search', () => page.getByLabel('Search').fill('Scale Customer 0299'), '1–10 of 10'),
