@@ -15,7 +15,10 @@ import { exited, startServerProcess, type RunningServer } from '../support/proce
 // SPEC §5 step 1: the customer list stays quick with thousands of customers (keyset paging, prefix search).
 const CUSTOMERS = 3000;
 const PASSWORD = 'list-admin-password';
-const QUICK_MS = 2000; // on this 2-core machine shared with the rest of the suite
+// Each step is timed from the click to the new page on screen. The machine has two cores shared with the rest
+// of the suite, so a single step may stall; the typical step (the median) is what must stay quick.
+const QUICK_MS = 1000;
+const STALL_MS = 5000;
 const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-list-'));
 let server: RunningServer;
 let browser: Browser;
@@ -145,6 +148,8 @@ describe.skipIf(onServer())('the customer list with thousands of customers (SPEC
       expect(await page.getByTestId(TID.customerRow).textContent()).toContain(name(2999));
       await expectAccessible(page, 'customers, searched');
       console.log(`customer list with ${CUSTOMERS} customers: steps took ${times.join(', ')} ms`);
+      const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Infinity;
+      expect(median, `median step ${median} ms`).toBeLessThan(QUICK_MS);
     },
   );
 });
