@@ -2,7 +2,8 @@ import { Link } from 'react-router';
 import type { AuditRecord } from '../api/client.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
-import { describeChange } from '../logic/activity.ts';
+import { describeChange, parseReason } from '../logic/activity.ts';
+import { REASON_KEY } from './labels.ts';
 import { TID } from '../testids.ts';
 import { STATUS_KEY } from './common.tsx';
 
@@ -80,7 +81,7 @@ export function ActivityTable({
                         {t('activity.quantityChange', { from: change.quantity.from, to: change.quantity.to })}
                       </li>
                     )}
-                    {reason && <li>{t('activity.reason', { reason })}</li>}
+                    {reason && <li>{t('activity.reason', { reason: reasonText(t, reason) })}</li>}
                   </ul>
                 </td>
                 <td>{r.userPrincipalName}</td>
@@ -91,6 +92,18 @@ export function ActivityTable({
       </table>
     </div>
   );
+}
+
+/** The recorded reason in the user's language when it is made of reason codes, as recorded otherwise. */
+function reasonText(t: (k: MessageKey) => string, reason: string): string {
+  const parsed = parseReason(reason);
+  if (!parsed) return reason;
+  const words = parsed.codes.map((c) => {
+    const key = REASON_KEY[c];
+    return key ? t(key) : c;
+  });
+  if (parsed.withBase) words.push(t('activity.withBase'));
+  return words.join(', ');
 }
 
 function statusText(t: (k: MessageKey) => string, status: string): string {

@@ -29,10 +29,17 @@ export function ErrorAlert({ error, focus = true }: { error: unknown; focus?: bo
   );
 }
 
-/** A success or information line that screen readers announce. */
+/**
+ * A success line that screen readers announce. It takes the focus, so that a keyboard user whose button
+ * went away (a cancelled subscription, a finished purchase) goes on from the news rather than from the top.
+ */
 export function Notice({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [children]);
   return (
-    <div className="alert alert-success" role="status" data-testid={TID.notice}>
+    <div className="alert alert-success" role="status" tabIndex={-1} ref={ref} data-testid={TID.notice}>
       {children}
     </div>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeChange } from './activity.ts';
+import { describeChange, parseReason } from './activity.ts';
 
 describe('the activity log lines (R-AUD)', () => {
   it('names the subscription and what moved', () => {
@@ -17,5 +17,15 @@ describe('the activity log lines (R-AUD)', () => {
       name: 'Fabrikam',
     });
     expect(describeChange({ resourceOldValue: 'x', resourceNewValue: null })).toEqual({});
+  });
+
+  it('reads the suspension reasons the server records (R-SUS-1), with or without the base', () => {
+    expect(parseReason('nonPayment')).toEqual({ codes: ['nonPayment'], withBase: false });
+    expect(parseReason('fraud, other (with its base)')).toEqual({
+      codes: ['fraud', 'other'],
+      withBase: true,
+    });
+    expect(parseReason('with its base')).toEqual({ codes: [], withBase: true });
+    expect(parseReason('renewed at term end: 2027')).toBeUndefined();
   });
 });

@@ -38,3 +38,15 @@ export function describeChange(r: Pick<AuditRecord, 'resourceOldValue' | 'resour
     summary.quantity = { from: before.quantity, to: after.quantity };
   return summary;
 }
+
+/**
+ * An audit record's reason as the server writes it for subscriptions (`nonPayment, fraud`, `… (with its
+ * base)`, `with its base`), split into reason codes the console can translate; undefined for other text.
+ */
+export function parseReason(reason: string): { codes: string[]; withBase: boolean } | undefined {
+  const m = /^([A-Za-z]+(?:, [A-Za-z]+)*)?(?:\s*\(?with its base\)?)?$/.exec(reason.trim());
+  if (!m) return undefined;
+  const withBase = /with its base/.test(reason);
+  const codes = m[1] && !(withBase && m[1] === 'with') ? m[1].split(', ') : [];
+  return { codes, withBase };
+}

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, newRequestId, ok, type Subscription } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
@@ -81,7 +81,12 @@ export function SubscriptionEdit() {
       {notice && <Notice>{t(notice)}</Notice>}
       <Summary s={s} />
       {allowed.form ? (
-        <EditForm key={s.attributes.etag} s={s} onSaved={(m) => void refresh(m)} />
+        <EditForm
+          key={s.attributes.etag}
+          s={s}
+          onSaved={(m) => void refresh(m)}
+          onEdit={() => setNotice(undefined)}
+        />
       ) : (
         <EndedNotice s={s} />
       )}
@@ -181,13 +186,28 @@ const PROBLEM_FOCUS: Record<FormProblem['field'], string> = {
 };
 
 /** Licences, status (Active / Suspended with reason and the deletion date, R-SUS-1, R-SUS-3), name, auto-renew. */
-function EditForm({ s, onSaved }: { s: Subscription; onSaved: (m: MessageKey) => void }) {
+function EditForm({
+  s,
+  onSaved,
+  onEdit,
+}: {
+  s: Subscription;
+  onSaved: (m: MessageKey) => void;
+  onEdit: () => void;
+}) {
   const t = useT();
   const f = useFormat();
   const client = useQueryClient();
   const allowed = allowedEdits(s);
-  const [form, setForm] = useState<SubscriptionForm>(() => formOf(s));
+  const [form, setFormState] = useState<SubscriptionForm>(() => formOf(s));
   const [problems, setProblems] = useState<FormProblem[]>([]);
+  // An edit starts afresh: the last notice and the problems shown for the last submit go.
+  const setForm = (next: SubscriptionForm) => {
+    setFormState(next);
+    setProblems([]);
+    setNothing(false);
+    onEdit();
+  };
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [nothing, setNothing] = useState(false);
@@ -197,7 +217,6 @@ function EditForm({ s, onSaved }: { s: Subscription; onSaved: (m: MessageKey) =>
     queryKey: ['offer', s.offerId],
     queryFn: () => ok(api.GET('/v1/offers/{offerId}', { params: { path: { offerId: s.offerId } } })),
   });
-  useEffect(() => setNothing(false), [form]);
 
   const problem = (field: FormProblem['field']) => {
     const p = problems.find((x) => x.field === field);
