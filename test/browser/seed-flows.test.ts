@@ -52,6 +52,7 @@ interface Sub {
   billingCycle: string;
   dataRetentionEndDate: string | null;
   parentSubscriptionId: string | null;
+  autoRenewEnabled: boolean;
 }
 const subscriptionsOf = async (customerId: string) =>
   (await call<{ items: Sub[] }>('GET', `/v1/customers/${customerId}/subscriptions`)).items;
@@ -152,6 +153,7 @@ describe.skipIf(onServer())('the partner console in a browser (SPEC §5, the see
         .toBe(true);
       expect(await hasFocus(page, '#customer-domain')).toBe(true);
       await page.locator('#customer-domain').fill('fabrikam-us.onmicrosoft.com');
+      await page.getByRole('radio', { name: 'State-owned entity' }).check(); // R-CUS-2: stays commercial
       await expectAccessible(page, 'new customer');
       await screenshot(page, 'new-customer');
       await page.getByRole('button', { name: 'Create customer' }).click();
@@ -159,6 +161,11 @@ describe.skipIf(onServer())('the partner console in a browser (SPEC §5, the see
       const customerId = customerIdIn(page);
       expect(customerId).not.toBe('');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Fabrikam Inc');
+      expect(
+        (await call<{ qualification: string }[]>('GET', `/v1/customers/${customerId}/qualifications`)).map(
+          (q) => q.qualification,
+        ),
+      ).toEqual(['StateOwnedEntity']);
 
       // Ten days between the account's opening and its first billing period: R-SUS-3 keeps data 100 days.
       // The console session is twelve hours long on the server's (test) clock: sign in again after it.
@@ -290,6 +297,16 @@ describe.skipIf(onServer())('the partner console in a browser (SPEC §5, the see
       // Cancel (R-CAN-1): the confirmation states the purge date, 90 days from now.
       await page.goto(`${server.url}/customers/${customerId}/subscriptions`);
       await page.getByRole('link', { name: 'Contoso 365 Business Basic' }).click();
+      // A reloaded page is still signed in and can still change data (its CSRF token comes from /v1/me).
+      await page.reload();
+      await page.getByLabel('Name', { exact: true }).fill('Basic seats');
+      await page.getByLabel(/Renew automatically/).uncheck();
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The changes were saved.');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Basic seats');
+      expect((await subscriptionsOf(customerId)).find((s) => s.offerId === 'CN-365-BB')).toMatchObject({
+        autoRenewEnabled: false,
+      });
       await page.getByRole('button', { name: 'Cancel subscription…' }).click();
       const dialog = page.getByTestId(TID.cancelDialog);
       const purge = new Date((await serverNow()).getTime() + 90 * DAY_MS);
