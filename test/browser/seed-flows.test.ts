@@ -27,10 +27,16 @@ const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-browser-'));
 let server: RunningServer;
 const browsers: Browser[] = [];
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: {
+      ...headers,
       authorization: `Bearer ${TOKEN}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -223,6 +229,24 @@ describe.skipIf(onServer())('the partner console in a browser (SPEC §5, the see
       await page.getByRole('button', { name: 'Submit', exact: true }).click();
       await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The changes were saved.');
       expect((await subscriptionsOf(customerId)).find((s) => s.id === bs.id)?.quantity).toBe(12);
+
+      // R-API-3: another client changes it meanwhile; this page's change is refused as stale, and it reloads.
+      const path = `/v1/customers/${customerId}/subscriptions/${bs.id}`;
+      const current = await call<Sub & { attributes: { etag: string } }>('GET', path);
+      await call(
+        'PATCH',
+        path,
+        { ...current, autoRenewEnabled: false },
+        { 'if-match': `"${current.attributes.etag}"` },
+      );
+      await page.getByLabel('Licences', { exact: true }).fill('13');
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId(TID.errorAlert).textContent())
+        .toContain('Someone changed this');
+      expect(await page.getByTestId(TID.errorAlert).textContent()).toContain('2055');
+      await expect.poll(() => page.getByLabel(/Renew automatically/).isChecked()).toBe(false);
+      expect(await page.getByLabel('Licences', { exact: true }).inputValue()).toBe('12');
 
       // Suspend: the date under Suspended before submitting is the server's R-SUS-3 date (90 + 10 days).
       const now = await serverNow();

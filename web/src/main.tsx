@@ -2,7 +2,7 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { ApiError } from './api/client.ts';
+import { ApiError, onSessionEnded } from './api/client.ts';
 import { App } from './App.tsx';
 import { I18nProvider } from './i18n/I18n.tsx';
 import { ME_KEY } from './session.tsx';
@@ -23,6 +23,9 @@ const client: QueryClient = new QueryClient({
     },
   }),
 });
+
+// A change refused with 401 (the session expired while the page was open) also brings back the sign-in page.
+onSessionEnded(() => client.setQueryData(ME_KEY, null));
 
 const root = document.getElementById('root');
 if (root) {

@@ -54,7 +54,16 @@ export class ApiError extends Error {
   }
 }
 
-const state = { locale: 'en-US', csrfToken: undefined as string | undefined };
+const state = {
+  locale: 'en-US',
+  csrfToken: undefined as string | undefined,
+  onSessionEnded: undefined as (() => void) | undefined,
+};
+
+/** Called when a call answers 401 outside sign-in: the session ended, the console shows the sign-in page. */
+export const onSessionEnded = (listener: () => void) => {
+  state.onSessionEnded = listener;
+};
 
 /** Error descriptions come back in this language (X-Locale). */
 export const setApiLocale = (locale: string) => {
@@ -93,5 +102,7 @@ export async function ok<T>(
   const body: ErrorBody = isErrorBody(error)
     ? { ...error, data: Array.isArray(error.data) ? error.data : [] }
     : { code: response.status, description: response.statusText, data: [], source: 'console' };
+  if (response.status === 401 && !response.url.endsWith('/v1/sessions') && !response.url.endsWith('/v1/me'))
+    state.onSessionEnded?.();
   throw new ApiError(response.status, body);
 }

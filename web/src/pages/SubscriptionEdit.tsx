@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, newRequestId, ok, type Subscription } from '../api/client.ts';
+import { api, ApiError, newRequestId, ok, type Subscription } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { describedBy, ErrorAlert, Field, Loading, Notice, StatusBadge } from '../components/common.tsx';
 import { CYCLE_KEY, REASON_KEY } from '../components/labels.ts';
@@ -54,6 +54,8 @@ export function SubscriptionEdit() {
   const customer = useCustomerQuery(customerId);
   const sub = useSubscription(customerId, subscriptionId);
   const [notice, setNotice] = useState<MessageKey>();
+  // A change refused as stale (412, R-API-3): the page reloads the subscription and says why.
+  const [stale, setStale] = useState<unknown>();
   const client = useQueryClient();
   const refresh = async (message: MessageKey) => {
     await client.invalidateQueries({ queryKey: ['customer', customerId] });
@@ -79,13 +81,21 @@ export function SubscriptionEdit() {
         <StatusBadge status={s.status} />
       </div>
       {notice && <Notice>{t(notice)}</Notice>}
+      <ErrorAlert error={stale} />
       <Summary s={s} />
       {allowed.form ? (
         <EditForm
           key={s.attributes.etag}
           s={s}
           onSaved={(m) => void refresh(m)}
-          onEdit={() => setNotice(undefined)}
+          onEdit={() => {
+            setNotice(undefined);
+            setStale(undefined);
+          }}
+          onStale={(e) => {
+            setStale(e);
+            void client.invalidateQueries({ queryKey: ['customer', customerId] });
+          }}
         />
       ) : (
         <EndedNotice s={s} />
@@ -190,10 +200,12 @@ function EditForm({
   s,
   onSaved,
   onEdit,
+  onStale,
 }: {
   s: Subscription;
   onSaved: (m: MessageKey) => void;
   onEdit: () => void;
+  onStale: (e: ApiError) => void;
 }) {
   const t = useT();
   const f = useFormat();
@@ -257,8 +269,9 @@ function EditForm({
       );
     } catch (err) {
       requestId.current = newRequestId();
-      setError(err);
       setBusy(false);
+      if (err instanceof ApiError && err.status === 412) onStale(err);
+      else setError(err);
     }
   };
 
