@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The browser tests wait for pages with expect.poll: a busy machine may take seconds, not the default 1.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

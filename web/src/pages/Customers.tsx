@@ -41,8 +41,10 @@ export function Customers() {
   const token = tokens[page];
   const query = useQuery({
     queryKey: keys.customers(search, size, token),
-    queryFn: () =>
-      ok(
+    // The answer carries the page it is, so that while the next page loads the list and its
+    // "26–50 of 3,000" both still describe what is on screen.
+    queryFn: async () => ({
+      ...(await ok(
         api.GET('/v1/customers', {
           params: {
             query: {
@@ -52,13 +54,17 @@ export function Customers() {
             },
           },
         }),
-      ),
+      )),
+      page,
+      size,
+    }),
     placeholderData: keepPreviousData,
   });
 
   const data = query.data;
-  const first = page * size + 1;
-  const last = page * size + (data?.items.length ?? 0);
+  const first = (data?.page ?? 0) * (data?.size ?? size) + 1;
+  const last = first - 1 + (data?.items.length ?? 0);
+  const loading = query.isFetching || query.isPlaceholderData;
 
   return (
     <>
@@ -109,7 +115,7 @@ export function Customers() {
       ) : data && data.items.length === 0 ? (
         <p className="empty">{search ? t('customers.noMatch', { search }) : t('customers.none')}</p>
       ) : data ? (
-        <div className="table-wrap" aria-busy={query.isFetching}>
+        <div className="table-wrap" aria-busy={loading}>
           <table>
             <caption className="visually-hidden">{t('customers.title')}</caption>
             <thead>
@@ -152,14 +158,14 @@ export function Customers() {
           <div className="actions">
             <button
               type="button"
-              disabled={page === 0 || query.isFetching}
+              disabled={page === 0 || loading}
               onClick={() => setTokens((s) => s.slice(0, -1))}
             >
               {t('pager.previous')}
             </button>
             <button
               type="button"
-              disabled={!data.continuationToken || query.isFetching}
+              disabled={!data.continuationToken || loading}
               onClick={() => setTokens((s) => [...s, data.continuationToken])}
             >
               {t('pager.next')}
