@@ -351,6 +351,10 @@ describe.skipIf(onServer())('the partner console in a browser (SPEC §5, the see
       await page.goto(`${server.url}/customers/${customerId}/activity`);
       await expect.poll(() => page.getByTestId(TID.activityRow).count()).toBeGreaterThan(5);
       expect(await page.getByText('Status: Active → Suspended').count()).toBeGreaterThan(0);
+      const rows = await page.getByTestId(TID.activityRow).count();
+      await page.getByLabel('Period').selectOption('90');
+      await expect.poll(() => page.getByTestId(TID.activityRow).count()).toBe(rows);
+      expect(await page.getByTestId(TID.errorAlert).count()).toBe(0);
       await expectAccessible(page, 'customer activity');
       await screenshot(page, 'activity');
       expect(errors).toEqual([]);
