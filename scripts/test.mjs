@@ -3,13 +3,24 @@
 // The server is SEATWISE_TEST_DATABASE_URL when set; otherwise a throwaway cluster that this script starts
 // from the machine's PostgreSQL binaries (installing Debian's package when they are missing and it can).
 // Ends with one line per run and a total, "N passed, N failed", and exits non-zero if anything failed.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startThrowawayPostgres } from './postgres.mjs';
 
 const root = join(import.meta.dirname, '..');
+
+// The browser tests drive Debian's Chromium (Playwright cannot download its own here); install it as root
+// when it is missing, as postgres.mjs does for PostgreSQL.
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM) && process.getuid?.() === 0) {
+  console.log("Installing Debian's Chromium for the browser tests");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+}
+if (!existsSync(CHROMIUM)) console.log(`${CHROMIUM} is missing: the browser tests will fail.`);
 const extraArgs = process.argv.slice(2);
 
 function vitest(label, env) {

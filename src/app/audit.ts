@@ -168,20 +168,27 @@ export interface AuditRecord {
 /** Partner Center keeps 90 days of audit history per query; Seatwise takes the same window (R-AUD). */
 export const AUDIT_MAX_RANGE_DAYS = 90;
 
-/** The partner's audit records in [startDate, endDate), oldest first (R-AUD). */
+/** Partner Center's audit filter fields that Seatwise answers: one customer, or one resource type. */
+export interface AuditFilter {
+  customerId?: string;
+  resourceType?: string;
+}
+
+/** The partner's audit records in [startDate, endDate), oldest first (R-AUD), optionally filtered. */
 export async function listAuditRecords(
   scope: PartnerScope,
-  range: { startDate: Date; endDate: Date; size: number },
+  range: { startDate: Date; endDate: Date; size: number; filter?: AuditFilter },
 ): Promise<{ items: AuditRecord[]; totalCount: number }> {
-  const rows = await scope
+  let query = scope
     .selectFrom('audit_records')
     .selectAll()
     .where('operation_date', '>=', range.startDate)
-    .where('operation_date', '<', range.endDate)
-    .orderBy('operation_date')
-    .orderBy('id')
-    .limit(range.size)
-    .execute();
+    .where('operation_date', '<', range.endDate);
+  if (range.filter?.customerId !== undefined)
+    query = query.where('customer_id', '=', range.filter.customerId);
+  if (range.filter?.resourceType !== undefined)
+    query = query.where('resource_type', '=', range.filter.resourceType);
+  const rows = await query.orderBy('operation_date').orderBy('id').limit(range.size).execute();
   return {
     totalCount: rows.length,
     items: rows.map((r) => ({

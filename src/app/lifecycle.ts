@@ -2,6 +2,7 @@ import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
 import type { Offer } from '../domain/catalog/offer.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
+import { DAY_MS } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   cancellationRetentionEnd,
@@ -388,5 +389,43 @@ function cancelled(s: SubRow, now: Date): SubRow {
     suspended_with_parent: false,
     status_changed_at: now,
     data_retention_end_date: cancellationRetentionEnd(now),
+  };
+}
+
+/** What the console shows before a suspension or a cancellation is submitted (R-SUS-3, R-CAN-1). */
+export interface RetentionPreview {
+  subscriptionId: string;
+  asOf: Date;
+  /** If suspended now: the date its data would be deleted unless reactivated (R-SUS-3). */
+  ifSuspended: { dataRetentionEndDate: Date; retentionDays: number };
+  /** If cancelled now: the date its data would be purged (R-CAN-1). */
+  ifCancelled: { dataRetentionEndDate: Date; retentionDays: number };
+}
+
+/**
+ * The data-retention dates a suspension or a cancellation made now would give this subscription, computed
+ * by the same rules the PATCH applies (`suspensionRetentionEnd`, `cancellationRetentionEnd`): read-only.
+ */
+export async function previewRetention(
+  scope: PartnerScope,
+  ctx: RequestContext,
+  customerId: string,
+  subscriptionId: string,
+  now: Date,
+): Promise<RetentionPreview> {
+  requirePermission(ctx.actor.role, 'customers.view');
+  const customer = await getCustomerRow(scope, customerId);
+  const sub = await getSubscriptionRow(scope, customerId, subscriptionId);
+  const suspendEnd = suspensionRetentionEnd(now, {
+    accountOpenedAt: customer.account_opened_at,
+    firstBillingPeriodStart: customer.first_billing_period_start,
+  });
+  const cancelEnd = cancellationRetentionEnd(now);
+  const daysFrom = (d: Date) => Math.round((d.getTime() - now.getTime()) / DAY_MS);
+  return {
+    subscriptionId: sub.id,
+    asOf: now,
+    ifSuspended: { dataRetentionEndDate: suspendEnd, retentionDays: daysFrom(suspendEnd) },
+    ifCancelled: { dataRetentionEndDate: cancelEnd, retentionDays: daysFrom(cancelEnd) },
   };
 }

@@ -152,6 +152,13 @@ export async function listPartnerUsers(scope: PartnerScope, ctx: RequestContext)
   return rows.map(toPartnerUser);
 }
 
+/** The signed-in user's own record (its display name and language for the console). */
+export async function getOwnUser(scope: PartnerScope, userId: string): Promise<PartnerUser> {
+  const row = await scope.selectFrom('partner_users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!row) throw new DomainError('unauthenticated', 401, 'auth.unauthenticated');
+  return toPartnerUser(row);
+}
+
 export async function findPartnerUserByName(
   scope: PartnerScope,
   userName: string,

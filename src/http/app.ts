@@ -10,6 +10,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
 import { callerHash, installAuthentication, isPublic } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
+import { installConsole } from './console.ts';
 import { installErrorHandler } from './errors.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -32,7 +33,7 @@ export type App = FastifyInstance;
  * Builds the HTTP app over an assembled Seatwise: conventions first (R-API-1..6), then the routes. The app
  * does not listen; `server.ts` does, and tests use `inject`.
  */
-export async function buildApp(seatwise: Seatwise): Promise<App> {
+export async function buildApp(seatwise: Seatwise, options: { consoleDist?: string } = {}): Promise<App> {
   const app = Fastify({
     logger: { level: seatwise.config.logLevel },
     // Logging every request halved throughput here (STACK.md); errors are logged by the error handler.
@@ -42,7 +43,9 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
-  installErrorHandler(app);
+  // The console's page answers its own routes; known once the console is installed, after the API routes.
+  const spa: { fallback?: Awaited<ReturnType<typeof installConsole>> } = {};
+  installErrorHandler(app, () => spa.fallback);
 
   // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
   app.decorateRequest('correlationId', '');
@@ -55,13 +58,17 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
     done();
   });
 
-  const httpDuration = new Histogram({
-    name: 'seatwise_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [seatwise.metrics],
-  });
+  // One histogram per Seatwise, even when an app is built over it again (tests build several).
+  const httpDuration =
+    (seatwise.metrics.getSingleMetric('seatwise_http_request_duration_seconds') as
+      Histogram<'method' | 'route' | 'status'> | undefined) ??
+    new Histogram({
+      name: 'seatwise_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [seatwise.metrics],
+    });
   app.addHook('onResponse', (req, reply, done) => {
     httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -82,6 +89,11 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   });
 
   await app.register(swagger, {
+    // Shared schemas are named by their $id (Subscription, Customer, ...) rather than def-0, def-1, ...
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -113,5 +125,7 @@ export async function buildApp(seatwise: Seatwise): Promise<App> {
   await app.register(billingRoutes(seatwise));
   await app.register(customerUserRoutes(seatwise));
   await app.register(accessRoutes(seatwise));
+  // Last, so that its wildcard route never stands before an API route (find-my-way prefers the specific).
+  spa.fallback = await installConsole(app, options.consoleDist);
   return app;
 }

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | undefined;
     correlationId: string;
+    /** The console session's CSRF token, when the request came with the session cookie. */
+    sessionCsrfToken: string | undefined;
   }
   interface FastifyContextConfig {
     /** Answers without a token (health, docs, sign-in). */
@@ -62,6 +64,7 @@ export function contextOf(req: FastifyRequest): RequestContext {
  */
 export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) {
   app.decorateRequest('actor', undefined);
+  app.decorateRequest('sessionCsrfToken', undefined);
   const authenticate = async (req: FastifyRequest): Promise<void> => {
     const header = req.headers.authorization;
     const now = seatwise.clock.now();
@@ -85,6 +88,7 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
       throw new DomainError('not_allowed', 403, 'auth.csrf');
     }
     req.actor = session.actor;
+    req.sessionCsrfToken = session.csrfToken;
   };
   // A token this process already knows is checked without a promise: the hot path of access decisions.
   app.addHook('preHandler', (req, _reply, done) => {

@@ -70,7 +70,12 @@ function describeValidation(error: FastifyError): { detail: string; fields: unkn
  * The one error handler: domain errors become Partner Center error bodies with their status; malformed
  * input a 400 naming the field; anything else a 500 that shows no detail, only a correlation id to quote.
  */
-export function installErrorHandler(app: FastifyInstance) {
+export function installErrorHandler(
+  app: FastifyInstance,
+  /** Answers a not-found request itself when it can (the console's page for its own routes). */
+  fallback: () => ((req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined = () =>
+    undefined,
+) {
   app.setErrorHandler((error: FastifyError | DomainError | Error, req, reply) => {
     if (error instanceof DomainError) return sendDomainError(req, reply, error);
     const fe = error as FastifyError;
@@ -99,14 +104,16 @@ export function installErrorHandler(app: FastifyInstance) {
     return reply.status(500).send(errorBody(e, localeOf(req)));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    sendDomainError(
-      req,
-      reply,
-      new DomainError('not_found', 404, 'request.routeNotFound', {
-        method: req.method,
-        path: req.url.split('?')[0] ?? '',
-      }),
-    ),
+  app.setNotFoundHandler(
+    (req, reply) =>
+      fallback()?.(req, reply) ??
+      sendDomainError(
+        req,
+        reply,
+        new DomainError('not_found', 404, 'request.routeNotFound', {
+          method: req.method,
+          path: req.url.split('?')[0] ?? '',
+        }),
+      ),
   );
 }

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
 import { databaseFromPGlite, databaseFromUrl, migrate } from '../../src/db/database.ts';
 import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.ts';
 
@@ -10,6 +11,8 @@ import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.t
  * loaded in memory, or `CREATE DATABASE ... TEMPLATE` on a PostgreSQL server.
  */
 export default async function setup(): Promise<void> {
+  // The browser tests drive the built console: build it first when web/dist is missing or stale.
+  await ensureConsoleBuilt({ quiet: true });
   if (serverUrl()) {
     const admin = new pg.Client({ connectionString: urlFor('postgres') });
     await admin.connect();

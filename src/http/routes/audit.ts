@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AUDIT_MAX_RANGE_DAYS, listAuditRecords } from '../../app/audit.ts';
+import { AUDIT_MAX_RANGE_DAYS, listAuditRecords, type AuditFilter } from '../../app/audit.ts';
+import { isGuid } from '../../domain/ids.ts';
 import type { Seatwise } from '../../composition.ts';
 import { requirePermission } from '../../domain/access/permissions.ts';
 import { DAY_MS } from '../../domain/clock.ts';
@@ -30,6 +31,41 @@ const AuditRecord = Type.Object({
   attributes: Type.Object({ objectType: Type.Literal('AuditRecord') }),
 });
 
+const badFilter = (field: string, detail: string) =>
+  new DomainError('invalid_input', 2000, 'request.invalid', { detail }, [{ field, problem: detail }]);
+
+/**
+ * Partner Center's audit `filter`: `{"Field":"CustomerId","Value":"<id>","Operator":"substring"}` (Seatwise
+ * matches the whole id, as a full id is its only substring that names one customer), or
+ * `{"Field":"ResourceType","Value":"subscription","Operator":"equals"}`. Keys and values in any case.
+ */
+export function parseAuditFilter(filter: string): AuditFilter {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(filter);
+  } catch {
+    throw badFilter('filter', 'filter is not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw badFilter('filter', 'filter must be a JSON object with Field, Value and Operator');
+  const get = (name: string) =>
+    Object.entries(parsed as Record<string, unknown>).find(([k]) => k.toLowerCase() === name)?.[1];
+  const flat = (v: unknown) => (typeof v === 'string' ? v.replace(/[^a-z]/gi, '').toLowerCase() : '');
+  const field = flat(get('field'));
+  const operator = flat(get('operator'));
+  const value = get('value');
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256)
+    throw badFilter('filter.Value', 'filter.Value must be a string of 1 to 256 characters');
+  if (operator !== 'equals' && operator !== 'substring')
+    throw badFilter('filter.Operator', 'filter.Operator must be equals or substring');
+  if (field === 'customerid') {
+    if (!isGuid(value)) throw badFilter('filter.Value', 'filter.Value must be a customer id');
+    return { customerId: value.toLowerCase() };
+  }
+  if (field === 'resourcetype') return { resourceType: value.toLowerCase() };
+  throw badFilter('filter.Field', 'filter.Field must be CustomerId or ResourceType');
+}
+
 /** R-AUD: the activity log, as Partner Center's `GET /v1/auditrecords?startDate&endDate&size`. */
 export const auditRoutes =
   (seatwise: Seatwise): FastifyPluginAsyncTypebox =>
@@ -44,6 +80,13 @@ export const auditRoutes =
             startDate: Type.String({ format: 'date-time' }),
             endDate: Type.Optional(Type.String({ format: 'date-time' })),
             size: Type.Integer({ minimum: 1, maximum: 500, default: 500 }),
+            filter: Type.Optional(
+              Type.String({
+                maxLength: 1024,
+                description:
+                  'Partner Center\'s filter: {"Field":"CustomerId","Value":"<id>","Operator":"substring"} or {"Field":"ResourceType","Value":"subscription","Operator":"equals"}',
+              }),
+            ),
           }),
           response: { 200: Collection(AuditRecord), ...errorResponses },
         },
@@ -65,6 +108,7 @@ export const auditRoutes =
           startDate,
           endDate,
           size: req.query.size,
+          ...(req.query.filter === undefined ? {} : { filter: parseAuditFilter(req.query.filter) }),
         });
         return collection(
           items.map((i) => ({ ...i, attributes: { objectType: 'AuditRecord' as const } })),

@@ -2,19 +2,37 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { signIn, signOut } from '../../app/auth.ts';
 import type { Actor } from '../../app/context.ts';
-import { getPartner } from '../../app/partners.ts';
+import { getOwnUser, getPartner } from '../../app/partners.ts';
 import type { Seatwise } from '../../composition.ts';
-import { allowedActions, PARTNER_ACTIONS } from '../../domain/access/permissions.ts';
-import { CLOUD_POLICIES } from '../../domain/cloud.ts';
+import { allowedActions, PARTNER_ACTIONS, PARTNER_ROLES } from '../../domain/access/permissions.ts';
+import { CLOUD_POLICIES, CLOUDS } from '../../domain/cloud.ts';
+import { PartnerScope } from '../../db/scope.ts';
 import { actorOf, SESSION_COOKIE } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 
 const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), userName: Type.String(), role: Type.String() }),
+  user: Type.Object({
+    id: Type.String(),
+    userName: Type.String(),
+    displayName: Type.String(),
+    role: Type.Enum(PARTNER_ROLES),
+    locale: Type.Union([Type.String(), Type.Null()], {
+      description: "the user's console language (en-US, fr-FR, de-DE), null to follow the browser",
+    }),
+  }),
   partner: Type.Object({ id: Type.String(), name: Type.String() }),
   permissions: Type.Array(Type.Enum(PARTNER_ACTIONS)),
-  instance: Type.Object({ cloud: Type.String(), displayName: Type.String() }),
-  csrfToken: Type.Optional(Type.String()),
+  instance: Type.Object({ cloud: Type.Enum(CLOUDS), displayName: Type.String() }),
+  now: Type.String({
+    format: 'date-time',
+    description: "the server's time (the test clock's when it is on), for date ranges the console asks for",
+  }),
+  csrfToken: Type.Optional(
+    Type.String({
+      description:
+        'with a console session: the token to send as X-CSRF-Token on every change (a reloaded page reads it here)',
+    }),
+  ),
 });
 
 /** Web sessions for the console: sign in with name and password, read who you are, sign out. */
@@ -23,14 +41,22 @@ export const sessionRoutes =
   async (app) => {
     const me = async (actor: Actor) => {
       const partner = await getPartner(seatwise.db, actor.partnerId);
+      const user = await getOwnUser(new PartnerScope(seatwise.db, actor.partnerId), actor.userId);
       return {
-        user: { id: actor.userId, userName: actor.userName, role: actor.role },
+        user: {
+          id: actor.userId,
+          userName: actor.userName,
+          displayName: user.displayName,
+          role: actor.role,
+          locale: user.locale,
+        },
         partner: { id: partner.id, name: partner.name },
         permissions: allowedActions(actor.role),
         instance: {
           cloud: seatwise.instance.cloud,
           displayName: CLOUD_POLICIES[seatwise.instance.cloud].displayName,
         },
+        now: seatwise.clock.now().toISOString(),
       };
     };
 
@@ -67,7 +93,10 @@ export const sessionRoutes =
       {
         schema: { tags: ['sessions'], summary: 'Who is signed in', response: { 200: Me, ...errorResponses } },
       },
-      async (req) => me(actorOf(req)),
+      async (req) => {
+        const body = await me(actorOf(req));
+        return req.sessionCsrfToken ? { ...body, csrfToken: req.sessionCsrfToken } : body;
+      },
     );
 
     app.delete(

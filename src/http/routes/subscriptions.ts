@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { loadOffers } from '../../app/catalog.ts';
 import { getSubscription, listSubscriptions } from '../../app/subscriptions.ts';
 import { convertTrial, listConversions } from '../../app/trials.ts';
-import { updateSubscription } from '../../app/lifecycle.ts';
+import { previewRetention, updateSubscription } from '../../app/lifecycle.ts';
 import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
@@ -18,6 +18,14 @@ import {
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({ customerId: Type.String() });
+const DateTime = Type.String({ format: 'date-time' });
+const RetentionDate = Type.Object({ dataRetentionEndDate: DateTime, retentionDays: Type.Integer() });
+const RetentionPreview = Type.Object({
+  subscriptionId: Type.String(),
+  asOf: DateTime,
+  ifSuspended: RetentionDate,
+  ifCancelled: RetentionDate,
+});
 const SubParams = Type.Object({ customerId: Type.String(), subscriptionId: Type.String() });
 
 /** Reading subscriptions, their add-ons, and converting trials (R-TRI-3). */
@@ -109,6 +117,39 @@ export const subscriptionRoutes =
           void reply.header('ETag', `"${sub.attributes.etag}"`);
           return { status: 200, body: sub };
         }),
+    );
+
+    app.get(
+      '/v1/customers/:customerId/subscriptions/:subscriptionId/retentionpreview',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary:
+            'Seatwise: the date the data would be deleted if the subscription were suspended (R-SUS-3) or cancelled (R-CAN-1) now; read-only',
+          params: SubParams,
+          response: { 200: RetentionPreview, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const ctx = contextOf(req);
+        const p = await previewRetention(
+          new PartnerScope(seatwise.db, ctx.actor.partnerId),
+          ctx,
+          req.params.customerId,
+          req.params.subscriptionId,
+          seatwise.clock.now(),
+        );
+        const iso = (r: { dataRetentionEndDate: Date; retentionDays: number }) => ({
+          dataRetentionEndDate: r.dataRetentionEndDate.toISOString(),
+          retentionDays: r.retentionDays,
+        });
+        return {
+          subscriptionId: p.subscriptionId,
+          asOf: p.asOf.toISOString(),
+          ifSuspended: iso(p.ifSuspended),
+          ifCancelled: iso(p.ifCancelled),
+        };
+      },
     );
 
     app.get(

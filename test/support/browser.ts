@@ -1,0 +1,123 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Debian's Chromium; Playwright's own browsers cannot be downloaded here (STACK.md). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS_DIR = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+export interface Browser {
+  page: Page;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh Chromium (its own throwaway profile) speaking `locale` in `timeZone`, headless, with nothing that
+ * reaches outside this machine.
+ */
+export async function openBrowser(locale: string, timeZone: string): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'seatwise-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    locale,
+    timezoneId: timeZone,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return {
+    page,
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** axe-core on the page as it is now: no serious or critical violation (WCAG 2.1 A and AA rules). */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${v.id} (${v.impact ?? ''}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  expect(serious, `axe on ${what}`).toEqual([]);
+}
+
+/** Saves a screenshot for the README when the run asks for them (npm run screenshots). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SEATWISE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
+
+interface FocusInfo {
+  tag: string;
+  text: string;
+  label: string;
+  type: string;
+  name: string;
+}
+
+// Runs in the page (a string, as this file is compiled without the DOM's types): what has the focus.
+const FOCUS_INFO = `(() => {
+  const a = document.activeElement;
+  if (!a) return { tag: '', text: '', label: '', type: '', name: '' };
+  const labelled = a.id ? document.querySelector('label[for="' + a.id + '"]')?.textContent : undefined;
+  return {
+    tag: a.tagName.toLowerCase(),
+    text: (a.textContent ?? '').trim(),
+    label: (labelled ?? a.closest('label')?.textContent ?? a.getAttribute('aria-label') ?? '').trim(),
+    type: a.getAttribute('type') ?? '',
+    name: a.getAttribute('name') ?? '',
+  };
+})()`;
+
+/**
+ * Presses Tab (or Shift+Tab) until the focused element matches, as a keyboard user would move; fails after
+ * `max` presses. Returns how many presses it took.
+ */
+export async function tabTo(
+  page: Page,
+  matches: (el: FocusInfo) => boolean,
+  options: { max?: number; back?: boolean } = {},
+): Promise<number> {
+  const max = options.max ?? 80;
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab');
+    const el = await page.evaluate<FocusInfo>(FOCUS_INFO);
+    if (matches(el)) return i;
+  }
+  throw new Error(`focus never reached the element after ${max} presses of Tab`);
+}
+
+/** A date as the console shows it (Intl, long style) in a language and time zone. */
+export const longDate = (locale: string, timeZone: string, d: Date | string): string =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(d));
+
+/** Money in minor units as the console shows it. */
+export const money = (locale: string, minor: number, currency: string): string =>
+  new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100);
+
+/** Whether the element `selector` finds has the keyboard focus. */
+export const hasFocus = async (page: Page, selector: string): Promise<boolean> =>
+  (await page.locator(`${selector}:focus`).count()) === 1;

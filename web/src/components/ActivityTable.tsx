@@ -1,0 +1,112 @@
+import { Link } from 'react-router';
+import type { AuditRecord } from '../api/client.ts';
+import { useFormat, useT } from '../i18n/I18n.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+import { describeChange, parseReason } from '../logic/activity.ts';
+import { REASON_KEY } from './labels.ts';
+import { TID } from '../testids.ts';
+import { STATUS_KEY } from './common.tsx';
+
+const OPERATION_KEY: Record<string, MessageKey> = {
+  add_customer: 'operation.add_customer',
+  update_customer_billing_profile: 'operation.update_customer_billing_profile',
+  update_customer_qualification: 'operation.update_customer_qualification',
+  create_order: 'operation.create_order',
+  update_order: 'operation.update_order',
+  create_subscription: 'operation.create_subscription',
+  update_subscription: 'operation.update_subscription',
+  convert_trial_subscription: 'operation.convert_trial_subscription',
+  expire_trial_subscription: 'operation.expire_trial_subscription',
+  renew_subscription: 'operation.renew_subscription',
+  expire_subscription: 'operation.expire_subscription',
+  disable_subscription: 'operation.disable_subscription',
+  delete_subscription: 'operation.delete_subscription',
+  purge_subscription: 'operation.purge_subscription',
+  create_partner_user: 'operation.create_partner_user',
+  create_api_token: 'operation.create_api_token',
+  create_webhook_registration: 'operation.create_webhook_registration',
+  delete_webhook_registration: 'operation.delete_webhook_registration',
+};
+
+/** The activity log (R-AUD): when, what, on which resource, by whom, and what changed. */
+export function ActivityTable({
+  records,
+  showCustomer = false,
+}: {
+  records: AuditRecord[];
+  showCustomer?: boolean;
+}) {
+  const t = useT();
+  const f = useFormat();
+  if (records.length === 0) return <p className="empty">{t('activity.empty')}</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('activity.when')}</th>
+            {showCustomer && <th scope="col">{t('activity.customer')}</th>}
+            <th scope="col">{t('activity.what')}</th>
+            <th scope="col">{t('activity.details')}</th>
+            <th scope="col">{t('activity.who')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => {
+            const op = OPERATION_KEY[r.operationType];
+            const change = describeChange(r);
+            const reason = r.customizedData.find((d) => d.key === 'Reason')?.value;
+            return (
+              <tr key={r.id} data-testid={TID.activityRow}>
+                <td className="nowrap">{f.dateTime(r.operationDate)}</td>
+                {showCustomer && (
+                  <td>
+                    {r.customerId ? <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link> : null}
+                  </td>
+                )}
+                <td>{op ? t(op) : r.operationType}</td>
+                <td>
+                  {change.name && <span className="strong">{change.name}</span>}
+                  <ul className="changes">
+                    {change.status && (
+                      <li>
+                        {t('activity.statusChange', {
+                          from: statusText(t, change.status.from),
+                          to: statusText(t, change.status.to),
+                        })}
+                      </li>
+                    )}
+                    {change.quantity && (
+                      <li>
+                        {t('activity.quantityChange', { from: change.quantity.from, to: change.quantity.to })}
+                      </li>
+                    )}
+                    {reason && <li>{t('activity.reason', { reason: reasonText(t, reason) })}</li>}
+                  </ul>
+                </td>
+                <td>{r.userPrincipalName}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The recorded reason in the user's language when it is made of reason codes, as recorded otherwise. */
+function reasonText(t: (k: MessageKey) => string, reason: string): string {
+  const parsed = parseReason(reason);
+  if (!parsed) return reason;
+  const words = parsed.codes.map((c) => {
+    const key = REASON_KEY[c];
+    return key ? t(key) : c;
+  });
+  if (parsed.withBase) words.push(t('activity.withBase'));
+  return words.join(', ');
+}
+
+function statusText(t: (k: MessageKey) => string, status: string): string {
+  const key = STATUS_KEY[status];
+  return key ? t(key) : status;
+}

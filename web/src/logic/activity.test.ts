@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { describeChange, parseReason } from './activity.ts';
+
+describe('the activity log lines (R-AUD)', () => {
+  it('names the subscription and what moved', () => {
+    const r = {
+      resourceOldValue: JSON.stringify({ friendlyName: 'Office', status: 'active', quantity: 10 }),
+      resourceNewValue: JSON.stringify({ friendlyName: 'Office', status: 'suspended', quantity: 10 }),
+    };
+    expect(describeChange(r)).toEqual({ name: 'Office', status: { from: 'active', to: 'suspended' } });
+  });
+
+  it('reads a creation (no before) and survives values that are not JSON', () => {
+    expect(
+      describeChange({ resourceOldValue: null, resourceNewValue: '{"companyName":"Fabrikam"}' }),
+    ).toEqual({
+      name: 'Fabrikam',
+    });
+    expect(describeChange({ resourceOldValue: 'x', resourceNewValue: null })).toEqual({});
+  });
+
+  it('reads the suspension reasons the server records (R-SUS-1), with or without the base', () => {
+    expect(parseReason('nonPayment')).toEqual({ codes: ['nonPayment'], withBase: false });
+    expect(parseReason('fraud, other (with its base)')).toEqual({
+      codes: ['fraud', 'other'],
+      withBase: true,
+    });
+    expect(parseReason('with its base')).toEqual({ codes: [], withBase: true });
+    expect(parseReason('renewed at term end: 2027')).toBeUndefined();
+  });
+});

@@ -1,0 +1,190 @@
+import { useQuery } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { api, newRequestId, ok, type CatalogEntry, type Subscription } from '../../api/client.ts';
+import { keys } from '../../api/queries.ts';
+import { ErrorAlert, Loading, StatusBadge } from '../../components/common.tsx';
+import { useFormat, useT } from '../../i18n/I18n.tsx';
+import { TID } from '../../testids.ts';
+
+/**
+ * Add-on licences for a base subscription (R-ADD-1, R-ADD-2): the ones it has, and the ones it can take,
+ * bought Partner Center's way by PATCHing the base's order with a line naming the base.
+ */
+export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boolean; onBought: () => void }) {
+  const t = useT();
+  const f = useFormat();
+  const base = keys.subscription(s.customerId, s.id);
+  const path = { customerId: s.customerId, subscriptionId: s.id };
+  const owned = useQuery({
+    queryKey: [...base, 'addons'],
+    queryFn: () =>
+      ok(api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}/addons', { params: { path } })),
+  });
+  const catalog = useQuery({
+    queryKey: [...base, 'addoncatalog'],
+    queryFn: () =>
+      ok(
+        api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}/addoncatalog', {
+          params: { path },
+        }),
+      ),
+  });
+  if (owned.isPending || catalog.isPending) return <Loading />;
+  if (owned.isError || catalog.isError)
+    return <ErrorAlert error={owned.error ?? catalog.error} focus={false} />;
+  if (owned.data.items.length === 0 && catalog.data.items.length === 0) return null;
+  const cycleKey = s.billingCycle === 'annual' ? 'order.perLicenceYear' : 'order.perLicenceMonth';
+  return (
+    <section className="panel" aria-labelledby="addons-title">
+      <h2 id="addons-title">{t('addOns.title')}</h2>
+      <p className="muted">{t('addOns.lead', { date: f.date(s.commitmentEndDate) })}</p>
+      {owned.data.items.length > 0 && (
+        <ul className="addon-list">
+          {owned.data.items.map((a) => (
+            <li key={a.id}>
+              <Link to={`/customers/${s.customerId}/subscriptions/${a.id}`}>{a.friendlyName}</Link>
+              <span>{t('addOns.licences', { count: a.quantity })}</span>
+              <StatusBadge status={a.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {catalog.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('addOns.available')}</th>
+                <th scope="col" className="num">
+                  {t('order.price')}
+                </th>
+                <th scope="col">{t('addOns.buy')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {catalog.data.items.map((entry) => (
+                <AddOnRow
+                  key={entry.offer.id}
+                  s={s}
+                  entry={entry}
+                  unit={t(cycleKey)}
+                  canBuy={canBuy}
+                  onBought={onBought}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AddOnRow({
+  s,
+  entry,
+  unit,
+  canBuy,
+  onBought,
+}: {
+  s: Subscription;
+  entry: CatalogEntry;
+  unit: string;
+  canBuy: boolean;
+  onBought: () => void;
+}) {
+  const t = useT();
+  const f = useFormat();
+  const [quantity, setQuantity] = useState(String(Math.max(1, entry.offer.minimumQuantity)));
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const requestId = useRef(newRequestId());
+  const id = `addon-qty-${entry.offer.id}`;
+
+  const buy = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const orderPath = { customerId: s.customerId, orderId: s.orderId };
+      const order = await ok(
+        api.GET('/v1/customers/{customerId}/orders/{orderId}', { params: { path: orderPath } }),
+      );
+      const next = Math.max(-1, ...order.lineItems.map((l) => l.lineItemNumber)) + 1;
+      await ok(
+        api.PATCH('/v1/customers/{customerId}/orders/{orderId}', {
+          params: { path: orderPath },
+          headers: { 'MS-RequestId': requestId.current },
+          body: {
+            id: order.id,
+            referenceCustomerId: order.referenceCustomerId,
+            billingCycle: order.billingCycle,
+            lineItems: [
+              ...order.lineItems.map((l) => ({
+                lineItemNumber: l.lineItemNumber,
+                offerId: l.offerId,
+                quantity: l.quantity,
+                subscriptionId: l.subscriptionId,
+                ...(l.parentSubscriptionId ? { parentSubscriptionId: l.parentSubscriptionId } : {}),
+              })),
+              {
+                lineItemNumber: next,
+                offerId: entry.offer.id,
+                quantity: Number(quantity),
+                parentSubscriptionId: s.id,
+              },
+            ],
+          },
+        }),
+      );
+      requestId.current = newRequestId();
+      setBusy(false);
+      onBought();
+    } catch (err) {
+      requestId.current = newRequestId();
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <tr
+      className={entry.purchasable ? '' : 'unavailable'}
+      data-testid={TID.addOnRow}
+      data-offer={entry.offer.id}
+    >
+      <td>
+        <span className="offer-name">{entry.offer.name}</span>
+        <span className="offer-description">{entry.offer.description}</span>
+        {entry.reason && <p className="reason">{entry.reason.description}</p>}
+        <ErrorAlert error={error} />
+      </td>
+      <td className="num nowrap">
+        {f.money(entry.unitPrice, entry.currency)}
+        <span className="unit">{unit}</span>
+      </td>
+      <td>
+        {entry.purchasable && canBuy && (
+          <div className="inline-buy">
+            <label className="visually-hidden" htmlFor={id}>
+              {t('order.licencesFor', { name: entry.offer.name })}
+            </label>
+            <input
+              id={id}
+              className="qty"
+              type="number"
+              inputMode="numeric"
+              min={entry.offer.minimumQuantity}
+              max={entry.offer.maximumQuantity}
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+            />
+            <button type="button" disabled={busy} onClick={() => void buy()}>
+              {t('addOns.buyButton', { name: entry.offer.name })}
+            </button>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
