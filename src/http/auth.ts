@@ -4,6 +4,7 @@ import { sha256 } from '../app/secrets.ts';
 import type { Actor, RequestContext } from '../app/context.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
+import { isApiPath } from './console.ts';
 
 export const SESSION_COOKIE = 'seatwise_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -21,9 +22,14 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that answer without a token: those marked `public`, and the browsable API docs. */
+/**
+ * Routes that answer without a token: those marked `public`, the browsable API docs, and an address that
+ * no route has outside the API's paths (the console's own pages, `/customers/…`, answered with its page).
+ */
 export const isPublic = (req: FastifyRequest): boolean =>
-  req.routeOptions.config.public === true || (req.routeOptions.url ?? '').startsWith('/docs');
+  req.routeOptions.config.public === true ||
+  (req.routeOptions.url ?? '').startsWith('/docs') ||
+  (req.is404 && !isApiPath(req.url));
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const callerHashes = new WeakMap<FastifyRequest, string>();
