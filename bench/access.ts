@@ -235,6 +235,16 @@ async function decisions(
   };
 }
 
+/** Where a server's decisions came from (seatwise_access_decisions_total): memory, or the database. */
+async function sources(server: Server): Promise<string> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const count = (source: string) =>
+    Number(
+      new RegExp(`^seatwise_access_decisions_total\\{source="${source}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0,
+    );
+  return `decisions from memory ${fmt(count('memory'))}, from the database ${fmt(count('database'))}`;
+}
+
 /** CPU µs the bare server has used (its /cpu answers process.cpuUsage()). */
 const bareCpu = (server: Server) => async () => {
   const u = (await (await fetch(`${server.url}/cpu`)).json()) as { user: number; system: number };
@@ -290,6 +300,7 @@ const rows: string[][] = [];
 let fresh: Run | undefined;
 let twoProcesses: Run | undefined;
 let bareRun: Run | undefined;
+const notes: string[] = [];
 try {
   const url = await createDatabase(pgServer.url, 'seatwise_bench_access');
   const env = {
@@ -316,6 +327,7 @@ try {
     await decisions(a, tenant, warmup, seatwiseCpu(a));
     fresh = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
     console.error(`seatwise: ${fmt(fresh.rps)} decisions/s, stale after suspend: ${fresh.staleAllowed}`);
+    notes.push(`one process: ${await sources(a)}`);
 
     // Two processes on one PostgreSQL: ask B, suspend through A.
     await setStatus(a, tenant, 'active');
@@ -327,6 +339,7 @@ try {
     console.error(
       `two processes: ${fmt(twoProcesses.rps)} decisions/s on B, stale: ${twoProcesses.staleAllowed}`,
     );
+    notes.push(`B: ${await sources(b)}`);
   } finally {
     await b?.stop();
     await a.stop();
@@ -375,3 +388,5 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ??
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+console.log('');
+for (const n of notes) console.log(n);
