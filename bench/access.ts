@@ -154,6 +154,8 @@ interface Run {
   /** Of those, the ones that still allowed sign-in: the target is zero. */
   staleAllowed: number;
   suspendMs: number;
+  /** The server's CPU time (user + system) per request during the run, in µs: robust to a busy machine. */
+  cpuPerRequest: number;
 }
 
 interface Ctx {
@@ -174,6 +176,7 @@ async function decisions(
   target: Server,
   tenant: Tenant,
   duration: number,
+  cpu: () => Promise<number>,
   suspend?: () => Promise<void>,
 ): Promise<Run> {
   let suspendedAt = Number.POSITIVE_INFINITY;
@@ -215,7 +218,9 @@ async function decisions(
       },
     };
   });
+  const cpuBefore = await cpu();
   const result = await autocannon({ url: target.url, connections, duration, requests });
+  const cpuAfter = await cpu();
   if (timer) clearTimeout(timer);
   return {
     rps: result.requests.average,
@@ -226,8 +231,32 @@ async function decisions(
     askedAfter,
     staleAllowed,
     suspendMs,
+    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
+
+/** Where a server's decisions came from (seatwise_access_decisions_total): memory, or the database. */
+async function sources(server: Server): Promise<string> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const count = (source: string) =>
+    Number(
+      new RegExp(`^seatwise_access_decisions_total\\{source="${source}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0,
+    );
+  return `decisions from memory ${fmt(count('memory'))}, from the database ${fmt(count('database'))}`;
+}
+
+/** CPU µs the bare server has used (its /cpu answers process.cpuUsage()). */
+const bareCpu = (server: Server) => async () => {
+  const u = (await (await fetch(`${server.url}/cpu`)).json()) as { user: number; system: number };
+  return u.user + u.system;
+};
+
+/** CPU µs a Seatwise process has used, from its /metrics (process_cpu_seconds_total). */
+const seatwiseCpu = (server: Server) => async () => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const m = /^process_cpu_seconds_total (\S+)/m.exec(text);
+  return Number(m?.[1] ?? 0) * 1e6;
+};
 
 /** A bare node:http server in its own process answering a fixed decision-sized JSON: the baseline. */
 function startBare(): Promise<{ server: Server; child: ChildProcess }> {
@@ -239,7 +268,8 @@ function startBare(): Promise<{ server: Server; child: ChildProcess }> {
       service: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
       data: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
       attributes: { objectType: 'AccessDecision' } });
-    http.createServer((req, res) => { req.resume(); req.on('end', () => {
+    http.createServer((req, res) => { if (req.url === '/cpu') return res.end(JSON.stringify(process.cpuUsage()));
+      req.resume(); req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body); }); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -270,6 +300,7 @@ const rows: string[][] = [];
 let fresh: Run | undefined;
 let twoProcesses: Run | undefined;
 let bareRun: Run | undefined;
+const notes: string[] = [];
 try {
   const url = await createDatabase(pgServer.url, 'seatwise_bench_access');
   const env = {
@@ -286,25 +317,29 @@ try {
 
     const bare = await startBare();
     try {
-      await decisions(bare.server, tenant, warmup);
-      bareRun = await decisions(bare.server, tenant, seconds);
+      await decisions(bare.server, tenant, warmup, bareCpu(bare.server));
+      bareRun = await decisions(bare.server, tenant, seconds, bareCpu(bare.server));
     } finally {
       await bare.server.stop();
     }
     console.error(`bare node:http: ${fmt(bareRun.rps)} req/s`);
 
-    await decisions(a, tenant, warmup);
-    fresh = await decisions(a, tenant, seconds, () => setStatus(a, tenant, 'suspended'));
+    await decisions(a, tenant, warmup, seatwiseCpu(a));
+    fresh = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
     console.error(`seatwise: ${fmt(fresh.rps)} decisions/s, stale after suspend: ${fresh.staleAllowed}`);
+    notes.push(`one process: ${await sources(a)}`);
 
     // Two processes on one PostgreSQL: ask B, suspend through A.
     await setStatus(a, tenant, 'active');
     b = await startSeatwise(env, nodeArgs);
-    await decisions(b, tenant, warmup);
-    twoProcesses = await decisions(b, tenant, seconds, () => setStatus(a, tenant, 'suspended'));
+    await decisions(b, tenant, warmup, seatwiseCpu(b));
+    twoProcesses = await decisions(b, tenant, seconds, seatwiseCpu(b), () =>
+      setStatus(a, tenant, 'suspended'),
+    );
     console.error(
       `two processes: ${fmt(twoProcesses.rps)} decisions/s on B, stale: ${twoProcesses.staleAllowed}`,
     );
+    notes.push(`B: ${await sources(b)}`);
   } finally {
     await b?.stop();
     await a.stop();
@@ -319,6 +354,8 @@ const row = (name: string, r: Run, base: Run) => [
   `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`,
   String(r.non2xx + r.errors),
   (r.rps / base.rps).toFixed(2),
+  fmt(r.cpuPerRequest, 0),
+  (base.cpuPerRequest / r.cpuPerRequest).toFixed(2),
   r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
   r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
 ];
@@ -341,6 +378,8 @@ const header = [
   'p50 / p99 ms',
   'failed',
   'ratio',
+  'server CPU µs/req',
+  'CPU ratio',
   'suspend PATCH',
   'asked after / allowed',
 ];
@@ -349,3 +388,5 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ??
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+console.log('');
+for (const n of notes) console.log(n);
