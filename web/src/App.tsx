@@ -3,6 +3,8 @@ import { ErrorAlert, Loading } from './components/common.tsx';
 import { Layout } from './components/Layout.tsx';
 import { useT } from './i18n/I18n.tsx';
 import { ActivityTab } from './pages/ActivityTab.tsx';
+import { BillingPage } from './pages/BillingPage.tsx';
+import { BillingTab } from './pages/BillingTab.tsx';
 import { CustomerPage } from './pages/CustomerPage.tsx';
 import { Customers } from './pages/Customers.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -44,7 +46,9 @@ export function App() {
             <Route index element={<Navigate to="subscriptions" replace />} />
             <Route path="subscriptions" element={<SubscriptionsTab />} />
             <Route path="activity" element={<ActivityTab />} />
+            <Route path="billing" element={<BillingTab />} />
           </Route>
+          <Route path="billing" element={<BillingPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

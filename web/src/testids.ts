@@ -25,4 +25,13 @@ export const TID = {
   cancelPurgeDate: 'cancel-purge-date',
   addOnRow: 'addon-row',
   activityRow: 'activity-row',
+  statementCsv: 'statement-csv',
+  statementLine: 'statement-line',
+  statementAmount: 'statement-amount',
+  statementTotal: 'statement-total',
+  statementNet: 'statement-net',
+  billingChart: 'billing-chart',
+  monthRow: 'billing-month-row',
+  cancelCredit: 'cancel-credit',
+  orderCharge: 'order-charge',
 } as const;
