@@ -13,6 +13,7 @@ import { NewSubscription } from './pages/NewSubscription.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { SubscriptionEdit } from './pages/SubscriptionEdit.tsx';
 import { SubscriptionsTab } from './pages/SubscriptionsTab.tsx';
+import { UsersTab } from './pages/UsersTab.tsx';
 import { SessionProvider, useMe } from './session.tsx';
 
 function NotFound() {
@@ -46,6 +47,7 @@ export function App() {
             <Route index element={<Navigate to="subscriptions" replace />} />
             <Route path="subscriptions" element={<SubscriptionsTab />} />
             <Route path="activity" element={<ActivityTab />} />
+            <Route path="users" element={<UsersTab />} />
             <Route path="billing" element={<BillingTab />} />
           </Route>
           <Route path="billing" element={<BillingPage />} />

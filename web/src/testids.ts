@@ -33,5 +33,8 @@ export const TID = {
   billingChart: 'billing-chart',
   monthRow: 'billing-month-row',
   cancelCredit: 'cancel-credit',
+  userRow: 'user-row',
+  userLicence: 'user-licence',
+  userAccess: 'user-access',
   orderCharge: 'order-charge',
 } as const;

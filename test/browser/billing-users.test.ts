@@ -5,13 +5,21 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
 import { TID } from '../../web/src/testids.ts';
-import { expectAccessible, money, openBrowser, screenshot, type Browser } from '../support/browser.ts';
+import {
+  expectAccessible,
+  longDate,
+  money,
+  openBrowser,
+  screenshot,
+  type Browser,
+} from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
 
-// The console's billing pieces (R-BIL-6) in a real browser against a real server process with the demo data
+// The console's billing pieces (R-BIL-6) and customer users (R-ACC) in a real browser against a real server process with the demo data
 // and the test clock: a customer's statement tab, the cancel confirmation's credit, the order review's
-// charge from the server's preview, and the partner's billing page with its chart and table.
+// charge from the server's preview, the partner's billing page with its chart and table; users, licences and
+// each user's access as the access decisions API answers it.
 const TOKEN = 'browser-billing-token';
 const PASSWORD = 'browser-billing-password';
 const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-browser-billing-'));
@@ -80,7 +88,29 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe.skipIf(onServer())('billing in the partner console (R-BIL-6)', () => {
+async function newCustomer(domain: string, name: string): Promise<string> {
+  const c = await call<{ id: string }>('POST', '/v1/customers', {
+    companyProfile: { domain, companyName: name },
+    billingProfile: {
+      email: `it@${domain}`,
+      culture: 'en-US',
+      language: 'en',
+      companyName: name,
+      defaultAddress: {
+        country: 'US',
+        city: 'Redmond',
+        state: 'WA',
+        addressLine1: '1 Main Street',
+        postalCode: '98052',
+        firstName: 'Dana',
+        lastName: 'Smith',
+      },
+    },
+  });
+  return c.id;
+}
+
+describe.skipIf(onServer())('billing, customer users and licences in the partner console', () => {
   it(
     'R-BIL-6: buy, see the charge on the customer Billing tab with its totals and CSV link; R-CAN-2: the cancel confirmation states the credit, then the statement shows it; the partner Billing page draws the chart and tabulates the same totals (axe on each)',
     { timeout: 300_000 },
@@ -208,6 +238,100 @@ describe.skipIf(onServer())('billing in the partner console (R-BIL-6)', () => {
       expect(await page.getByText('Tailspin Billing').count()).toBeGreaterThan(0);
       await expectAccessible(page, 'partner billing');
       await screenshot(page, 'billing');
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it(
+    'R-ACC, R-SUS-2: add a user and an admin, assign a licence, suspend the subscription, see each one’s access change with its reason and date (axe on the tab)',
+    { timeout: 300_000 },
+    async () => {
+      const b = await openBrowser('en-US', 'UTC');
+      browsers.push(b);
+      const { page } = b;
+      onTestFailed(() => failureShot(page, 'users'));
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const domain = 'woodgrove-users.onmicrosoft.com';
+      const customerId = await newCustomer(domain, 'Woodgrove Users');
+      await call('POST', `/v1/customers/${customerId}/orders`, {
+        billingCycle: 'monthly',
+        lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BS', quantity: 2 }],
+      });
+      const sub = (
+        await call<{ items: { id: string; offerId: string }[] }>(
+          'GET',
+          `/v1/customers/${customerId}/subscriptions`,
+        )
+      ).items.find((s) => s.offerId === 'CN-365-BS') as { id: string };
+      await signIn(page, 'admin', PASSWORD);
+      await page.goto(`${server.url}/customers/${customerId}/users`);
+      await expect.poll(() => page.getByText('This customer has no users yet.').isVisible()).toBe(true);
+
+      // Add a user, then an admin, through the form.
+      await page.getByLabel('User name', { exact: true }).fill('lee.gu');
+      await page.getByLabel('Display name').fill('Lee Gu');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The user was added.');
+      await page.getByLabel('User name', { exact: true }).fill('megan.bowen');
+      await page.getByLabel('Display name').fill('Megan Bowen');
+      await page.getByLabel('Role', { exact: true }).selectOption('admin');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect.poll(() => page.getByTestId(TID.userRow).count()).toBe(2);
+      const lee = page.locator(`[data-testid="${TID.userRow}"][data-upn="lee.gu@${domain}"]`);
+      const megan = page.locator(`[data-testid="${TID.userRow}"][data-upn="megan.bowen@${domain}"]`);
+      await expect.poll(() => megan.textContent()).toContain('Admin');
+      // Without a licence a user has no access (R-ACC); an admin signs in on the tenant's subscription.
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe('No licence: cannot sign in; cannot use the services; no data access.');
+      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(
+        'Active subscription: can sign in; can use the services; keeps data access.',
+      );
+
+      // Assign Lee a licence from the subscription.
+      await lee.getByLabel('Licence for Lee Gu from').selectOption(sub.id);
+      await lee.getByRole('button', { name: 'Assign to Lee Gu' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The licence was assigned.');
+      await expect
+        .poll(() => lee.getByTestId(TID.userLicence).textContent())
+        .toContain('Contoso 365 Business Standard');
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe('Active subscription: can sign in; can use the services; keeps data access.');
+      await expectAccessible(page, 'customer users');
+      await screenshot(page, 'customer-users');
+
+      // Suspend it (R-SUS-2): the user loses everything; the admin keeps sign-in and data until the purge date.
+      const current = await call<{ attributes: { etag: string } }>(
+        'GET',
+        `/v1/customers/${customerId}/subscriptions/${sub.id}`,
+      );
+      const res = await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'if-match': `"${current.attributes.etag}"`,
+        },
+        body: JSON.stringify({ ...current, status: 'suspended', suspensionReasons: ['nonPayment'] }),
+      });
+      expect(res.status).toBe(200);
+      const suspended = (await res.json()) as { dataRetentionEndDate: string };
+      await page.reload();
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe('Suspended subscription: cannot sign in; cannot use the services; no data access.');
+      const until = longDate('en-US', 'UTC', suspended.dataRetentionEndDate);
+      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(
+        `Suspended subscription: can sign in until ${until}; cannot use the services; keeps data access until ${until}.`,
+      );
+      // Make Lee an admin: now Lee keeps sign-in and data like Megan (the admin column of R-SUS-2).
+      await lee.getByRole('button', { name: 'Make Lee Gu an admin' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The user is now an admin.');
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe(await megan.getByTestId(TID.userAccess).textContent());
       expect(errors).toEqual([]);
     },
   );
