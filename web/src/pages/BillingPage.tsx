@@ -9,16 +9,10 @@ import { minorUnitDigits } from '../i18n/format.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import { useSession } from '../session.tsx';
 import { TID } from '../testids.ts';
-import { MonthField, monthOf, StatementView } from './billing/StatementView.tsx';
+import { addMonths, monthOf } from '../logic/months.ts';
+import { MonthField, StatementView } from './billing/StatementView.tsx';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
-
-/** `2027-01` plus `n` months (n may be negative). */
-export function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const i = y * 12 + (m - 1) + n;
-  return `${String(Math.floor(i / 12)).padStart(4, '0')}-${String((i % 12) + 1).padStart(2, '0')}`;
-}
 
 /**
  * The partner's billing: charges and credits per month over a range (GET /v1/statements), as a chart and

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useT } from '../i18n/I18n.tsx';
 import { useSession } from '../session.tsx';
-import { MonthField, monthOf, StatementView } from './billing/StatementView.tsx';
+import { monthOf } from '../logic/months.ts';
+import { MonthField, StatementView } from './billing/StatementView.tsx';
 import { useTabCustomer } from './CustomerPage.tsx';
 
 /** The customer's statement for a month (R-BIL-6), the current month (the server's) first. */

@@ -19,9 +19,6 @@ export const BILLING_REASON_KEY: Record<string, MessageKey> = {
   cancellation: 'billing.reason.cancellation',
 };
 
-/** A month as the API names it (`2027-01`), from an instant, in UTC as statements are (R-BIL-6). */
-export const monthOf = (iso: string): string => iso.slice(0, 7);
-
 /**
  * The month's statement (R-BIL-6): one customer's (customerId) or the partner's across its customers, with
  * the lines and the totals per currency, amounts in the line's currency and the user's language, and the
