@@ -3,6 +3,8 @@ import { ErrorAlert, Loading } from './components/common.tsx';
 import { Layout } from './components/Layout.tsx';
 import { useT } from './i18n/I18n.tsx';
 import { ActivityTab } from './pages/ActivityTab.tsx';
+import { BillingPage } from './pages/BillingPage.tsx';
+import { BillingTab } from './pages/BillingTab.tsx';
 import { CustomerPage } from './pages/CustomerPage.tsx';
 import { Customers } from './pages/Customers.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -11,6 +13,7 @@ import { NewSubscription } from './pages/NewSubscription.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { SubscriptionEdit } from './pages/SubscriptionEdit.tsx';
 import { SubscriptionsTab } from './pages/SubscriptionsTab.tsx';
+import { UsersTab } from './pages/UsersTab.tsx';
 import { SessionProvider, useMe } from './session.tsx';
 
 function NotFound() {
@@ -44,7 +47,10 @@ export function App() {
             <Route index element={<Navigate to="subscriptions" replace />} />
             <Route path="subscriptions" element={<SubscriptionsTab />} />
             <Route path="activity" element={<ActivityTab />} />
+            <Route path="users" element={<UsersTab />} />
+            <Route path="billing" element={<BillingTab />} />
           </Route>
+          <Route path="billing" element={<BillingPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

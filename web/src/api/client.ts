@@ -22,6 +22,8 @@ export type Conversion = Json<
 export type RetentionPreview = Json<
   paths['/v1/customers/{customerId}/subscriptions/{subscriptionId}/retentionpreview']['get']['responses'][200]
 >;
+export type Statement = Json<paths['/v1/customers/{customerId}/statements/{month}']['get']['responses'][200]>;
+export type MonthlyTotals = Json<paths['/v1/statements']['get']['responses'][200]>['items'];
 export type NewCustomerBody = NonNullable<
   paths['/v1/customers']['post']['requestBody']
 >['content']['application/json'];

@@ -10,6 +10,9 @@ export const keys = {
   subscriptions: (customerId: string) => ['customer', customerId, 'subscriptions'] as const,
   subscription: (customerId: string, id: string) => ['customer', customerId, 'subscription', id] as const,
   catalog: (customerId: string, cycle: string) => ['customer', customerId, 'catalog', cycle] as const,
+  statement: (customerId: string | undefined, month: string) =>
+    ['statement', customerId ?? 'partner', month] as const,
+  statements: (from: string, to: string) => ['statements', from, to] as const,
   activity: (customerId: string | undefined, days: number) =>
     ['activity', customerId ?? 'all', days] as const,
 };

@@ -46,7 +46,7 @@ export const INSTANCE_KEY: Record<string, MessageKey> = {
 /** The frame of every signed-in page: who and where (partner, user, role, instance), the menu, the page. */
 export function Layout() {
   const t = useT();
-  const { me, signOut } = useSession();
+  const { me, signOut, can } = useSession();
   const role = ROLE_KEY[me.user.role];
   const instance = INSTANCE_KEY[me.instance.cloud];
   return (
@@ -90,6 +90,11 @@ export function Layout() {
             <li>
               <NavLink to="/customers">{t('nav.customers')}</NavLink>
             </li>
+            {can('billing.view') && (
+              <li>
+                <NavLink to="/billing">{t('nav.billing')}</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { IntlProvider, useIntl } from 'react-intl';
 import { setApiLocale } from '../api/client.ts';
-import { countryName, formatDate, formatDateTime, formatMoney, formatNumber } from './format.ts';
+import { countryName, formatDate, formatDateTime, formatMoney, formatMonth, formatNumber } from './format.ts';
 import { pickLocale, type Locale } from './locale.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
@@ -68,10 +68,12 @@ export function useFormat() {
   const { locale } = useLocale();
   return useMemo(
     () => ({
+      locale,
       money: (minor: number, currency: string) => formatMoney(locale, minor, currency),
       date: (iso: string | Date) => formatDate(locale, iso),
       dateTime: (iso: string | Date) => formatDateTime(locale, iso),
       number: (n: number) => formatNumber(locale, n),
+      month: (month: string) => formatMonth(locale, month),
       country: (code: string) => countryName(locale, code),
     }),
     [locale],

@@ -40,3 +40,10 @@ export function countryName(locale: Locale, code: string): string {
     return code;
   }
 }
+
+/** A month (`2027-01`) as the locale names it (`January 2027`, `janvier 2027`), in UTC as statements count. */
+export function formatMonth(locale: Locale, month: string): string {
+  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${month}-01T00:00:00Z`),
+  );
+}

@@ -15,7 +15,9 @@ import { useSession } from '../session.tsx';
  */
 export const CUSTOMER_TABS: { path: string; label: MessageKey; permission?: Permission }[] = [
   { path: 'subscriptions', label: 'customer.tab.subscriptions' },
+  { path: 'users', label: 'customer.tab.users' },
   { path: 'activity', label: 'customer.tab.activity' },
+  { path: 'billing', label: 'customer.tab.billing', permission: 'billing.view' },
 ];
 
 export function useCustomerQuery(customerId: string) {

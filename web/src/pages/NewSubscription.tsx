@@ -71,6 +71,21 @@ export function NewSubscription() {
   const lines = orderLines(entries, selection, type);
   const total = orderTotal(lines);
   const invalid = lines.some((l) => l.problem);
+  // What the server would charge for this order now (R-BIL-1), from the same code as the order itself: the
+  // client-side total above is the price list's; this is the ledger's answer.
+  const previewBody = lines.length > 0 && !invalid ? orderBody(lines, type) : undefined;
+  const preview = useQuery({
+    queryKey: ['customer', customerId, 'orderPreview', JSON.stringify(previewBody ?? null)],
+    enabled: previewBody !== undefined,
+    retry: false,
+    queryFn: () =>
+      ok(
+        api.POST('/v1/customers/{customerId}/orders/preview', {
+          params: { path: { customerId } },
+          body: previewBody as NonNullable<typeof previewBody>,
+        }),
+      ),
+  });
 
   const chooseType = (next: BillingType) => {
     setType(next);
@@ -306,6 +321,12 @@ export function NewSubscription() {
                 {f.money(total, currency)}
               </span>
             </p>
+            {previewBody && preview.data && (
+              <p className="total" data-testid={TID.orderCharge}>
+                <span>{t('order.charge')}</span>
+                <span className="total-amount">{f.money(preview.data.total, preview.data.currencyCode)}</span>
+              </p>
+            )}
             {checked && lines.length === 0 && <p className="problem">{t('order.pickOne')}</p>}
             <button type="submit" className="button-primary button-wide" disabled={busy}>
               {busy ? t('common.saving') : t('order.submit')}

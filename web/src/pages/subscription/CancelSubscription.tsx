@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api, newRequestId, ok, type Subscription } from '../../api/client.ts';
 import { keys } from '../../api/queries.ts';
@@ -21,6 +21,21 @@ export function CancelSubscription({ s, onCancelled }: { s: Subscription; onCanc
   const [busy, setBusy] = useState(false);
   const requestId = useRef(newRequestId());
   const preview = useRetentionPreview(s.customerId, s.id, open);
+  // The credit the cancellation would give (R-CAN-2, R-BIL-3), from the same code as the PATCH below.
+  const billing = useQuery({
+    queryKey: [...keys.subscription(s.customerId, s.id), 'cancelPreview', s.attributes.etag],
+    enabled: open,
+    retry: false,
+    queryFn: () =>
+      ok(
+        api.POST('/v1/customers/{customerId}/subscriptions/{subscriptionId}/preview', {
+          params: { path: { customerId: s.customerId, subscriptionId: s.id } },
+          body: { ...s, status: 'deleted' },
+          headers: { 'If-Match': `"${s.attributes.etag}"` },
+        }),
+      ),
+  });
+  const currency = billing.data?.lines[0]?.currency;
 
   const show = () => {
     setError(undefined);
@@ -73,13 +88,20 @@ export function CancelSubscription({ s, onCancelled }: { s: Subscription; onCanc
             ? t('cancel.confirmPurge', { date: f.date(preview.data.ifCancelled.dataRetentionEndDate) })
             : t('common.loading')}
         </p>
+        <p data-testid={TID.cancelCredit}>
+          {!billing.data
+            ? t('common.loading')
+            : billing.data.total < 0 && currency
+              ? t('cancel.confirmCredit', { amount: f.money(-billing.data.total, currency) })
+              : t('cancel.confirmNoCredit')}
+        </p>
         <p>{t('cancel.confirmFinal')}</p>
         <ErrorAlert error={error} />
         <div className="form-actions">
           <button
             type="button"
             className="button-danger"
-            disabled={busy || !preview.data}
+            disabled={busy || !preview.data || !billing.data}
             onClick={() => void confirm()}
           >
             {busy ? t('common.saving') : t('cancel.confirmButton')}

@@ -1,0 +1,338 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
+import { TID } from '../../web/src/testids.ts';
+import {
+  expectAccessible,
+  longDate,
+  money,
+  openBrowser,
+  screenshot,
+  type Browser,
+} from '../support/browser.ts';
+import { onServer } from '../support/db.ts';
+import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
+
+// The console's billing pieces (R-BIL-6) and customer users (R-ACC) in a real browser against a real server process with the demo data
+// and the test clock: a customer's statement tab, the cancel confirmation's credit, the order review's
+// charge from the server's preview, the partner's billing page with its chart and table; users, licences and
+// each user's access as the access decisions API answers it.
+const TOKEN = 'browser-billing-token';
+const PASSWORD = 'browser-billing-password';
+const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-browser-billing-'));
+let server: RunningServer;
+const browsers: Browser[] = [];
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface Totals {
+  currency: string;
+  charges: number;
+  credits: number;
+  net: number;
+  lineCount: number;
+}
+interface StatementBody {
+  lines: { amount: number; reason: string; subscriptionId: string; currency: string }[];
+  totals: Totals[];
+}
+
+async function failureShot(page: Page, name: string) {
+  const path = join(import.meta.dirname, '..', '..', 'test-results', `browser-${name}.png`);
+  await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+  console.error(`the page at the failure (${page.url()}): ${path}`);
+}
+
+async function signIn(page: Page, userName: string, password: string) {
+  await page.goto(server.url);
+  await page.getByLabel('User name').fill(userName);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
+}
+
+beforeAll(async () => {
+  if (onServer()) return;
+  await ensureConsoleBuilt({ quiet: true });
+  server = await startServerProcess({
+    SEATWISE_DATA_DIR: dataDir,
+    SEATWISE_DEMO: '1',
+    SEATWISE_TEST_CLOCK: '1',
+    SEATWISE_BOOTSTRAP_TOKEN: TOKEN,
+    SEATWISE_BOOTSTRAP_PASSWORD: PASSWORD,
+    SEATWISE_SWEEP_INTERVAL: '0',
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  if (server) {
+    server.child.kill('SIGTERM');
+    await exited(server.child);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newCustomer(domain: string, name: string): Promise<string> {
+  const c = await call<{ id: string }>('POST', '/v1/customers', {
+    companyProfile: { domain, companyName: name },
+    billingProfile: {
+      email: `it@${domain}`,
+      culture: 'en-US',
+      language: 'en',
+      companyName: name,
+      defaultAddress: {
+        country: 'US',
+        city: 'Redmond',
+        state: 'WA',
+        addressLine1: '1 Main Street',
+        postalCode: '98052',
+        firstName: 'Dana',
+        lastName: 'Smith',
+      },
+    },
+  });
+  return c.id;
+}
+
+describe.skipIf(onServer())('billing, customer users and licences in the partner console', () => {
+  it(
+    'R-BIL-6: buy, see the charge on the customer Billing tab with its totals and CSV link; R-CAN-2: the cancel confirmation states the credit, then the statement shows it; the partner Billing page draws the chart and tabulates the same totals (axe on each)',
+    { timeout: 300_000 },
+    async () => {
+      const b = await openBrowser('en-US', 'UTC');
+      browsers.push(b);
+      const { page } = b;
+      onTestFailed(() => failureShot(page, 'billing'));
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+
+      const customer = await call<{ id: string }>('POST', '/v1/customers', {
+        companyProfile: { domain: 'tailspin-billing.onmicrosoft.com', companyName: 'Tailspin Billing' },
+        billingProfile: {
+          email: 'it@tailspin.example',
+          culture: 'en-US',
+          language: 'en',
+          companyName: 'Tailspin Billing',
+          defaultAddress: {
+            country: 'US',
+            city: 'Redmond',
+            state: 'WA',
+            addressLine1: '1 Main Street',
+            postalCode: '98052',
+            firstName: 'Dana',
+            lastName: 'Smith',
+          },
+        },
+      });
+      const now = (await call<{ now: string }>('GET', '/v1/testclock')).now;
+      const month = now.slice(0, 7);
+      await signIn(page, 'admin', PASSWORD);
+
+      // Buy in the console: the review shows the server's preview of the charge (R-BIL-1).
+      await page.goto(`${server.url}/customers/${customer.id}/subscriptions/new`);
+      const row = page.locator(`[data-testid="${TID.catalogRow}"][data-offer="CN-365-BS"]`);
+      await row.getByRole('checkbox').check();
+      await page.getByLabel('Licences for Contoso 365 Business Standard').fill('4');
+      await expect
+        .poll(() => page.getByTestId(TID.orderCharge).textContent())
+        .toContain(money('en-US', 1250 * 4, 'USD'));
+      await page.getByRole('button', { name: 'Submit order' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toMatch(/order was placed/);
+
+      // The customer's Billing tab: the purchase line, its amount, the totals and the CSV link.
+      await page
+        .getByRole('navigation', { name: 'Customer sections' })
+        .getByRole('link', { name: 'Billing' })
+        .click();
+      expect(await page.getByLabel('Month').inputValue()).toBe(month);
+      await expect.poll(() => page.getByTestId(TID.statementLine).count()).toBe(1);
+      const line = page.getByTestId(TID.statementLine).first();
+      expect(await line.getAttribute('data-reason')).toBe('purchase');
+      expect(await line.textContent()).toContain('R-BIL-1');
+      expect(await line.getByTestId(TID.statementAmount).textContent()).toBe(money('en-US', 5000, 'USD'));
+      expect(await page.getByTestId(TID.statementNet).textContent()).toBe(money('en-US', 5000, 'USD'));
+      const csvHref = (await page.getByTestId(TID.statementCsv).getAttribute('href')) as string;
+      const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvHref);
+      expect(csv).toContain('50.00');
+      await expectAccessible(page, 'customer billing');
+      await screenshot(page, 'customer-billing');
+
+      // Cancel on day 1 (R-CAN-2: 100% credit): the confirmation states the credit from the server's preview.
+      const subs = await call<{ items: { id: string; offerId: string }[] }>(
+        'GET',
+        `/v1/customers/${customer.id}/subscriptions`,
+      );
+      const bs = subs.items.find((s) => s.offerId === 'CN-365-BS') as { id: string };
+      await page.goto(`${server.url}/customers/${customer.id}/subscriptions/${bs.id}`);
+      await page.getByRole('button', { name: 'Cancel subscription…' }).click();
+      const dialog = page.getByTestId(TID.cancelDialog);
+      await expect
+        .poll(() => dialog.getByTestId(TID.cancelCredit).textContent())
+        .toBe(`The customer will be credited ${money('en-US', 5000, 'USD')}.`);
+      await expectAccessible(page, 'cancel confirmation with credit');
+      await dialog.getByRole('button', { name: 'Cancel subscription' }).click();
+      await expect
+        .poll(() => page.getByTestId(TID.notice).textContent())
+        .toBe('The subscription was cancelled.');
+
+      const statement = await call<StatementBody>('GET', `/v1/customers/${customer.id}/statements/${month}`);
+      expect(statement.lines.map((l) => [l.reason, l.amount])).toEqual([
+        ['purchase', 5000],
+        ['cancellation', -5000],
+      ]);
+      await page.goto(`${server.url}/customers/${customer.id}/billing`);
+      await expect.poll(() => page.getByTestId(TID.statementLine).count()).toBe(2);
+      expect(
+        await page
+          .locator(`[data-testid="${TID.statementLine}"][data-reason="cancellation"]`)
+          .getByTestId(TID.statementAmount)
+          .textContent(),
+      ).toBe(money('en-US', -5000, 'USD'));
+      expect(await page.getByTestId(TID.statementNet).textContent()).toBe(money('en-US', 0, 'USD'));
+
+      // The partner's Billing page: a chart drawn by Chart.js (a canvas) and the same numbers in a table.
+      await page
+        .getByRole('navigation', { name: 'Dashboard menu' })
+        .getByRole('link', { name: 'Billing' })
+        .click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Billing');
+      const range = await call<{ items: { month: string; totals: Totals[] }[] }>(
+        'GET',
+        `/v1/statements?from=${await page.getByLabel('From').inputValue()}&to=${month}`,
+      );
+      const usd = range.items
+        .find((i) => i.month === month)
+        ?.totals.find((x) => x.currency === 'USD') as Totals;
+      expect(usd.charges).toBeGreaterThanOrEqual(5000);
+      await expect
+        .poll(() => page.locator(`[data-testid="${TID.billingChart}"] canvas`).count())
+        .toBeGreaterThan(0);
+      const monthRow = page.locator(
+        `[data-testid="${TID.monthRow}"][data-month="${month}"][data-currency="USD"]`,
+      );
+      await expect.poll(() => monthRow.textContent()).toContain(money('en-US', usd.charges, 'USD'));
+      expect(await monthRow.textContent()).toContain(money('en-US', usd.credits, 'USD'));
+      expect(await monthRow.textContent()).toContain(money('en-US', usd.net, 'USD'));
+      // The month's statement across customers names them.
+      await expect
+        .poll(() => page.getByTestId(TID.statementLine).count())
+        .toBe(
+          (range.items.find((i) => i.month === month)?.totals ?? []).reduce((n, x) => n + x.lineCount, 0),
+        );
+      expect(await page.getByText('Tailspin Billing').count()).toBeGreaterThan(0);
+      await expectAccessible(page, 'partner billing');
+      await screenshot(page, 'billing');
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it(
+    'R-ACC, R-SUS-2: add a user and an admin, assign a licence, suspend the subscription, see each one’s access change with its reason and date (axe on the tab)',
+    { timeout: 300_000 },
+    async () => {
+      const b = await openBrowser('en-US', 'UTC');
+      browsers.push(b);
+      const { page } = b;
+      onTestFailed(() => failureShot(page, 'users'));
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const domain = 'woodgrove-users.onmicrosoft.com';
+      const customerId = await newCustomer(domain, 'Woodgrove Users');
+      await call('POST', `/v1/customers/${customerId}/orders`, {
+        billingCycle: 'monthly',
+        lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BS', quantity: 2 }],
+      });
+      const sub = (
+        await call<{ items: { id: string; offerId: string }[] }>(
+          'GET',
+          `/v1/customers/${customerId}/subscriptions`,
+        )
+      ).items.find((s) => s.offerId === 'CN-365-BS') as { id: string };
+      await signIn(page, 'admin', PASSWORD);
+      await page.goto(`${server.url}/customers/${customerId}/users`);
+      await expect.poll(() => page.getByText('This customer has no users yet.').isVisible()).toBe(true);
+
+      // Add a user, then an admin, through the form.
+      await page.getByLabel('User name', { exact: true }).fill('lee.gu');
+      await page.getByLabel('Display name').fill('Lee Gu');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The user was added.');
+      await page.getByLabel('User name', { exact: true }).fill('megan.bowen');
+      await page.getByLabel('Display name').fill('Megan Bowen');
+      await page.getByLabel('Role', { exact: true }).selectOption('admin');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect.poll(() => page.getByTestId(TID.userRow).count()).toBe(2);
+      const lee = page.locator(`[data-testid="${TID.userRow}"][data-upn="lee.gu@${domain}"]`);
+      const megan = page.locator(`[data-testid="${TID.userRow}"][data-upn="megan.bowen@${domain}"]`);
+      await expect.poll(() => megan.textContent()).toContain('Admin');
+      // Without a licence a user has no access (R-ACC); an admin signs in on the tenant's subscription.
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe('No licence: cannot sign in; cannot use the services; no data access.');
+      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(
+        'Active subscription: can sign in; can use the services; keeps data access.',
+      );
+
+      // Assign Lee a licence from the subscription.
+      await lee.getByLabel('Licence for Lee Gu from').selectOption(sub.id);
+      await lee.getByRole('button', { name: 'Assign to Lee Gu' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The licence was assigned.');
+      await expect
+        .poll(() => lee.getByTestId(TID.userLicence).textContent())
+        .toContain('Contoso 365 Business Standard');
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe('Active subscription: can sign in; can use the services; keeps data access.');
+      await expectAccessible(page, 'customer users');
+      await screenshot(page, 'customer-users');
+
+      // Suspend it (R-SUS-2): the user loses everything; the admin keeps sign-in and data until the purge date.
+      const current = await call<{ attributes: { etag: string } }>(
+        'GET',
+        `/v1/customers/${customerId}/subscriptions/${sub.id}`,
+      );
+      const res = await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'if-match': `"${current.attributes.etag}"`,
+        },
+        body: JSON.stringify({ ...current, status: 'suspended', suspensionReasons: ['nonPayment'] }),
+      });
+      expect(res.status).toBe(200);
+      const suspended = (await res.json()) as { dataRetentionEndDate: string };
+      await page.reload();
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe('Suspended subscription: cannot sign in; cannot use the services; no data access.');
+      const until = longDate('en-US', 'UTC', suspended.dataRetentionEndDate);
+      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(
+        `Suspended subscription: can sign in until ${until}; cannot use the services; keeps data access until ${until}.`,
+      );
+      // Make Lee an admin: now Lee keeps sign-in and data like Megan (the admin column of R-SUS-2).
+      await lee.getByRole('button', { name: 'Make Lee Gu an admin' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The user is now an admin.');
+      await expect
+        .poll(() => lee.getByTestId(TID.userAccess).textContent())
+        .toBe(await megan.getByTestId(TID.userAccess).textContent());
+      expect(errors).toEqual([]);
+    },
+  );
+});
