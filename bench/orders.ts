@@ -4,6 +4,8 @@
  *
  *   npm run bench:orders                       # both engines, 20 s each
  *   npm run bench:orders -- --seconds 60 --connections 16 --engine postgres
+ *   npm run bench:orders -- --engine postgres --profile /tmp/prof   # plus a V8 CPU profile of the server
+ *   npm run bench:orders -- --engine postgres --statements          # plus PostgreSQL's costliest statements
  *
  * Each order is one line (CN-365-BB, an offer without a limit) for one of many customers, so that orders do
  * not queue on one customer's lock. Prints a table; docs/benchmarks.md records what it printed.
@@ -14,14 +16,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { startThrowawayPostgres } from '../scripts/postgres.mjs';
 import {
   BENCH_TOKEN,
+  cpuByProcess,
+  cpuSpent,
   createDatabase,
   fmt,
   machine,
   pgbenchTpcb,
   startSeatwise,
+  type PgbenchResult,
   type Server,
 } from './support.ts';
 
@@ -31,6 +37,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16' },
     customers: { type: 'string', default: '500' },
     engine: { type: 'string', default: 'both' },
+    /** Writes a V8 CPU profile of each server process into this folder (for finding where the time goes). */
+    profile: { type: 'string' },
+    /** Loads pg_stat_statements and prints the statements that took PostgreSQL the longest. */
+    statements: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -75,10 +85,14 @@ interface OrderRun {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU ms per order: the server process, PostgreSQL's processes (none on the embedded one), the load generator. */
+  cpu: { server: number; postgres: number; client: number };
 }
 
 async function placeOrders(server: Server, customers: string[]): Promise<OrderRun> {
   let n = 0;
+  const before = cpuByProcess();
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({
     url: server.url,
     connections,
@@ -101,17 +115,46 @@ async function placeOrders(server: Server, customers: string[]): Promise<OrderRu
       },
     ],
   });
+  const client = process.cpuUsage(clientBefore);
+  const spent = cpuSpent(before, cpuByProcess(), [server.child.pid as number]);
+  const orders = result.requests.total;
   return {
     ordersPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    cpu: {
+      server: spent.pids / orders,
+      postgres: spent.postgres / orders,
+      client: (client.user + client.system) / 1000 / orders,
+    },
   };
 }
 
+/** What pg_stat_statements saw on the orders database: execution and planning time per statement. */
+async function printStatements(serverUrl: string) {
+  const client = new pg.Client({ connectionString: serverUrl.replace(/\/postgres$/, '/seatwise_bench') });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const r = await client.query<Record<string, string>>(
+      `SELECT calls, round(total_exec_time::numeric / nullif(calls, 0), 3) AS exec_ms,
+              round(total_plan_time::numeric / nullif(calls, 0), 3) AS plan_ms,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS statement
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+    );
+    console.log('\nPostgreSQL, per call (ms), costliest first:');
+    console.table(r.rows);
+  } finally {
+    await client.end();
+  }
+}
+
 async function run(engine: 'postgres' | 'pglite', env: Record<string, string>): Promise<OrderRun> {
-  const server = await startSeatwise({ SEATWISE_DEMO: '0', ...env });
+  const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const server = await startSeatwise({ SEATWISE_DEMO: '0', ...env }, nodeArgs);
   try {
     const customers = await createCustomers(server, customerCount);
     console.error(
@@ -123,11 +166,17 @@ async function run(engine: 'postgres' | 'pglite', env: Record<string, string>): 
   }
 }
 
-const pgServer = await startThrowawayPostgres({ fsync: true });
+const pgServer = await startThrowawayPostgres({
+  fsync: true,
+  settings: args.statements
+    ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on']
+    : [],
+});
 if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
 const rows: string[][] = [];
+let baseline: PgbenchResult;
 try {
-  const baseline = await pgbenchTpcb(pgServer.bin, pgServer.url, { clients: 4, seconds, scale: 10 });
+  baseline = await pgbenchTpcb(pgServer.bin, pgServer.url, { clients: 4, seconds, scale: 10 });
   console.error(`pgbench TPC-B: ${fmt(baseline.tps)} TPS`);
   const engines =
     args.engine === 'both' ? (['postgres', 'pglite'] as const) : ([args.engine] as ('postgres' | 'pglite')[]);
@@ -151,9 +200,11 @@ try {
       String(result.non2xx + result.errors),
       fmt(baseline.tps),
       (result.ordersPerSecond / baseline.tps).toFixed(2),
+      [result.cpu.server, result.cpu.postgres, result.cpu.client].map((ms) => ms.toFixed(2)).join(' / '),
     ]);
   }
 } finally {
+  if (args.statements) await printStatements(pgServer.url);
   pgServer.stop();
 }
 
@@ -162,8 +213,19 @@ console.log(`machine: ${machine()}`);
 console.log(
   `load: ${connections} connections, ${seconds} s, single-line orders with MS-RequestId, ${customerCount} customers`,
 );
-console.log('baseline: pgbench TPC-B, 4 clients, scale 10, same server, same run\n');
-const header = ['database', 'orders/s', 'p50 / p99 ms', 'failed', 'pgbench TPS', 'ratio'];
+console.log('baseline: pgbench TPC-B, 4 clients, scale 10, same server, same run');
+console.log(
+  `pgbench CPU ms per transaction: PostgreSQL ${baseline.cpuPerTx.postgres.toFixed(2)}, pgbench ${baseline.cpuPerTx.client.toFixed(2)}\n`,
+);
+const header = [
+  'database',
+  'orders/s',
+  'p50 / p99 ms',
+  'failed',
+  'pgbench TPS',
+  'ratio',
+  'CPU ms/order: server / PostgreSQL / load',
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 console.log(line(header));

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -69,6 +70,8 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
 
 export interface PgbenchResult {
   tps: number;
+  /** CPU ms per transaction: PostgreSQL's processes, and pgbench's own. */
+  cpuPerTx: { postgres: number; client: number };
   clients: number;
   seconds: number;
 }
@@ -84,6 +87,8 @@ export async function pgbenchTpcb(
     encoding: 'utf8',
   });
   if (init.status !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
+  const before = cpuByProcess();
+  const childrenBefore = childrenCpuMs();
   const run = spawnSync(
     join(bin, 'pgbench'),
     [
@@ -99,7 +104,62 @@ export async function pgbenchTpcb(
   );
   const m = /tps = ([\d.]+)/.exec(run.stdout);
   if (run.status !== 0 || !m?.[1]) throw new Error(`pgbench failed: ${run.stderr}\n${run.stdout}`);
-  return { tps: Number(m[1]), clients: options.clients, seconds: options.seconds };
+  const transactions = Number(/processed: (\d+)/.exec(run.stdout)?.[1] ?? 0);
+  const spent = cpuSpent(before, cpuByProcess(), []);
+  return {
+    tps: Number(m[1]),
+    cpuPerTx: {
+      postgres: spent.postgres / transactions,
+      client: (childrenCpuMs() - childrenBefore) / transactions,
+    },
+    clients: options.clients,
+    seconds: options.seconds,
+  };
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** CPU time (user + system, ms) of every process on the machine, by pid, with its command name. */
+export function cpuByProcess(): Map<number, { comm: string; ms: number }> {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const out = new Map<number, { comm: string; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(Number(entry), { comm, ms: (Number(fields[11]) + Number(fields[12])) * tick });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU used between two `cpuByProcess` snapshots by PostgreSQL's processes and by the given pids (processes that
+ * started in between count from zero; those that ended in between are missed, so keep pools open across it).
+ */
+export function cpuSpent(
+  before: Map<number, { comm: string; ms: number }>,
+  after: Map<number, { comm: string; ms: number }>,
+  pids: number[],
+): { postgres: number; pids: number } {
+  let postgres = 0;
+  let own = 0;
+  for (const [pid, p] of after) {
+    const spent = p.ms - (before.get(pid)?.ms ?? 0);
+    if (p.comm === 'postgres') postgres += spent;
+    if (pids.includes(pid)) own += spent;
+  }
+  return { postgres, pids: own };
+}
+
+/** CPU ms of this process's children that have ended and been waited for (pgbench run by spawnSync). */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}

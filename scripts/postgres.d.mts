@@ -5,4 +5,8 @@ export interface ThrowawayPostgres {
   socketDir: string;
   stop(): void;
 }
-export function startThrowawayPostgres(options?: { fsync?: boolean }): Promise<ThrowawayPostgres | undefined>;
+export function startThrowawayPostgres(options?: {
+  fsync?: boolean;
+  /** More `name=value` server settings. */
+  settings?: string[];
+}): Promise<ThrowawayPostgres | undefined>;

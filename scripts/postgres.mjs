@@ -38,7 +38,7 @@ function ensurePgBin() {
   return findPgBin();
 }
 
-/** @param {{ fsync?: boolean }} [options] */
+/** @param {{ fsync?: boolean, settings?: string[] }} [options] settings: more `name=value` server settings */
 export async function startThrowawayPostgres(options = {}) {
   const bin = ensurePgBin();
   if (!bin) return undefined;
@@ -64,7 +64,7 @@ export async function startThrowawayPostgres(options = {}) {
     '-w',
     'start',
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200${(options.settings ?? []).map((s) => ` -c ${s}`).join('')}`,
   ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

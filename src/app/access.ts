@@ -17,7 +17,7 @@ import { DomainError } from '../domain/errors.ts';
 import { isGuid } from '../domain/ids.ts';
 import type { SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
 import type { CacheCoherence } from '../db/cache-coherence.ts';
-import { signalChange } from '../db/change-signal.ts';
+import { signalChange, type SignalOptions } from '../db/change-signal.ts';
 import { CoherentCache } from '../db/coherent-cache.ts';
 import type { Db } from '../db/database.ts';
 import type { SystemContext } from './audit.ts';
@@ -32,10 +32,16 @@ export const accessKey = (partnerId: string, customerId: string): string =>
  * process drops what it holds for them before the change's request answers (SPEC §8, R-ACC). Call it inside
  * the transaction that makes the change.
  */
-export async function accessChanged(db: Db, partnerId: string, customerIds: Iterable<string>): Promise<void> {
+export async function accessChanged(
+  db: Db,
+  partnerId: string,
+  customerIds: Iterable<string>,
+  options?: SignalOptions,
+): Promise<void> {
   await signalChange(
     db,
     [...new Set(customerIds)].map((c) => accessKey(partnerId, c)),
+    options,
   );
 }
 

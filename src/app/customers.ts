@@ -109,7 +109,7 @@ export function toCustomerView(r: Row<'customers'>): CustomerView {
   };
 }
 
-const notFound = (id: string) =>
+export const customerNotFound = (id: string) =>
   new DomainError('not_found', 404, 'resource.notFound', { resource: 'customer', id }, [
     { field: 'customerId', rule: 'R-ROLE-ISO' },
   ]);
@@ -126,20 +126,20 @@ export async function findCustomerRow(
 /** Like findCustomerRow, but 404 when missing (never 403: R-ROLE-ISO). */
 export async function getCustomerRow(scope: PartnerScope, id: string): Promise<Row<'customers'>> {
   const row = await findCustomerRow(scope, id);
-  if (!row) throw notFound(id);
+  if (!row) throw customerNotFound(id);
   return row;
 }
 
 /** Takes the customer's row lock inside the caller's transaction (SELECT … FOR UPDATE), or 404. */
 export async function lockCustomerRow(scope: PartnerScope, id: string): Promise<Row<'customers'>> {
-  if (!isGuid(id)) throw notFound(id);
+  if (!isGuid(id)) throw customerNotFound(id);
   const row = await scope
     .selectFrom('customers')
     .selectAll()
     .where('id', '=', id.toLowerCase())
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound(id);
+  if (!row) throw customerNotFound(id);
   return row;
 }
 

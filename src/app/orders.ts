@@ -14,20 +14,21 @@ import {
 import { openingLine, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
-import { insertAll, type Rows } from '../db/insert-all.ts';
+import { insertAtCommit } from '../db/change-signal.ts';
+import type { Rows } from '../db/insert-all.ts';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
-import { getCustomerRow, lockCustomerRow } from './customers.ts';
+import { customerNotFound, getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
 import {
   customerSubscriptionRows,
   toSubscriptionView,
   toSummary,
-  trialOfferIdsEverOwned,
   type SubscriptionView,
 } from './subscriptions.ts';
 
@@ -141,7 +142,7 @@ interface Purchase {
 /**
  * The rows validated purchases become on an order: the subscriptions, their line items, the trials they
  * start, one `subscription.created` change each, and what each is charged (R-BIL-1, R-ADD-2; a trial
- * nothing, R-BIL-5). The caller writes them with `insertAll`, in one statement with the rest of its change.
+ * nothing, R-BIL-5). The caller writes them with `insertAtCommit`, in one statement with the rest of its change.
  */
 function purchaseRows(
   partnerId: string,
@@ -259,30 +260,61 @@ async function startBillingIfFirst(
 }
 
 /**
- * What the limits and trial rules need to know about the customer's subscriptions, for the offers an order
- * names (and the products their trials convert to): not every subscription the customer ever had.
+ * The customer an order is for, with what the limits and trial rules need to know (R-ORD-3, R-TRI-2): its
+ * subscriptions of the offers the order names and of the products their trials convert to (not every
+ * subscription it ever had), and the trial offers it ever held. One statement; with `lock`, it takes the
+ * customer's row lock, so that two orders for one customer are validated one after the other.
  */
-async function relevantSubscriptions(scope: PartnerScope, customerId: string, offers: Iterable<Offer>) {
+async function customerForOrder(
+  scope: PartnerScope,
+  customerId: string,
+  offers: Iterable<Offer>,
+  lock: boolean,
+): Promise<{ customer: Row<'customers'>; subscriptions: SubscriptionSummary[]; trialOfferIds: string[] }> {
+  if (!isGuid(customerId)) throw customerNotFound(customerId);
   const ids = new Set<string>();
   for (const o of offers) {
     ids.add(o.id);
     for (const target of o.conversionTargetOffers) ids.add(target);
   }
-  if (ids.size === 0) return [];
-  const rows = await scope
-    .selectFrom('subscriptions')
-    .select(['id', 'offer_id', 'friendly_name', 'status', 'is_trial'])
-    .where('customer_id', '=', customerId)
-    .where('offer_id', 'in', [...ids])
-    .orderBy('created_at')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    offerId: r.offer_id,
-    friendlyName: r.friendly_name,
-    status: r.status as SubscriptionSummary['status'],
-    isTrial: r.is_trial,
-  }));
+  let query = scope
+    .selectFrom('customers')
+    .selectAll('customers')
+    .select((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('subscriptions')
+          .select(['id', 'offer_id', 'friendly_name', 'status', 'is_trial'])
+          // Correlated with the customer row, which the scope already restricts to this partner.
+          .whereRef('subscriptions.partner_id', '=', 'customers.partner_id')
+          .whereRef('subscriptions.customer_id', '=', 'customers.id')
+          .where('subscriptions.offer_id', 'in', ids.size > 0 ? [...ids] : [''])
+          .orderBy('subscriptions.created_at'),
+      ).as('relevant'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('customer_trials')
+          .select('customer_trials.offer_id')
+          .whereRef('customer_trials.partner_id', '=', 'customers.partner_id')
+          .whereRef('customer_trials.customer_id', '=', 'customers.id'),
+      ).as('trials'),
+    ])
+    .where('customers.id', '=', customerId.toLowerCase());
+  if (lock) query = query.forUpdate('customers');
+  const row = await query.executeTakeFirst();
+  if (!row) throw customerNotFound(customerId);
+  const { relevant, trials, ...customer } = row;
+  return {
+    customer,
+    subscriptions: relevant.map((r) => ({
+      id: r.id,
+      offerId: r.offer_id,
+      friendlyName: r.friendly_name,
+      status: r.status as SubscriptionSummary['status'],
+      isTrial: r.is_trial,
+    })),
+    trialOfferIds: trials.map((t) => t.offer_id),
+  };
 }
 
 /** What an order would charge, line by line, before the partner commits (R-BIL-1, R-ADD-2, R-BIL-5). */
@@ -331,10 +363,11 @@ export async function placeOrder(
   requirePermission(ctx.actor.role, 'subscriptions.buy');
   return inTransaction(deps.db, async (trx) => {
     const plan = await planOrder(trx, deps, ctx, customerId, input, true);
-    await insertAll(trx, plan.rows);
+    insertAtCommit(trx, plan.rows);
     await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
-    // A first subscription lets the tenant's admins sign in (R-ACC): no process may still say otherwise.
-    await accessChanged(trx, plan.scope.partnerId, [customerId]);
+    // A first subscription lets the tenant's admins sign in (R-ACC). A purchase only widens access: the other
+    // processes drop the tenant when they hear of it, and the order does not wait for them.
+    await accessChanged(trx, plan.scope.partnerId, [customerId], { wait: false });
     return plan.view;
   });
 }
@@ -374,13 +407,17 @@ async function planOrder(
   const { now } = deps;
   const offers = await loadOffers(trx, [...new Set(input.lineItems.map((l) => l.offerId))]);
   const scope = new PartnerScope(trx, ctx.actor.partnerId);
-  const customer = lock ? await lockCustomerRow(scope, customerId) : await getCustomerRow(scope, customerId);
-  const anyTrial = [...offers.values()].some((o) => o.isTrial);
+  const { customer, subscriptions, trialOfferIds } = await customerForOrder(
+    scope,
+    customerId,
+    offers.values(),
+    lock,
+  );
   const errors = validateOrderLines(input.lineItems, {
     customer: customerOf(customer, deps.cloud),
     cycle,
-    subscriptions: await relevantSubscriptions(scope, customerId, offers.values()),
-    trialOfferIdsEverOwned: anyTrial ? await trialOfferIdsEverOwned(scope, customerId) : [],
+    subscriptions,
+    trialOfferIdsEverOwned: trialOfferIds,
     offers,
   });
   if (errors.length > 0) refuseOrder(errors);
@@ -448,8 +485,9 @@ export async function addAddOnsToOrder(
   requirePermission(ctx.actor.role, 'subscriptions.buy');
   return inTransaction(deps.db, async (trx) => {
     const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, true);
-    await insertAll(trx, plan.rows);
-    await accessChanged(trx, ctx.actor.partnerId, [customerId]);
+    insertAtCommit(trx, plan.rows);
+    // Add-ons only widen access, as a purchase does (see placeOrder).
+    await accessChanged(trx, ctx.actor.partnerId, [customerId], { wait: false });
     return plan.view;
   });
 }

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { newId } from '../domain/ids.ts';
-import { attachChangeSink, type ChangeSink } from './change-signal.ts';
+import { attachChangeSink, type Announcement, type ChangeSink } from './change-signal.ts';
 import type { Db } from './database.ts';
 
 /** What a cache is told: these keys changed, or everything may have (`all`). */
@@ -44,8 +44,8 @@ abstract class Base implements CacheCoherence {
   #listeners = new Set<(inv: Invalidation) => void>();
 
   abstract cacheUsable(): boolean;
-  abstract beforeCommit(trx: Db, keys: readonly string[]): Promise<string | undefined>;
-  abstract afterCommit(keys: readonly string[], token: string | undefined): Promise<void>;
+  abstract announce(keys: readonly string[]): Announcement;
+  abstract afterCommit(keys: readonly string[], token: string | undefined, wait: boolean): Promise<void>;
   abstract start(): Promise<void>;
   abstract close(): Promise<void>;
 
@@ -71,8 +71,8 @@ export class LocalCoherence extends Base {
   cacheUsable(): boolean {
     return this.serve;
   }
-  async beforeCommit(): Promise<undefined> {
-    return undefined;
+  announce(): Announcement {
+    return {};
   }
   async afterCommit(keys: readonly string[]): Promise<void> {
     this.invalidate(keys);
@@ -302,19 +302,23 @@ export class PostgresCoherence extends Base {
     }
   }
 
-  async beforeCommit(trx: Db, keys: readonly string[]): Promise<string> {
+  announce(keys: readonly string[]): Announcement {
     const token = newId();
     this.#acks.set(token, { from: new Set(), at: performance.now() });
     let payload = JSON.stringify({ o: this.processId, t: token, k: keys });
     if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ o: this.processId, t: token, k: null });
-    await sql`SELECT pg_notify(${CHANNEL}, ${payload})`.execute(trx);
     this.#metrics.sent.inc();
-    return token;
+    return { token, notify: { channel: CHANNEL, payload } };
   }
 
-  async afterCommit(keys: readonly string[], token: string | undefined): Promise<void> {
+  async afterCommit(keys: readonly string[], token: string | undefined, wait: boolean): Promise<void> {
     this.invalidate(keys);
     if (!token) return;
+    if (!wait) {
+      // A change that only widens: the others drop their copies when the NOTIFY reaches them.
+      this.#acks.delete(token);
+      return;
+    }
     const started = performance.now();
     try {
       const live = await sql<{ id: string }>`

@@ -3,7 +3,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import { join } from 'node:path';
-import { runTransaction } from './change-signal.ts';
+import { runTransaction, writeQueuedRows } from './change-signal.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Tables } from './schema.ts';
@@ -92,9 +92,13 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
 
 /**
  * Runs `fn` in a transaction: the caller's, when `db` already is one (so that use cases compose into one
- * atomic change), or a new one, which settles the cache invalidations signalled inside it after COMMIT
+ * atomic change, each part's rows queued with `insertAtCommit` written when it ends), or a new one, which settles the cache invalidations signalled inside it after COMMIT
  * (`change-signal.ts`).
  */
-export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : runTransaction(db, fn);
+export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  if (!db.isTransaction) return runTransaction(db, fn);
+  const value = await fn(db);
+  // A use case composed into a larger one: what it queued is written now, for the next one to read.
+  await writeQueuedRows(db);
+  return value;
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sha256 } from '../app/secrets.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
+import { insertAtCommit } from '../db/change-signal.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
@@ -21,7 +22,12 @@ export interface Answer {
 }
 type Outcome = { ran: Answer } | { replay: Stored };
 
-class AlreadyAnswered extends Error {}
+/** The error PostgreSQL (server or embedded) raises when the request id was recorded by another request. */
+const isTakenRequestId = (e: unknown): boolean =>
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: unknown }).code === '23505' &&
+  (e as { constraint?: unknown }).constraint === 'idempotency_keys_pkey';
 
 /**
  * R-API-2 for a POST or PATCH: with an MS-RequestId, `run` executes inside one transaction that also records
@@ -45,22 +51,16 @@ export async function idempotent(
   }
   const partnerId = actorOf(req).partnerId;
   const bodyHash = sha256(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`);
-  const record = (db: Db, responseStatus: number, body: unknown) =>
-    db
-      .insertInto('idempotency_keys')
-      .values({
-        partner_id: partnerId,
-        request_id: requestId,
-        method: req.method,
-        path: req.url,
-        body_hash: bodyHash,
-        response_status: responseStatus,
-        response_body: JSON.stringify(body),
-        created_at: new Date(),
-      })
-      .onConflict((oc) => oc.columns(['partner_id', 'request_id']).doNothing())
-      .returning('request_id')
-      .executeTakeFirst();
+  const row = (responseStatus: number, body: unknown) => ({
+    partner_id: partnerId,
+    request_id: requestId,
+    method: req.method,
+    path: req.url,
+    body_hash: bodyHash,
+    response_status: responseStatus,
+    response_body: JSON.stringify(body),
+    created_at: new Date(),
+  });
 
   const find = () =>
     new PartnerScope(seatwise.db, partnerId)
@@ -72,18 +72,23 @@ export async function idempotent(
   try {
     outcome = await inTransaction(seatwise.db, async (trx): Promise<Outcome> => {
       const ran = await run(trx);
-      // Recorded last, in the same transaction: if the id is taken (a retry, or a duplicate that committed
-      // while this one ran), this transaction rolls back and the first answer is replayed.
-      if (!(await record(trx, ran.status, ran.body))) throw new AlreadyAnswered();
+      // Recorded by the transaction's last statement, with the change's own rows: if the id is taken (a retry,
+      // or a duplicate that committed while this one ran), the key's uniqueness fails it, the transaction rolls
+      // back, and the first answer is replayed.
+      insertAtCommit(trx, [{ table: 'idempotency_keys', rows: [row(ran.status, ran.body)] }]);
       return { ran };
     });
   } catch (e) {
-    if (e instanceof AlreadyAnswered) outcome = { replay: (await find()) as Stored };
+    if (isTakenRequestId(e)) outcome = { replay: (await find()) as Stored };
     else if (isDomainError(e) && statusOf(e) < 500) {
       // A duplicate may be refused only because its first copy succeeded meanwhile: answer as the first did.
       const stored = await find();
       if (!stored) {
-        await record(seatwise.db, statusOf(e), errorBody(e, localeOf(req)));
+        await seatwise.db
+          .insertInto('idempotency_keys')
+          .values(row(statusOf(e), errorBody(e, localeOf(req))))
+          .onConflict((oc) => oc.columns(['partner_id', 'request_id']).doNothing())
+          .execute();
         throw e;
       }
       outcome = { replay: stored };

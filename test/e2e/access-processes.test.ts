@@ -183,6 +183,58 @@ describe.skipIf(!onServer())(
       expect(await fromMemory(b)).toBeGreaterThan(cachedBefore);
     });
 
+    it('R-ACC: a purchase through A answers without waiting for B, and B allows the new admin once it hears of it', async () => {
+      const created = await call<{ id: string }>(a, 'POST', '/v1/customers', {
+        companyProfile: { domain: 'widening.onmicrosoft.com' },
+        billingProfile: {
+          firstName: 'Wide',
+          lastName: 'Ning',
+          email: 'it@widening.example',
+          culture: 'en-US',
+          language: 'en',
+          companyName: 'Widening Inc',
+          defaultAddress: {
+            addressLine1: '1 Main St',
+            city: 'Redmond',
+            state: 'WA',
+            postalCode: '98052',
+            country: 'US',
+          },
+        },
+      });
+      expect(created.status).toBe(201);
+      const tenant = created.body.id;
+      const root = await call<{ id: string }>(a, 'POST', `/v1/customers/${tenant}/users`, {
+        userPrincipalName: 'root@widening.onmicrosoft.com',
+        displayName: 'Root',
+        role: 'admin',
+      });
+      expect(root.status).toBe(201);
+      const ask = async (server: RunningServer) =>
+        (
+          await call<Decision>(server, 'POST', '/v1/accessdecisions', {
+            tenantId: tenant,
+            userId: root.body.id,
+          })
+        ).body.signIn;
+      expect(await ask(b)).toMatchObject({ allowed: false, reason: 'noSubscription' }); // now held by B
+
+      const waitsBefore = await metric(a, 'seatwise_cache_ack_wait_seconds_count');
+      const order = await call(a, 'POST', `/v1/customers/${tenant}/orders`, {
+        billingCycle: 'monthly',
+        lineItems: [{ lineItemNumber: 0, offerId: 'CN-MAIL-P1', quantity: 1 }],
+      });
+      expect(order.status).toBe(201);
+      expect(await metric(a, 'seatwise_cache_ack_wait_seconds_count')).toBe(waitsBefore); // A did not wait
+      expect((await ask(a)).allowed).toBe(true);
+      let allowedOnB = false;
+      for (let i = 0; i < 100 && !allowedOnB; i++) {
+        allowedOnB = (await ask(b)).allowed;
+        if (!allowedOnB) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(allowedOnB).toBe(true);
+    });
+
     it('a process that stops answering (SIGSTOP) is fenced and its lease waited out; running again, it answers fresh and rejoins', async () => {
       expect((await decideOn(b)).signIn.allowed).toBe(true);
       const fencedBefore = await metric(a, 'seatwise_cache_fenced_processes_total');
