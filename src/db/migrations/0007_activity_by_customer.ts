@@ -13,4 +13,3 @@ export async function up(db: Kysely<unknown>): Promise<void> {
        WHERE customer_id IS NOT NULL`,
   );
 }
-
