@@ -5,6 +5,7 @@ import { DEMO_CATALOG_PATH, importCatalog, readCatalogFile } from '../../src/app
 import { createPartner, createPartnerUser, issueApiToken } from '../../src/app/partners.ts';
 import type { PartnerRole } from '../../src/domain/access/permissions.ts';
 import { sweep } from '../../src/jobs/lifecycle-sweeper.ts';
+import { commerce } from '../support/commerce.ts';
 import { newCustomer, partnerIdOf } from '../support/factories.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
 
@@ -63,23 +64,9 @@ async function buy(customerId: string, cycle: string, offerId: string, quantity:
   const o = res.json<{ id: string; lineItems: { subscriptionId: string }[] }>();
   return { orderId: o.id, ...(await get(customerId, o.lineItems[0]?.subscriptionId ?? '')) };
 }
-async function get(customerId: string, id: string): Promise<Sub> {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/v1/customers/${customerId}/subscriptions/${id}`,
-    headers: t.auth,
-  });
-  return res.json<Sub>();
-}
-async function patch(customerId: string, id: string, change: object, headers: Record<string, string> = {}) {
-  const current = await get(customerId, id);
-  return t.app.inject({
-    method: 'PATCH',
-    url: `/v1/customers/${customerId}/subscriptions/${id}`,
-    headers: { ...t.auth, 'If-Match': `"${current.attributes.etag}"`, ...headers },
-    payload: { ...current, ...change },
-  });
-}
+const get = (customerId: string, id: string) => commerce(t).get<Sub>(customerId, id);
+const patch = (customerId: string, id: string, change: object, headers: Record<string, string> = {}) =>
+  commerce(t).patch(customerId, id, change, headers);
 async function preview(customerId: string, id: string, change: object) {
   const current = await get(customerId, id);
   return t.app.inject({
@@ -90,13 +77,7 @@ async function preview(customerId: string, id: string, change: object) {
   });
 }
 const advance = async (by: string) => {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/testclock',
-    headers: t.auth,
-    payload: { advanceBy: by },
-  });
-  expect(res.statusCode).toBe(200);
+  await commerce(t).advance(by);
 };
 /** The ledger as written, oldest first, straight from the table. */
 async function ledger(subscriptionId?: string) {

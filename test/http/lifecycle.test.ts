@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { sweep } from '../../src/jobs/lifecycle-sweeper.ts';
+import { commerce } from '../support/commerce.ts';
 import { newCustomer } from '../support/factories.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
 
@@ -45,35 +46,11 @@ async function buy(customerId: string, cycle: string, offerId: string, quantity:
     res.json<{ lineItems: { subscriptionId: string }[] }>().lineItems[0]?.subscriptionId ?? '',
   );
 }
-async function get(customerId: string, id: string): Promise<Sub> {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/v1/customers/${customerId}/subscriptions/${id}`,
-    headers: t.auth,
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json<Sub>();
-}
+const get = (customerId: string, id: string) => commerce(t).get<Sub>(customerId, id);
 /** A Partner Center client: GET the resource, change fields, PATCH it back with If-Match. */
-async function patch(customerId: string, id: string, change: object, headers: Record<string, string> = {}) {
-  const current = await get(customerId, id);
-  return t.app.inject({
-    method: 'PATCH',
-    url: `/v1/customers/${customerId}/subscriptions/${id}`,
-    headers: { ...t.auth, 'If-Match': `"${current.attributes.etag}"`, ...headers },
-    payload: { ...current, ...change },
-  });
-}
-const advance = async (by: string) => {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/testclock',
-    headers: t.auth,
-    payload: { advanceBy: by },
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json<{ now: string; transitions: Record<string, number> }>();
-};
+const patch = (customerId: string, id: string, change: object, headers: Record<string, string> = {}) =>
+  commerce(t).patch(customerId, id, change, headers);
+const advance = (by: string) => commerce(t).advance(by);
 const moveTo = (now: string) =>
   t.app.inject({ method: 'POST', url: '/v1/testclock', headers: t.auth, payload: { now } });
 

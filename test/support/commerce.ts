@@ -23,14 +23,18 @@ export interface ErrorBody {
 
 /** HTTP steps a partner takes, through the test app, as the bootstrap GlobalAdmin unless told otherwise. */
 export function commerce(t: TestSeatwise) {
-  const get = async (customerId: string, id: string): Promise<Sub> => {
+  /** The subscription as the API returns it; `S` names the fields a test reads. */
+  const get = async <S extends { attributes: { etag: string } } = Sub>(
+    customerId: string,
+    id: string,
+  ): Promise<S> => {
     const res = await t.app.inject({
       method: 'GET',
       url: `/v1/customers/${customerId}/subscriptions/${id}`,
       headers: t.auth,
     });
     expect(res.statusCode).toBe(200);
-    return res.json<Sub>();
+    return res.json<S>();
   };
   const domainOf = async (customerId: string): Promise<string> => {
     const row = await new PartnerScope(t.seatwise.db, await partnerIdOf(t))
@@ -68,15 +72,16 @@ export function commerce(t: TestSeatwise) {
       return get(customerId, line?.subscriptionId ?? '');
     },
     /** A Partner Center client: GET the resource, change fields, PATCH it back with If-Match. */
-    patch: async (customerId: string, id: string, change: object) => {
+    patch: async (customerId: string, id: string, change: object, headers: Record<string, string> = {}) => {
       const current = await get(customerId, id);
       return t.app.inject({
         method: 'PATCH',
         url: `/v1/customers/${customerId}/subscriptions/${id}`,
-        headers: { ...t.auth, 'If-Match': `"${current.attributes.etag}"` },
+        headers: { ...t.auth, 'If-Match': `"${current.attributes.etag}"`, ...headers },
         payload: { ...current, ...change },
       });
     },
+    /** Moves the test clock forward (an ISO 8601 duration) and returns what the sweep it ran did. */
     advance: async (by: string) => {
       const res = await t.app.inject({
         method: 'POST',
@@ -85,6 +90,7 @@ export function commerce(t: TestSeatwise) {
         payload: { advanceBy: by },
       });
       expect(res.statusCode).toBe(200);
+      return res.json<{ now: string; transitions: Record<string, number> }>();
     },
     addUser: async (customerId: string, name: string, role: 'admin' | 'user' = 'user'): Promise<string> => {
       const domain = await domainOf(customerId);

@@ -8,6 +8,7 @@ import { DAY_MS } from '../../domain/clock.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { actorOf } from '../auth.ts';
+import { invalidField, parseFilter } from '../filter.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -31,39 +32,23 @@ const AuditRecord = Type.Object({
   attributes: Type.Object({ objectType: Type.Literal('AuditRecord') }),
 });
 
-const badFilter = (field: string, detail: string) =>
-  new DomainError('invalid_input', 2000, 'request.invalid', { detail }, [{ field, problem: detail }]);
-
 /**
  * Partner Center's audit `filter`: `{"Field":"CustomerId","Value":"<id>","Operator":"substring"}` (Seatwise
  * matches the whole id, as a full id is its only substring that names one customer), or
  * `{"Field":"ResourceType","Value":"subscription","Operator":"equals"}`. Keys and values in any case.
  */
 export function parseAuditFilter(filter: string): AuditFilter {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(filter);
-  } catch {
-    throw badFilter('filter', 'filter is not JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw badFilter('filter', 'filter must be a JSON object with Field, Value and Operator');
-  const get = (name: string) =>
-    Object.entries(parsed as Record<string, unknown>).find(([k]) => k.toLowerCase() === name)?.[1];
-  const flat = (v: unknown) => (typeof v === 'string' ? v.replace(/[^a-z]/gi, '').toLowerCase() : '');
-  const field = flat(get('field'));
-  const operator = flat(get('operator'));
-  const value = get('value');
+  const { field, operator, value } = parseFilter(filter);
   if (typeof value !== 'string' || value.length === 0 || value.length > 256)
-    throw badFilter('filter.Value', 'filter.Value must be a string of 1 to 256 characters');
+    throw invalidField('filter.Value', 'filter.Value must be a string of 1 to 256 characters');
   if (operator !== 'equals' && operator !== 'substring')
-    throw badFilter('filter.Operator', 'filter.Operator must be equals or substring');
+    throw invalidField('filter.Operator', 'filter.Operator must be equals or substring');
   if (field === 'customerid') {
-    if (!isGuid(value)) throw badFilter('filter.Value', 'filter.Value must be a customer id');
+    if (!isGuid(value)) throw invalidField('filter.Value', 'filter.Value must be a customer id');
     return { customerId: value.toLowerCase() };
   }
   if (field === 'resourcetype') return { resourceType: value.toLowerCase() };
-  throw badFilter('filter.Field', 'filter.Field must be CustomerId or ResourceType');
+  throw invalidField('filter.Field', 'filter.Field must be CustomerId or ResourceType');
 }
 
 /** R-AUD: the activity log, as Partner Center's `GET /v1/auditrecords?startDate&endDate&size`. */

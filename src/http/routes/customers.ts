@@ -21,6 +21,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { idempotent } from '../idempotency.ts';
 import { contextOf } from '../auth.ts';
+import { invalidField, parseFilter } from '../filter.ts';
 import { Collection, collection, errorResponses, Link } from '../schemas.ts';
 
 const Links = Type.Object({ self: Link });
@@ -136,33 +137,17 @@ const CustomerParams = Type.Object({ customerId: Type.String() });
 
 const withEtag = (reply: FastifyReply, etag: string) => reply.header('ETag', `"${etag}"`);
 
-const invalid = (field: string, detail: string) =>
-  new DomainError('invalid_input', 2000, 'request.invalid', { detail }, [{ field, problem: detail }]);
-
 /**
  * Partner Center's `filter` query parameter for customers: a JSON object such as
  * `{"Field":"CompanyName","Value":"con","Operator":"starts_with"}` (keys and values in any case).
  */
 export function parseCustomerFilter(filter: string): CustomerSearch {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(filter);
-  } catch {
-    throw invalid('filter', 'filter is not JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw invalid('filter', 'filter must be a JSON object with Field, Value and Operator');
-  const get = (name: string) =>
-    Object.entries(parsed as Record<string, unknown>).find(([k]) => k.toLowerCase() === name)?.[1];
-  const flat = (v: unknown) => (typeof v === 'string' ? v.replace(/[^a-z]/gi, '').toLowerCase() : '');
-  const field = flat(get('field'));
-  const operator = flat(get('operator'));
-  const value = get('value');
+  const { field, operator, value } = parseFilter(filter);
   if (field !== 'companyname' && field !== 'domain')
-    throw invalid('filter.Field', 'filter.Field must be CompanyName or Domain');
-  if (operator !== 'startswith') throw invalid('filter.Operator', 'filter.Operator must be starts_with');
+    throw invalidField('filter.Field', 'filter.Field must be CompanyName or Domain');
+  if (operator !== 'startswith') throw invalidField('filter.Operator', 'filter.Operator must be starts_with');
   if (typeof value !== 'string' || value.length > 256)
-    throw invalid('filter.Value', 'filter.Value must be a string of at most 256 characters');
+    throw invalidField('filter.Value', 'filter.Value must be a string of at most 256 characters');
   return { prefix: value, field: field === 'domain' ? 'domain' : 'companyName' };
 }
 
@@ -207,12 +192,12 @@ export const customerRoutes =
         const ctx = contextOf(req);
         const { size, search, filter } = req.query;
         if (search !== undefined && filter !== undefined)
-          throw invalid('filter', 'send search or filter, not both');
+          throw invalidField('filter', 'send search or filter, not both');
         const token =
           req.query.continuationToken ?? (req.headers['ms-continuationtoken'] as string | undefined);
         const after = token === undefined ? undefined : decodeCursor(token);
         if (token !== undefined && !after)
-          throw invalid('continuationToken', 'continuationToken is not valid');
+          throw invalidField('continuationToken', 'continuationToken is not valid');
         const asked: CustomerSearch | undefined =
           filter !== undefined
             ? parseCustomerFilter(filter)
@@ -220,7 +205,7 @@ export const customerRoutes =
               ? { prefix: search, field: 'any' }
               : undefined;
         if (after && asked && !sameSearch(after.search, asked))
-          throw invalid('continuationToken', 'continuationToken belongs to another search');
+          throw invalidField('continuationToken', 'continuationToken belongs to another search');
         const page = await listCustomers(scopeOf(ctx.actor.partnerId), ctx, {
           size,
           after,
