@@ -1,6 +1,7 @@
 import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
-import type { Offer } from '../domain/catalog/offer.ts';
+import type { BillingCycle, Offer } from '../domain/catalog/offer.ts';
+import { termEnd } from '../domain/subscription/terms.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { DAY_MS } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -90,6 +91,9 @@ async function save(scope: PartnerScope, s: SubRow): Promise<void> {
       suspended_with_parent: s.suspended_with_parent,
       status_changed_at: s.status_changed_at,
       data_retention_end_date: s.data_retention_end_date,
+      // Moved only by a reactivation after the term ended (inCurrentTerm).
+      commitment_end_date: s.commitment_end_date,
+      unit_price: s.unit_price,
       version: s.version,
     })
     .where('id', '=', s.id)
@@ -156,9 +160,10 @@ export async function updateSubscription(
 
 /** R-BIL-2..4, R-QTY-3, R-CAN-2: what each step of a change charges or credits, in its current term. */
 async function chargesOf(scope: PartnerScope, steps: readonly Step[], now: Date) {
+  // The term each subscription is in after the step: a reactivation may have moved it (inCurrentTerm).
   const terms = await currentTerms(
     scope,
-    steps.map((s) => s.before),
+    steps.map((s) => s.after),
   );
   return steps.map((step) => ({
     sub: step.after,
@@ -166,7 +171,7 @@ async function chargesOf(scope: PartnerScope, steps: readonly Step[], now: Date)
       billableOf(step.before),
       billableOf(step.after),
       now,
-      terms.get(step.before.id) as NonNullable<ReturnType<typeof terms.get>>,
+      terms.get(step.after.id) as NonNullable<ReturnType<typeof terms.get>>,
     ),
   }));
 }
@@ -278,18 +283,20 @@ async function planUpdate(
       id: sub.id,
       parentStatus: (parent?.status as SubscriptionStatus | undefined) ?? null,
     });
-    cur = reactivated(cur, now);
+    cur = inCurrentTerm(reactivated(cur, now), now, offer);
     event = 'subscription.reactivated';
     // R-ADD-3: only the add-ons the base took down come back with it.
-    for (const addOn of await addOnsOf(scope, sub.id, lock)) {
-      if (addOn.status === 'suspended' && addOn.suspended_with_parent) {
-        cascade.push({
-          before: addOn,
-          after: reactivated(addOn, now),
-          event: 'subscription.reactivated',
-          reason: 'with its base',
-        });
-      }
+    const addOns = (await addOnsOf(scope, sub.id, lock)).filter(
+      (a) => a.status === 'suspended' && a.suspended_with_parent,
+    );
+    const addOnOffers = await loadOffers(trx, [...new Set(addOns.map((a) => a.offer_id))]);
+    for (const addOn of addOns) {
+      cascade.push({
+        before: addOn,
+        after: inCurrentTerm(reactivated(addOn, now), now, addOnOffers.get(addOn.offer_id)),
+        event: 'subscription.reactivated',
+        reason: 'with its base',
+      });
     }
   }
   if (patch.quantity !== undefined && patch.quantity !== cur.quantity) {
@@ -379,6 +386,23 @@ function reactivated(s: SubRow, now: Date): SubRow {
     status_changed_at: now,
     data_retention_end_date: null,
   };
+}
+
+/**
+ * A subscription reactivated after the end of the term it was suspended in (R-SUS-4 allows it until the
+ * retention date): the sweeper renews only active subscriptions, so its term did not move while it was
+ * suspended. With auto-renew on, it is renewed to the term that holds `now`, on its own renewal day (R-SUS-4:
+ * the renewal date is unchanged) and at the then-current price (R-REN-1), without charging the terms it
+ * spent suspended: the reactivation charges the days from now to that term's end (R-BIL-4). With auto-renew
+ * off it stays as it is, and the next sweep expires it (R-REN-2).
+ */
+function inCurrentTerm(s: SubRow, now: Date, offer: Offer | undefined): SubRow {
+  if (!s.auto_renew_enabled || s.commitment_end_date.getTime() >= now.getTime()) return s;
+  const cycle = s.billing_cycle as BillingCycle;
+  let end = s.commitment_end_date;
+  while (end.getTime() <= now.getTime()) end = termEnd(end, cycle);
+  const price = offer?.prices[s.currency as 'USD' | 'EUR'];
+  return { ...s, commitment_end_date: end, unit_price: price ?? s.unit_price };
 }
 
 /** R-CAN-1: ends at once; admins keep the data 90 days, then it is purged. */

@@ -350,6 +350,47 @@ describe('the ledger written with each change', () => {
   });
 });
 
+describe('reactivation after the term ended while suspended (R-SUS-4, R-BIL-4, R-REN-1)', () => {
+  it('R-SUS-4, R-BIL-4, R-REN-1: it resumes in the current term on its own renewal day, charged from the reactivation only', async () => {
+    t = await newSeatwise();
+    const c = await newCustomer(t);
+    const sub = await buy(c, 'monthly', 'CN-365-BB', 5); // 600 × 5 = 3000 a month, term Jan 15 → Feb 15
+    await advance('P10D');
+    expect(
+      (await patch(c, sub.id, { status: 'suspended', suspensionReasons: ['nonPayment'] })).statusCode,
+    ).toBe(200);
+    // The price list changes while it is suspended: 600 → 650.
+    const offers = readCatalogFile(DEMO_CATALOG_PATH).map((o) =>
+      o.id === 'CN-365-BB' ? { ...o, prices: { ...o.prices, USD: 650 } } : o,
+    );
+    await importCatalog(t.seatwise.db, offers, t.seatwise.clock.now());
+    // Day 70 (Mar 26): two renewal days (Feb 15, Mar 15) passed while suspended; retention runs to day 100.
+    await advance('P60D');
+    const res = await patch(c, sub.id, { status: 'active' });
+    expect(res.statusCode, res.body).toBe(200);
+    // Renewal day unchanged (the 15th), in the term that holds today: Mar 15 → Apr 15.
+    expect(res.json<{ commitmentEndDate: string }>().commitmentEndDate).toBe('2027-04-15T09:00:00.000Z');
+    const lines = await t.seatwise.db
+      .selectFrom('ledger_entries')
+      .select(['reason', 'amount', 'days', 'term_start', 'term_end'])
+      .where('subscription_id', '=', sub.id)
+      .orderBy('seq')
+      .execute();
+    expect(lines.map((l) => [l.reason, l.amount, l.days])).toEqual([
+      ['purchase', 3000, null],
+      ['suspension', -3000, null], // day 10: 100% (R-BIL-3)
+      ['reactivation', 2097, 20], // Mar 26 → Apr 15 of a 31-day term at the new price: 650 × 5 × 20 / 31 = 2096.77
+    ]);
+    expect(new Date(lines[2]?.term_start as Date).toISOString()).toBe('2027-03-15T09:00:00.000Z');
+    // The next renewal is a whole term at the then-current price, and the suspended terms are never billed.
+    await advance('P21D');
+    const renewals = (await ledger(sub.id)).filter((l) => l.reason === 'renewal');
+    expect(renewals.map((l) => [l.amount, new Date(l.posted_at).toISOString()])).toEqual([
+      [3250, '2027-04-15T09:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('statements (R-BIL-6)', () => {
   async function tokenFor(role: PartnerRole, partnerId: string) {
     const user = await createPartnerUser(

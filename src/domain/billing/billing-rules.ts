@@ -231,8 +231,10 @@ export function changeLines(before: Billable, after: Billable, at: Date, term: B
   const toEnd = { start: at, end: term.end, days: left };
   let status = before.status;
   if (status === 'suspended' && after.status === 'active') {
-    if (left > 0)
-      lines.push(line('reactivation', before, before.quantity, term, toEnd, prorated(before.quantity)));
+    // At the price in force once active again: the term's own, or the then-current one when the reactivation
+    // moved it to a later term (R-REN-1).
+    const amount = prorate(after.unitPrice, after.cycle, before.quantity, left, term);
+    if (left > 0) lines.push(line('reactivation', after, before.quantity, term, toEnd, amount));
     status = 'active';
   }
   if (status === 'active' && after.quantity !== before.quantity && left > 0) {
