@@ -26,6 +26,7 @@ import {
 } from '../billing-schemas.ts';
 import { OrderIn, SubscriptionPatch } from '../commerce-schemas.ts';
 import { toLines } from './orders.ts';
+import { toSubscriptionPatch } from './subscriptions.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({ customerId: Type.String() });
@@ -125,22 +126,13 @@ export const billingRoutes =
         },
       },
       async (req) => {
-        const { status, quantity, friendlyName, autoRenewEnabled, suspensionReasons, suspensionComment } =
-          req.body;
         return previewSubscriptionChange(
           { db: seatwise.db, now: seatwise.clock.now() },
           contextOf(req),
           req.params.customerId,
           req.params.subscriptionId,
           req.headers['if-match'],
-          {
-            ...(status === null || status === undefined ? {} : { status }),
-            ...(quantity === null || quantity === undefined ? {} : { quantity }),
-            ...(friendlyName === null || friendlyName === undefined ? {} : { friendlyName }),
-            ...(autoRenewEnabled === null || autoRenewEnabled === undefined ? {} : { autoRenewEnabled }),
-            ...(suspensionReasons === null || suspensionReasons === undefined ? {} : { suspensionReasons }),
-            ...(suspensionComment === null || suspensionComment === undefined ? {} : { suspensionComment }),
-          },
+          toSubscriptionPatch(req.body),
         );
       },
     );

@@ -3,7 +3,11 @@ import { Type } from 'typebox';
 import { loadOffers } from '../../app/catalog.ts';
 import { getSubscription, listSubscriptions } from '../../app/subscriptions.ts';
 import { convertTrial, listConversions } from '../../app/trials.ts';
-import { previewRetention, updateSubscription } from '../../app/lifecycle.ts';
+import {
+  previewRetention,
+  updateSubscription,
+  type SubscriptionPatch as PatchFields,
+} from '../../app/lifecycle.ts';
 import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
@@ -27,6 +31,26 @@ const RetentionPreview = Type.Object({
   ifCancelled: RetentionDate,
 });
 const SubParams = Type.Object({ customerId: Type.String(), subscriptionId: Type.String() });
+
+/** The fields of a subscription PATCH body (the full resource, R-API-1) the change reads; nulls as absent. */
+export function toSubscriptionPatch(body: {
+  status?: string | null | undefined;
+  quantity?: number | null | undefined;
+  friendlyName?: string | null | undefined;
+  autoRenewEnabled?: boolean | null | undefined;
+  suspensionReasons?: string[] | null | undefined;
+  suspensionComment?: string | null | undefined;
+}): PatchFields {
+  const { status, quantity, friendlyName, autoRenewEnabled, suspensionReasons, suspensionComment } = body;
+  return {
+    ...(status === null || status === undefined ? {} : { status }),
+    ...(quantity === null || quantity === undefined ? {} : { quantity }),
+    ...(friendlyName === null || friendlyName === undefined ? {} : { friendlyName }),
+    ...(autoRenewEnabled === null || autoRenewEnabled === undefined ? {} : { autoRenewEnabled }),
+    ...(suspensionReasons === null || suspensionReasons === undefined ? {} : { suspensionReasons }),
+    ...(suspensionComment === null || suspensionComment === undefined ? {} : { suspensionComment }),
+  };
+}
 
 /** Reading subscriptions, their add-ons, and converting trials (R-TRI-3). */
 export const subscriptionRoutes =
@@ -97,22 +121,13 @@ export const subscriptionRoutes =
       },
       async (req, reply) =>
         idempotent(seatwise, req, reply, async (db) => {
-          const { status, quantity, friendlyName, autoRenewEnabled, suspensionReasons, suspensionComment } =
-            req.body;
           const sub = await updateSubscription(
             { db, now: seatwise.clock.now() },
             contextOf(req),
             req.params.customerId,
             req.params.subscriptionId,
             req.headers['if-match'],
-            {
-              ...(status === null || status === undefined ? {} : { status }),
-              ...(quantity === null || quantity === undefined ? {} : { quantity }),
-              ...(friendlyName === null || friendlyName === undefined ? {} : { friendlyName }),
-              ...(autoRenewEnabled === null || autoRenewEnabled === undefined ? {} : { autoRenewEnabled }),
-              ...(suspensionReasons === null || suspensionReasons === undefined ? {} : { suspensionReasons }),
-              ...(suspensionComment === null || suspensionComment === undefined ? {} : { suspensionComment }),
-            },
+            toSubscriptionPatch(req.body),
           );
           void reply.header('ETag', `"${sub.attributes.etag}"`);
           return { status: 200, body: sub };
