@@ -66,11 +66,13 @@ type SubTuple = [
   Stamp,
   Stamp,
   string[] | null,
+  string[],
 ];
 type UserTuple = [string, string, CustomerUserRole];
 type LicenceTuple = [string, string, string[]];
 
 const date = (s: string) => new Date(s);
+const NO_REASONS: readonly string[] = Object.freeze([]);
 const maybeDate = (s: Stamp) => (s === null ? null : new Date(s));
 
 /**
@@ -103,7 +105,7 @@ export async function loadTenantAccess(
       EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = ${partnerId} AND c.id = ${customerId}) AS found,
       (SELECT coalesce(json_agg(json_build_array(s.id, s.offer_id, s.status, s.is_trial, s.auto_renew_enabled,
                 p.auto_renew_enabled, s.commitment_end_date, s.status_changed_at, s.data_retention_end_date,
-                s.data_purged_at, o.definition -> 'servicePlans') ORDER BY s.created_at, s.id), '[]')
+                s.data_purged_at, o.definition -> 'servicePlans', s.suspension_reasons) ORDER BY s.created_at, s.id), '[]')
          FROM subscriptions s
          LEFT JOIN subscriptions p ON p.partner_id = s.partner_id AND p.id = s.parent_subscription_id
          LEFT JOIN offers o ON o.id = s.offer_id
@@ -132,6 +134,8 @@ export async function loadTenantAccess(
       dataRetentionEndDate: maybeDate(s[8]),
       dataPurgedAt: maybeDate(s[9]),
       servicePlans: s[10] ?? [],
+      // R-SUS-1: kept for the decisions' answers (R-SUS-2); the many subscriptions without share one array.
+      suspensionReasons: s[11].length === 0 ? NO_REASONS : s[11],
     });
   }
   const users = new Map<string, UserAccessFacts & { licences: UserAccessFacts['licences'][number][] }>();
@@ -161,6 +165,11 @@ export interface AccessAnswerView {
   reason: AccessAnswer['reason'] | 'unknownTenant';
   rule: string;
   until: string | null;
+  /**
+   * Why the deciding subscription is suspended (R-SUS-1); empty unless `reason` is `suspended`. The cached
+   * facts' own array (read-only in fact: only serialized), typed as the response schema's.
+   */
+  suspensionReasons: string[];
 }
 
 /** An access decision as the API returns it. */
@@ -184,6 +193,7 @@ const answerView = (a: AccessAnswer): AccessAnswerView => ({
   reason: a.reason,
   rule: a.rule,
   until: a.until === null ? null : a.until.toISOString(),
+  suspensionReasons: a.suspensionReasons as string[],
 });
 
 const UNKNOWN_TENANT: AccessAnswerView = {
@@ -193,6 +203,7 @@ const UNKNOWN_TENANT: AccessAnswerView = {
   reason: 'unknownTenant',
   rule: 'R-ROLE-ISO',
   until: null,
+  suspensionReasons: [],
 };
 
 /**

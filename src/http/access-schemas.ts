@@ -176,7 +176,17 @@ const AccessAnswer = Type.Object({
   rule: Type.String({
     description: 'the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2',
   }),
-  until: Nullable(DateTime),
+  until: Nullable(
+    Type.String({
+      format: 'date-time',
+      description:
+        "when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate",
+    }),
+  ),
+  suspensionReasons: Type.Array(Type.String(), {
+    description:
+      'why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended',
+  }),
 });
 
 export const AccessDecision = Type.Object(

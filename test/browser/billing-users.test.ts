@@ -243,7 +243,7 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
   );
 
   it(
-    'R-ACC, R-SUS-2: add a user and an admin, assign a licence, suspend the subscription, see each one’s access change with its reason and date (axe on the tab)',
+    'R-ACC, R-SUS-2: add a user and an admin, assign a licence, suspend the subscription for non-payment, see each one’s access change with the suspension reason and the retention date (axe on the tab)',
     { timeout: 300_000 },
     async () => {
       const b = await openBrowser('en-US', 'UTC');
@@ -282,12 +282,11 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
       const megan = page.locator(`[data-testid="${TID.userRow}"][data-upn="megan.bowen@${domain}"]`);
       await expect.poll(() => megan.textContent()).toContain('Admin');
       // Without a licence a user has no access (R-ACC); an admin signs in on the tenant's subscription.
+      const ACTIVE = 'Active: users and admins can sign in, use the services and reach the data.';
       await expect
         .poll(() => lee.getByTestId(TID.userAccess).textContent())
-        .toBe('No licence: cannot sign in; cannot use the services; no data access.');
-      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(
-        'Active subscription: can sign in; can use the services; keeps data access.',
-      );
+        .toBe('No licence: this user cannot sign in, use the services or reach the data.');
+      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(ACTIVE);
 
       // Assign Lee a licence from the subscription.
       await lee.getByLabel('Licence for Lee Gu from').selectOption(sub.id);
@@ -296,13 +295,13 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
       await expect
         .poll(() => lee.getByTestId(TID.userLicence).textContent())
         .toContain('Contoso 365 Business Standard');
-      await expect
-        .poll(() => lee.getByTestId(TID.userAccess).textContent())
-        .toBe('Active subscription: can sign in; can use the services; keeps data access.');
+      await expect.poll(() => lee.getByTestId(TID.userAccess).textContent()).toBe(ACTIVE);
       await expectAccessible(page, 'customer users');
       await screenshot(page, 'customer-users');
 
-      // Suspend it (R-SUS-2): the user loses everything; the admin keeps sign-in and data until the purge date.
+      // Suspend it for non-payment (R-SUS-1, R-SUS-2): the user loses everything; the admin keeps sign-in and
+      // data until the purge date (R-SUS-3). Both rows say why, from the decision's suspensionReasons, and
+      // until when: the admin's from its own answer, the user's from the subscription's retention date.
       const current = await call<{ attributes: { etag: string } }>(
         'GET',
         `/v1/customers/${customerId}/subscriptions/${sub.id}`,
@@ -319,19 +318,37 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
       expect(res.status).toBe(200);
       const suspended = (await res.json()) as { dataRetentionEndDate: string };
       await page.reload();
-      await expect
-        .poll(() => lee.getByTestId(TID.userAccess).textContent())
-        .toBe('Suspended subscription: cannot sign in; cannot use the services; no data access.');
       const until = longDate('en-US', 'UTC', suspended.dataRetentionEndDate);
-      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(
-        `Suspended subscription: can sign in until ${until}; cannot use the services; keeps data access until ${until}.`,
+      const NON_PAYMENT = `Suspended for non-payment: users cannot sign in; admins keep sign-in and data access until ${until}.`;
+      await expect.poll(() => lee.getByTestId(TID.userAccess).textContent()).toBe(NON_PAYMENT);
+      expect(await megan.getByTestId(TID.userAccess).textContent()).toBe(NON_PAYMENT);
+      expect(await lee.getByTestId(TID.userAccess).getAttribute('data-suspension-reasons')).toBe(
+        'nonPayment',
       );
       // Make Lee an admin: now Lee keeps sign-in and data like Megan (the admin column of R-SUS-2).
       await lee.getByRole('button', { name: 'Make Lee Gu an admin' }).click();
       await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The user is now an admin.');
-      await expect
-        .poll(() => lee.getByTestId(TID.userAccess).textContent())
-        .toBe(await megan.getByTestId(TID.userAccess).textContent());
+      await expect.poll(() => lee.getByRole('button', { name: 'Make Lee Gu a user' }).isVisible()).toBe(true);
+      expect(await lee.getByTestId(TID.userAccess).textContent()).toBe(NON_PAYMENT);
+
+      // Reactivate (R-SUS-4): access is back at once and the reason is gone.
+      const again = await call<{ attributes: { etag: string } }>(
+        'GET',
+        `/v1/customers/${customerId}/subscriptions/${sub.id}`,
+      );
+      const back = await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'if-match': `"${again.attributes.etag}"`,
+        },
+        body: JSON.stringify({ ...again, status: 'active' }),
+      });
+      expect(back.status).toBe(200);
+      await page.reload();
+      await expect.poll(() => megan.getByTestId(TID.userAccess).textContent()).toBe(ACTIVE);
+      expect(await lee.getByTestId(TID.userAccess).getAttribute('data-suspension-reasons')).toBe('');
       expect(errors).toEqual([]);
     },
   );

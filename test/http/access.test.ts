@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadTenantAccess } from '../../src/app/access.ts';
 import { commerce, type ErrorBody } from '../support/commerce.ts';
 import { newCustomer, newPartner } from '../support/factories.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
@@ -15,6 +16,7 @@ interface Answer {
   reason: string;
   rule: string;
   until: string | null;
+  suspensionReasons: string[];
 }
 interface Decision {
   tenantId: string;
@@ -107,6 +109,64 @@ describe('R-ACC access decisions through HTTP, every row of the table', () => {
     expect(await fromMemory()).toBeGreaterThan(before); // the fresh answer came from the (reloaded) cache
     expect((await patch(customer, e3.id, { status: 'active' })).statusCode).toBe(200);
     expect(allowed(await decide(customer, user))).toEqual(ALL);
+  });
+
+  it('R-ACC, R-SUS-2: a suspended subscription’s answers carry its suspensionReasons (nonPayment), in memory, in the batch and from the database; gone after reactivation (R-SUS-4)', async () => {
+    t = await newSeatwise();
+    const { customer, e3, user, admin, patch } = await tenant();
+    const reasons = (d: Decision) => [d.signIn, d.service, d.data].map((a) => a.suspensionReasons);
+    expect(reasons(await decide(customer, user))).toEqual([[], [], []]); // active; now held in memory
+    const suspended = await patch(customer, e3.id, {
+      status: 'suspended',
+      suspensionReasons: ['NonPayment'], // read in any case (R-SUS-1), answered as recorded
+    });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    const retention = suspended.json<{ dataRetentionEndDate: string }>().dataRetentionEndDate;
+    const NON_PAYMENT = [['nonPayment'], ['nonPayment'], ['nonPayment']];
+    const u = await decide(customer, user);
+    expect(u.signIn).toMatchObject({ allowed: false, reason: 'suspended', rule: 'R-SUS-2', until: null });
+    expect(reasons(u)).toEqual(NON_PAYMENT);
+    // The admin's data answer: allowed, until the retention date (R-SUS-3), and why.
+    const a = await decide(customer, admin);
+    expect(a.data).toMatchObject({
+      allowed: true,
+      reason: 'suspended',
+      rule: 'R-SUS-2',
+      until: retention,
+      suspensionReasons: ['nonPayment'],
+    });
+    expect(reasons(a)).toEqual(NON_PAYMENT);
+    const batch = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accessdecisions/batch',
+      headers: t.auth,
+      payload: {
+        requests: [
+          { tenantId: customer, userId: user },
+          { tenantId: customer, userId: admin },
+        ],
+      },
+    });
+    expect(batch.statusCode, batch.body).toBe(200);
+    expect(batch.json<{ items: Decision[] }>().items.map(reasons)).toEqual([NON_PAYMENT, NON_PAYMENT]);
+    // The path a process takes when it may not trust its memory: only the users asked about, same facts.
+    const partner = await t.seatwise.db
+      .selectFrom('customers')
+      .select('partner_id')
+      .where('id', '=', customer)
+      .executeTakeFirstOrThrow();
+    const fromDb = await loadTenantAccess(t.seatwise.db, partner.partner_id, customer, {
+      ids: [user],
+      principalNames: [],
+    });
+    expect(fromDb?.subscriptions.get(e3.id)?.suspensionReasons).toEqual(['nonPayment']);
+    expect([...(fromDb?.users.keys() ?? [])]).toEqual([user]);
+
+    expect((await patch(customer, e3.id, { status: 'active' })).statusCode).toBe(200);
+    const back = await decide(customer, user);
+    expect(allowed(back)).toEqual(ALL);
+    expect(reasons(back)).toEqual([[], [], []]);
+    expect(reasons(await decide(customer, admin))).toEqual([[], [], []]);
   });
 
   it('R-CAN-1: cancelled, users lose everything at once, admins keep sign-in and data for 90 days; R-RET-2: purged, nothing', async () => {

@@ -24,6 +24,7 @@ function sub(overrides: Partial<SubscriptionAccessFacts> = {}): SubscriptionAcce
     dataRetentionEndDate: null,
     dataPurgedAt: null,
     servicePlans: ['mail', 'chat', 'office-apps'],
+    suspensionReasons: [],
     ...overrides,
   };
 }
@@ -127,6 +128,44 @@ describe('R-ACC: the access table, row by row', () => {
     expect(admin.data.until).toEqual(day(80));
     expect(admin.signIn.until).toEqual(day(80));
     expect(decideAccess(user('user'), tenant(sub()), undefined, NOW).signIn.until).toBeNull();
+  });
+});
+
+describe('R-SUS-2: a suspension says why (R-SUS-1 reasons)', () => {
+  it('R-SUS-2: every answer on a suspended subscription carries its reasons, for users and admins alike', () => {
+    const subs = tenant(
+      sub({ status: 'suspended', dataRetentionEndDate: day(80), suspensionReasons: ['nonPayment', 'fraud'] }),
+    );
+    const u = decideAccess(user('user'), subs, undefined, NOW);
+    const a = decideAccess(user('admin', []), subs, undefined, NOW);
+    for (const answer of [u.signIn, u.service, u.data, a.signIn, a.service, a.data]) {
+      expect(answer.suspensionReasons).toEqual(['nonPayment', 'fraud']);
+    }
+  });
+
+  it('R-SUS-2: no reasons once the subscription is anything but suspended (reasons kept after a cancel, a purge)', () => {
+    const kept = ['nonPayment'];
+    const rows: Partial<SubscriptionAccessFacts>[] = [
+      {},
+      { status: 'deleted', dataRetentionEndDate: day(85), suspensionReasons: kept },
+      { status: 'suspended', dataRetentionEndDate: day(0), suspensionReasons: kept }, // R-SUS-5: purged
+    ];
+    for (const facts of rows) {
+      const d = decideAccess(user('admin', []), tenant(sub(facts)), undefined, NOW);
+      expect([d.signIn, d.service, d.data].map((x) => x.suspensionReasons)).toEqual([[], [], []]);
+    }
+    expect(decideAccess(user('user', []), tenant(sub()), undefined, NOW).signIn.suspensionReasons).toEqual(
+      [],
+    );
+  });
+
+  it('R-SUS-2: an answer decided by another subscription does not carry the suspended one’s reasons', () => {
+    const subs = tenant(
+      sub({ id: 'old', status: 'suspended', dataRetentionEndDate: day(80), suspensionReasons: ['fraud'] }),
+      sub({ id: 'new' }),
+    );
+    const d = decideAccess(user('user', ['old', 'new']), subs, undefined, NOW);
+    expect(d.signIn).toMatchObject({ subscriptionId: 'new', suspensionReasons: [] });
   });
 });
 

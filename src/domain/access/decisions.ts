@@ -38,6 +38,8 @@ export interface SubscriptionAccessFacts {
   dataRetentionEndDate: Date | null;
   dataPurgedAt: Date | null;
   servicePlans: readonly string[];
+  /** Why it was suspended (R-SUS-1: customerRequest, nonPayment, fraud, other, unspecified); kept after. */
+  suspensionReasons: readonly string[];
 }
 
 export interface LicenceFacts {
@@ -160,6 +162,11 @@ export interface AccessAnswer {
   rule: string;
   /** When an allowed answer ends by itself (null: it does not); null when refused. */
   until: Date | null;
+  /**
+   * Why the deciding subscription is suspended (R-SUS-1, R-SUS-2), as the partner gave it; empty when the
+   * reason is not `suspended`. The subscription's own array, not a copy: nothing is allocated per answer.
+   */
+  suspensionReasons: readonly string[];
 }
 
 export interface AccessDecision {
@@ -182,6 +189,12 @@ const REFUSAL_ORDER: readonly AccessState[] = [
   'pending',
   'purged',
 ];
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The reasons an answer carries: the deciding subscription's, only while it is suspended (R-SUS-2). */
+const reasonsOf = (c: Candidate): readonly string[] =>
+  c.phase.state === 'suspended' ? c.sub.suspensionReasons : NONE;
 
 const later = (a: Date | null, b: Date | null) => a === null || (b !== null && a.getTime() > b.getTime());
 
@@ -216,6 +229,7 @@ function decideAmong(
       reason: best.phase.state,
       rule: best.phase.rule,
       until: untilOf(best.phase),
+      suspensionReasons: reasonsOf(best),
     };
   }
   let explain: Candidate | undefined;
@@ -224,7 +238,16 @@ function decideAmong(
       explain = c;
     }
   }
-  if (!explain) return { allowed: false, subscriptionId: null, offerId: null, ...none, until: null };
+  if (!explain) {
+    return {
+      allowed: false,
+      subscriptionId: null,
+      offerId: null,
+      ...none,
+      until: null,
+      suspensionReasons: NONE,
+    };
+  }
   return {
     allowed: false,
     subscriptionId: explain.sub.id,
@@ -232,6 +255,7 @@ function decideAmong(
     reason: explain.phase.state,
     rule: explain.phase.rule,
     until: null,
+    suspensionReasons: reasonsOf(explain),
   };
 }
 
@@ -242,7 +266,6 @@ const dataUntil = (p: AccessPhase) => p.dataUntil;
 
 const NO_SUBSCRIPTION = { reason: 'noSubscription' as const, rule: 'R-ACC' };
 const NO_LICENCE = { reason: 'noLicence' as const, rule: 'R-ACC' };
-const NONE: readonly string[] = [];
 
 const grantsPlan = (sub: SubscriptionAccessFacts, plan: string | undefined, excluded: readonly string[]) =>
   plan === undefined || (sub.servicePlans.includes(plan) && !excluded.includes(plan));
@@ -297,6 +320,7 @@ export function unknownUserDecision(): AccessDecision {
     reason: 'unknownUser',
     rule: 'R-ACC',
     until: null,
+    suspensionReasons: NONE,
   };
   return { signIn: no, service: no, data: no };
 }

@@ -144,7 +144,12 @@ export type paths = {
                 /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
                 rule: string;
                 subscriptionId: string | null;
-                /** Format: date-time */
+                /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
+                suspensionReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate
+                 */
                 until: string | null;
               };
               /** Format: date-time */
@@ -158,7 +163,12 @@ export type paths = {
                 /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
                 rule: string;
                 subscriptionId: string | null;
-                /** Format: date-time */
+                /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
+                suspensionReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate
+                 */
                 until: string | null;
               };
               servicePlan: string | null;
@@ -170,7 +180,12 @@ export type paths = {
                 /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
                 rule: string;
                 subscriptionId: string | null;
-                /** Format: date-time */
+                /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
+                suspensionReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate
+                 */
                 until: string | null;
               };
               tenantId: string;
@@ -10355,7 +10370,12 @@ export type components = {
         /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
         rule: string;
         subscriptionId: string | null;
-        /** Format: date-time */
+        /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
+        suspensionReasons: string[];
+        /**
+         * Format: date-time
+         * @description when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate
+         */
         until: string | null;
       };
       /** Format: date-time */
@@ -10369,7 +10389,12 @@ export type components = {
         /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
         rule: string;
         subscriptionId: string | null;
-        /** Format: date-time */
+        /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
+        suspensionReasons: string[];
+        /**
+         * Format: date-time
+         * @description when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate
+         */
         until: string | null;
       };
       servicePlan: string | null;
@@ -10381,7 +10406,12 @@ export type components = {
         /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
         rule: string;
         subscriptionId: string | null;
-        /** Format: date-time */
+        /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
+        suspensionReasons: string[];
+        /**
+         * Format: date-time
+         * @description when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate
+         */
         until: string | null;
       };
       tenantId: string;

@@ -1,34 +1,22 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
+import { useIntl } from 'react-intl';
 import { api, newRequestId, ok, type Schemas } from '../api/client.ts';
+import { keys } from '../api/queries.ts';
 import { ErrorAlert, Field, Loading, Notice } from '../components/common.tsx';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { accessSentence } from '../logic/access.ts';
 import { useSession } from '../session.tsx';
 import { TID } from '../testids.ts';
 import { useTabCustomer } from './CustomerPage.tsx';
 
 type Decision = Schemas['AccessDecision'];
-type Right = Decision['signIn'];
 interface UserRow {
   user: Schemas['CustomerUser'];
   licences: Schemas['License'][];
   access: Decision | undefined;
 }
-
-/** Why a user may or may not (the API's `reason`), in words. */
-const ACCESS_REASON_KEY: Record<string, MessageKey> = {
-  active: 'access.reason.active',
-  expired: 'access.reason.expired',
-  suspended: 'access.reason.suspended',
-  disabled: 'access.reason.disabled',
-  trialExpired: 'access.reason.trialExpired',
-  cancelled: 'access.reason.cancelled',
-  purged: 'access.reason.purged',
-  pending: 'access.reason.pending',
-  noLicence: 'access.reason.noLicence',
-  noSubscription: 'access.reason.noSubscription',
-};
 
 const usersKey = (customerId: string) => ['customer', customerId, 'users'] as const;
 
@@ -62,21 +50,24 @@ async function fetchUsers(customerId: string): Promise<UserRow[]> {
   }));
 }
 
-/** A decision in a sentence: why, then sign-in, services and data, each with its end date when it has one. */
-function AccessSummary({ decision }: { decision: Decision }) {
+/** A decision in one sentence (R-ACC, R-SUS-2): state and why, what users and admins can do, until when. */
+function AccessSummary({
+  decision,
+  retentionOf,
+}: {
+  decision: Decision;
+  retentionOf: (subscriptionId: string) => string | null | undefined;
+}) {
   const t = useT();
   const f = useFormat();
-  const right = (r: Right, yes: MessageKey, until: MessageKey, no: MessageKey) =>
-    !r.allowed ? t(no) : r.until ? t(until, { date: f.date(r.until) }) : t(yes);
-  const reason = ACCESS_REASON_KEY[decision.signIn.reason];
+  const intl = useIntl();
   return (
-    <span data-testid={TID.userAccess} data-reason={decision.signIn.reason}>
-      {t('access.summary', {
-        reason: reason ? t(reason) : decision.signIn.reason,
-        signIn: right(decision.signIn, 'access.signIn.yes', 'access.signIn.until', 'access.signIn.no'),
-        service: right(decision.service, 'access.service.yes', 'access.service.until', 'access.service.no'),
-        data: right(decision.data, 'access.data.yes', 'access.data.until', 'access.data.no'),
-      })}
+    <span
+      data-testid={TID.userAccess}
+      data-reason={decision.signIn.reason}
+      data-suspension-reasons={decision.signIn.suspensionReasons.join(' ')}
+    >
+      {accessSentence(decision, retentionOf, { t, date: f.date, list: (items) => intl.formatList(items) })}
     </span>
   );
 }
@@ -101,17 +92,20 @@ export function UsersTab() {
     queryFn: () => fetchUsers(customer.id),
     enabled: available,
   });
+  // Also for the access sentences: a refused user's decision has no date, its subscription's retention has.
   const subscriptions = useQuery({
-    queryKey: ['customer', customer.id, 'subscriptions'],
+    queryKey: keys.subscriptions(customer.id),
     queryFn: () =>
       ok(
         api.GET('/v1/customers/{customerId}/subscriptions', {
           params: { path: { customerId: customer.id } },
         }),
       ),
-    enabled: editable,
+    enabled: available,
   });
-  const active = (subscriptions.data?.items ?? []).filter((s) => s.status === 'active');
+  const all = subscriptions.data?.items ?? [];
+  const active = all.filter((s) => s.status === 'active');
+  const retentionOf = (id: string) => all.find((s) => s.id === id)?.dataRetentionEndDate;
 
   /** One change, then the list again (access depends on it). */
   const run = async (change: () => Promise<unknown>, done: MessageKey) => {
@@ -164,15 +158,15 @@ export function UsersTab() {
       )}
       {notice && <Notice>{t(notice)}</Notice>}
       <ErrorAlert error={error} />
-      {users.isPending ? (
+      {users.isPending || subscriptions.isPending ? (
         <Loading />
-      ) : users.isError ? (
-        <ErrorAlert error={users.error} focus={false} />
+      ) : users.isError || subscriptions.isError ? (
+        <ErrorAlert error={users.error ?? subscriptions.error} focus={false} />
       ) : users.data.length === 0 ? (
         <p className="muted">{t('users.empty')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table users-table">
             <caption className="visually-hidden">{t('users.title')}</caption>
             <thead>
               <tr>
@@ -207,7 +201,7 @@ export function UsersTab() {
                       </>
                     )}
                   </td>
-                  <td>
+                  <td className="licences-cell">
                     {licences.length === 0 ? (
                       <span className="muted">{t('users.noLicences')}</span>
                     ) : (
@@ -242,7 +236,9 @@ export function UsersTab() {
                       />
                     )}
                   </td>
-                  <td>{access ? <AccessSummary decision={access} /> : null}</td>
+                  <td className="access-cell">
+                    {access ? <AccessSummary decision={access} retentionOf={retentionOf} /> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
