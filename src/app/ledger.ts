@@ -10,6 +10,7 @@ import {
 import { amountOf, toSafeNumber } from '../domain/billing/money.ts';
 import type { BillingCycle } from '../domain/catalog/offer.ts';
 import { newId } from '../domain/ids.ts';
+import type { Db } from '../db/database.ts';
 import type { Rows } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import type { PartnerScope } from '../db/scope.ts';
@@ -115,6 +116,29 @@ export function ledgerRows(
     })),
   );
   return rows.length > 0 ? [{ table: 'ledger_entries', rows }] : [];
+}
+
+/**
+ * Writes ledger rows with one array per column (`INSERT … SELECT FROM unnest`): for the sweeper's batches of
+ * renewals, where a multi-row VALUES of some 12,000 parameters cost PostgreSQL more to parse and plan than to
+ * write, and the server more to bind. Use cases that write a few lines keep them in their `insertAll`.
+ */
+export async function insertLedgerRows(db: Db, parts: readonly Rows[]): Promise<void> {
+  const rows = parts.flatMap((p) => (p.table === 'ledger_entries' ? p.rows : []));
+  if (rows.length === 0) return;
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  const at = (k: 'term_start' | 'term_end' | 'period_start' | 'period_end' | 'posted_at') =>
+    rows.map((r) => new Date(r[k]).toISOString());
+  await sql`
+    INSERT INTO ledger_entries (partner_id, id, customer_id, subscription_id, offer_id, reason, rule, billing_cycle,
+      term_start, term_end, period_start, period_end, days, quantity, unit_price, amount, currency, posted_at)
+    SELECT * FROM unnest(
+      ${col('partner_id')}::uuid[], ${col('id')}::uuid[], ${col('customer_id')}::uuid[],
+      ${col('subscription_id')}::uuid[], ${col('offer_id')}::text[], ${col('reason')}::text[], ${col('rule')}::text[],
+      ${col('billing_cycle')}::text[], ${at('term_start')}::timestamptz[], ${at('term_end')}::timestamptz[],
+      ${at('period_start')}::timestamptz[], ${at('period_end')}::timestamptz[], ${col('days')}::int[],
+      ${col('quantity')}::int[], ${col('unit_price')}::int[], ${col('amount')}::bigint[], ${col('currency')}::text[],
+      ${at('posted_at')}::timestamptz[])`.execute(db);
 }
 
 /** A term's start when the ledger has no record of it (data from before the ledger existed). */

@@ -13,7 +13,7 @@ import { renewalLine } from '../domain/billing/billing-rules.ts';
 import { accessChanged } from '../app/access.ts';
 import { changeRows, systemContext, type Change, type EventType } from '../app/audit.ts';
 import { loadOffers } from '../app/catalog.ts';
-import { ledgerRows } from '../app/ledger.ts';
+import { insertLedgerRows, ledgerRows } from '../app/ledger.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Tables } from '../db/schema.ts';
@@ -392,10 +392,8 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
           all.filter((n) => n.purgedAt && !n.due.data_purged_at),
         );
         for (const [partnerId, changes] of batchChanges(all, removed)) {
-          await insertAll(trx, [
-            ...changeRows(partnerId, system, changes, now),
-            ...(charges.get(partnerId) ?? []),
-          ]);
+          await insertAll(trx, changeRows(partnerId, system, changes, now));
+          await insertLedgerRows(trx, charges.get(partnerId) ?? []);
           // R-ACC: each move changes what the tenant's users and admins may do; renewals change nothing.
           const moved = changes.filter((c) => c.operationType !== 'renew_subscription');
           await accessChanged(

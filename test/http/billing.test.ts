@@ -376,7 +376,7 @@ describe('reactivation after the term ended while suspended (R-SUS-4, R-BIL-4, R
       .where('subscription_id', '=', sub.id)
       .orderBy('seq')
       .execute();
-    expect(lines.map((l) => [l.reason, l.amount, l.days])).toEqual([
+    expect(lines.map((l) => [l.reason, Number(l.amount), l.days])).toEqual([
       ['purchase', 3000, null],
       ['suspension', -3000, null], // day 10: 100% (R-BIL-3)
       ['reactivation', 2097, 20], // Mar 26 → Apr 15 of a 31-day term at the new price: 650 × 5 × 20 / 31 = 2096.77
