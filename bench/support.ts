@@ -130,7 +130,10 @@ export function cpuByProcess(): Map<number, { comm: string; ms: number }> {
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
-      out.set(Number(entry), { comm, ms: (Number(fields[11]) + Number(fields[12])) * tick });
+      // Its own time and that of its children it has reaped: the postmaster reaps the backends that have
+      // ended (pgbench's, at the end of its run), which would otherwise be missed.
+      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+      out.set(Number(entry), { comm, ms: ticks * tick });
     } catch {
       // the process ended while we looked
     }
@@ -140,7 +143,7 @@ export function cpuByProcess(): Map<number, { comm: string; ms: number }> {
 
 /**
  * CPU used between two `cpuByProcess` snapshots by PostgreSQL's processes and by the given pids (processes that
- * started in between count from zero; those that ended in between are missed, so keep pools open across it).
+ * started in between count from zero; a backend that ended in between counts in the postmaster's reaped time).
  */
 export function cpuSpent(
   before: Map<number, { comm: string; ms: number }>,
