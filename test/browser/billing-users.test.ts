@@ -1,20 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
 import { TID } from '../../web/src/testids.ts';
 import {
   expectAccessible,
+  failureShot,
   longDate,
   money,
   openBrowser,
   screenshot,
+  startConsoleServer,
+  stopConsoleServer,
   type Browser,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
-import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
+import type { RunningServer } from '../support/process.ts';
 
 // The console's billing pieces (R-BIL-6) and customer users (R-ACC) in a real browser against a real server process with the demo data
 // and the test clock: a customer's statement tab, the cancel confirmation's credit, the order review's
@@ -52,12 +54,6 @@ interface StatementBody {
   totals: Totals[];
 }
 
-async function failureShot(page: Page, name: string) {
-  const path = join(import.meta.dirname, '..', '..', 'test-results', `browser-${name}.png`);
-  await page.screenshot({ path, fullPage: true }).catch(() => undefined);
-  console.error(`the page at the failure (${page.url()}): ${path}`);
-}
-
 async function signIn(page: Page, userName: string, password: string) {
   await page.goto(server.url);
   await page.getByLabel('User name').fill(userName);
@@ -68,24 +64,11 @@ async function signIn(page: Page, userName: string, password: string) {
 
 beforeAll(async () => {
   if (onServer()) return;
-  await ensureConsoleBuilt({ quiet: true });
-  server = await startServerProcess({
-    SEATWISE_DATA_DIR: dataDir,
-    SEATWISE_DEMO: '1',
-    SEATWISE_TEST_CLOCK: '1',
-    SEATWISE_BOOTSTRAP_TOKEN: TOKEN,
-    SEATWISE_BOOTSTRAP_PASSWORD: PASSWORD,
-    SEATWISE_SWEEP_INTERVAL: '0',
-  });
+  server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
 }, 120_000);
 
 afterAll(async () => {
-  for (const b of browsers) await b.close();
-  if (server) {
-    server.child.kill('SIGTERM');
-    await exited(server.child);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopConsoleServer(server, browsers, dataDir);
 });
 
 async function newCustomer(domain: string, name: string): Promise<string> {

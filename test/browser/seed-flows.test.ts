@@ -1,22 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
 import { TID } from '../../web/src/testids.ts';
 import {
   expectAccessible,
+  failureShot,
   hasFocus,
   longDate,
   money,
   openBrowser,
   screenshot,
+  startConsoleServer,
+  stopConsoleServer,
   tabTo,
   type Browser,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
-import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
+import type { RunningServer } from '../support/process.ts';
 
 // The seed's flows in a real browser against a real server process on the embedded database, with the
 // demo data and the test clock: SPEC §5 steps 1–6, in English and in French, one suspension by keyboard only.
@@ -73,33 +75,13 @@ async function signIn(page: Page, userName: string, password: string, labels: Re
   await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
 }
 
-/** What the page showed when a test failed, for whoever reads the failure (test-results/, gitignored). */
-async function failureShot(page: Page, name: string) {
-  const path = join(import.meta.dirname, '..', '..', 'test-results', `browser-${name}.png`);
-  await page.screenshot({ path, fullPage: true }).catch(() => undefined);
-  console.error(`the page at the failure (${page.url()}): ${path}`);
-}
-
 beforeAll(async () => {
   if (onServer()) return;
-  await ensureConsoleBuilt({ quiet: true });
-  server = await startServerProcess({
-    SEATWISE_DATA_DIR: dataDir,
-    SEATWISE_DEMO: '1',
-    SEATWISE_TEST_CLOCK: '1',
-    SEATWISE_BOOTSTRAP_TOKEN: TOKEN,
-    SEATWISE_BOOTSTRAP_PASSWORD: PASSWORD,
-    SEATWISE_SWEEP_INTERVAL: '0',
-  });
+  server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
 }, 120_000);
 
 afterAll(async () => {
-  for (const b of browsers) await b.close();
-  if (server) {
-    server.child.kill('SIGTERM');
-    await exited(server.child);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopConsoleServer(server, browsers, dataDir);
 });
 
 describe.skipIf(onServer())('the partner console in a browser (SPEC §5, the seed)', () => {

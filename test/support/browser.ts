@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
+import { exited, startServerProcess, type RunningServer } from './process.ts';
 
 /** Debian's Chromium; Playwright's own browsers cannot be downloaded here (STACK.md). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -121,3 +123,44 @@ export const money = (locale: string, minor: number, currency: string): string =
 /** Whether the element `selector` finds has the keyboard focus. */
 export const hasFocus = async (page: Page, selector: string): Promise<boolean> =>
   (await page.locator(`${selector}:focus`).count()) === 1;
+
+/** What the page showed when a test failed, for whoever reads the failure (test-results/, gitignored). */
+export async function failureShot(page: Page, name: string): Promise<void> {
+  const path = join(import.meta.dirname, '..', '..', 'test-results', `browser-${name}.png`);
+  await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+  console.error(`the page at the failure (${page.url()}): ${path}`);
+}
+
+/**
+ * A Seatwise process serving the built console on a fresh embedded database in `dataDir`, with the demo data,
+ * the test clock and no sweeper timer, signed in with `token` (API) or `password` (console).
+ */
+export async function startConsoleServer(
+  dataDir: string,
+  token: string,
+  password: string,
+): Promise<RunningServer> {
+  await ensureConsoleBuilt({ quiet: true });
+  return startServerProcess({
+    SEATWISE_DATA_DIR: dataDir,
+    SEATWISE_DEMO: '1',
+    SEATWISE_TEST_CLOCK: '1',
+    SEATWISE_BOOTSTRAP_TOKEN: token,
+    SEATWISE_BOOTSTRAP_PASSWORD: password,
+    SEATWISE_SWEEP_INTERVAL: '0',
+  });
+}
+
+/** Closes the browsers, stops the server and removes its data. */
+export async function stopConsoleServer(
+  server: RunningServer | undefined,
+  browsers: readonly Browser[],
+  dataDir: string,
+): Promise<void> {
+  for (const b of browsers) await b.close();
+  if (server) {
+    server.child.kill('SIGTERM');
+    await exited(server.child);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
