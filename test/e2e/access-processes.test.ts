@@ -54,6 +54,26 @@ let customer: string;
 let user: string;
 let subscription: string;
 
+/** A US customer as Partner Center's customer resource names it. */
+const customerBody = (name: string, companyName: string) => ({
+  companyProfile: { domain: `${name}.onmicrosoft.com` },
+  billingProfile: {
+    firstName: 'Pat',
+    lastName: 'Admin',
+    email: `it@${name}.example`,
+    culture: 'en-US',
+    language: 'en',
+    companyName,
+    defaultAddress: {
+      addressLine1: '1 Main St',
+      city: 'Redmond',
+      state: 'WA',
+      postalCode: '98052',
+      country: 'US',
+    },
+  },
+});
+
 const decideOn = async (server: RunningServer) =>
   (await call<Decision>(server, 'POST', '/v1/accessdecisions', { tenantId: customer, userId: user })).body;
 
@@ -93,24 +113,12 @@ describe.skipIf(!onServer())(
       running.push(b);
 
       // Through A: a customer, an E3 subscription, a user holding one of its licences.
-      const created = await call<{ id: string }>(a, 'POST', '/v1/customers', {
-        companyProfile: { domain: 'twoprocesses.onmicrosoft.com' },
-        billingProfile: {
-          firstName: 'Two',
-          lastName: 'Processes',
-          email: 'it@twoprocesses.example',
-          culture: 'en-US',
-          language: 'en',
-          companyName: 'Two Processes Inc',
-          defaultAddress: {
-            addressLine1: '1 Main St',
-            city: 'Redmond',
-            state: 'WA',
-            postalCode: '98052',
-            country: 'US',
-          },
-        },
-      });
+      const created = await call<{ id: string }>(
+        a,
+        'POST',
+        '/v1/customers',
+        customerBody('twoprocesses', 'Two Processes Inc'),
+      );
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       customer = created.body.id;
       const order = await call<{ lineItems: { subscriptionId: string }[] }>(
@@ -184,24 +192,12 @@ describe.skipIf(!onServer())(
     });
 
     it('R-ACC: a purchase through A answers without waiting for B, and B allows the new admin once it hears of it', async () => {
-      const created = await call<{ id: string }>(a, 'POST', '/v1/customers', {
-        companyProfile: { domain: 'widening.onmicrosoft.com' },
-        billingProfile: {
-          firstName: 'Wide',
-          lastName: 'Ning',
-          email: 'it@widening.example',
-          culture: 'en-US',
-          language: 'en',
-          companyName: 'Widening Inc',
-          defaultAddress: {
-            addressLine1: '1 Main St',
-            city: 'Redmond',
-            state: 'WA',
-            postalCode: '98052',
-            country: 'US',
-          },
-        },
-      });
+      const created = await call<{ id: string }>(
+        a,
+        'POST',
+        '/v1/customers',
+        customerBody('widening', 'Widening Inc'),
+      );
       expect(created.status).toBe(201);
       const tenant = created.body.id;
       const root = await call<{ id: string }>(a, 'POST', `/v1/customers/${tenant}/users`, {
