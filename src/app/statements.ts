@@ -8,6 +8,7 @@ import type { Db } from '../db/database.ts';
 import type { PartnerScope } from '../db/scope.ts';
 import type { SystemContext } from './audit.ts';
 import { loadOffers } from './catalog.ts';
+import type { LedgerLineView } from './ledger.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow } from './customers.ts';
 import { offerNameOf } from './subscriptions.ts';
@@ -20,28 +21,17 @@ import { offerNameOf } from './subscriptions.ts';
 
 type Ctx = RequestContext | SystemContext;
 
-export interface StatementLine {
+/** A ledger line on a statement: the line as previews show it, with whom and what it was for. */
+export interface StatementLine extends Omit<LedgerLineView, 'subscriptionId' | 'reason'> {
   id: string;
   postedAt: string;
   customerId: string;
   customerName: string;
   subscriptionId: string;
   subscriptionName: string;
-  offerId: string;
   offerName: string;
   reason: LedgerReason;
   description: string;
-  rule: string;
-  billingCycle: string;
-  quantity: number;
-  unitPrice: number;
-  days: number | null;
-  periodStart: string;
-  periodEnd: string;
-  termStart: string;
-  termEnd: string;
-  amount: number;
-  currency: string;
 }
 
 /** Totals of one currency: charges (≥ 0), credits (≤ 0) and their sum, in minor units. */
