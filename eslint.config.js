@@ -39,5 +39,32 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'error',
     },
   },
+  {
+    // The domain is pure: rules over values. Storage, HTTP and the file system belong to src/app and beyond.
+    files: ['src/domain/**/*.ts'],
+    ignores: ['src/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(node:)?(fs|fs/promises|net|http|https|http2|dns|child_process|worker_threads|dgram|tls)$',
+              message: 'The domain does no I/O: do it in src/app and pass the result in.',
+            },
+            {
+              regex: '^(pg|kysely|@electric-sql/pglite|fastify|@fastify/.*|undici)$',
+              message: 'The domain knows no database or HTTP: do it in src/app or src/http.',
+            },
+            {
+              regex: '/(db|app|http|jobs|cli)/',
+              message: 'The domain depends on nothing outside src/domain.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['eslint.config.js', 'vitest.config.ts'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,15 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
-// Each test opens its own database clone; an embedded one costs up to 1 GB, so two workers (one per core).
+// Pure rules (the domain, the console's logic and messages, settings) need no database: the `unit` project
+// runs them without the global setup, in seconds (`npx vitest run --project unit`). Everything else opens its
+// own clone of a template database that the `db` project's global setup migrates once per run; an embedded
+// clone costs up to 1 GB, so two workers (one per core).
+const unit = ['src/domain/**/*.test.ts', 'src/config.test.ts', 'web/src/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The browser tests wait for pages with expect.poll: a busy machine may take seconds, not the default 1.
     expect: { poll: { timeout: 15_000, interval: 100 } },
+    projects: [
+      { extends: true, test: { name: 'unit', include: unit } },
+      {
+        extends: true,
+        test: {
+          name: 'db',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: unit,
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });
