@@ -1,19 +1,16 @@
 import cookie from '@fastify/cookie';
-import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Histogram } from 'prom-client';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
 import { callerHash, installAuthentication, isPublic } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installConsole } from './console.ts';
-import { decisionLane } from './decision-lane.ts';
-import { CallerRateLimits } from './rate-limit-store.ts';
 import { installErrorHandler } from './errors.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -37,20 +34,7 @@ export type App = FastifyInstance;
  * does not listen; `server.ts` does, and tests use `inject`.
  */
 export async function buildApp(seatwise: Seatwise, options: { consoleDist?: string } = {}): Promise<App> {
-  // The decision lane answers ordinary access decisions before Fastify's pipeline (decision-lane.ts); it is
-  // made once the app it hands everything else to is built.
-  const lane: { handle?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
   const app = Fastify({
-    serverFactory: (handler) => {
-      const server = createServer((req, res) => {
-        if (!lane.handle?.(req, res)) handler(req, res);
-      });
-      // Fastify's defaults for the server it would make itself.
-      server.keepAliveTimeout = 72_000;
-      server.requestTimeout = 0;
-      server.setTimeout(0);
-      return server;
-    },
     logger: { level: seatwise.config.logLevel },
     // Logging every request halved throughput here (STACK.md); errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
@@ -94,14 +78,11 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   });
 
   await app.register(cookie);
-  const rateLimits = new CallerRateLimits();
-  const rate = { max: seatwise.config.rateLimitPerMinute, timeWindow: 60_000 };
   await app.register(rateLimit, {
-    ...rate,
-    // The plugin constructs its store with `new`; this one is shared with the decision lane.
-    store: function sharedStore() {
-      return rateLimits;
-    } as unknown as FastifyRateLimitStoreCtor,
+    max: seatwise.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // The plugin's in-memory store, sized for the callers one process sees at once (least recent dropped).
+    cache: 10_000,
     // Keyed by caller (token or session), falling back to the address; no database read on this path.
     keyGenerator: (req) => callerHash(req) ?? req.ip,
     allowList: (req) => isPublic(req),
@@ -148,6 +129,5 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   await app.register(accessRoutes(seatwise));
   // Last, so that its wildcard route never stands before an API route (find-my-way prefers the specific).
   spa.fallback = await installConsole(app, options.consoleDist);
-  lane.handle = decisionLane({ app, seatwise, rateLimits, rate, httpDuration });
   return app;
 }
