@@ -1,15 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { CLOUDS } from '../domain/cloud.ts';
 import {
+  CURRENCIES,
   LIMIT_UNITS,
   PAID_BILLING_CYCLES,
   SEGMENTS,
   validateCatalog,
+  type Currency,
   type Offer,
 } from '../domain/catalog/offer.ts';
+import {
+  fromPartnerCenter,
+  type OfferPrice,
+  type PartnerCenterOffer,
+  type PriceList,
+} from '../domain/catalog/partner-center.ts';
 import { signalChange } from '../db/change-signal.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 
@@ -41,9 +50,65 @@ const OfferSchema = Type.Object({
   isAutoRenewable: Type.Boolean(),
   servicePlans: Type.Array(Type.String()),
   isAvailableForPurchase: Type.Boolean(),
+  cost: Type.Optional(
+    Type.Object({
+      USD: Type.Optional(Type.Integer({ minimum: 0 })),
+      EUR: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+  ),
 });
 const CatalogFileSchema = Type.Object({ version: Type.Literal(1), offers: Type.Array(OfferSchema) });
 const CatalogFile = Compile(CatalogFileSchema);
+
+/** What the import reads of a Partner Center offers response: the rest is ignored (reference §1.3). */
+const Strings = Type.Optional(Type.Array(Type.String()));
+const PartnerCenterOfferSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Type.String({ minLength: 1 }),
+  description: Type.Optional(Type.String()),
+  minimumQuantity: Type.Integer(),
+  maximumQuantity: Type.Integer(),
+  rank: Type.Optional(Type.Integer()),
+  locale: Type.Optional(Type.String()),
+  country: Type.Optional(Type.String()),
+  category: Type.Optional(
+    Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
+  ),
+  limitUnitOfMeasure: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 0 })),
+  termUnitOfMeasure: Type.Optional(Type.String()),
+  term: Type.Optional(Type.Integer()),
+  prerequisiteOffers: Strings,
+  isAddOn: Type.Optional(Type.Boolean()),
+  hasAddOns: Type.Optional(Type.Boolean()),
+  isAvailableForPurchase: Type.Optional(Type.Boolean()),
+  billing: Type.Optional(Type.String()),
+  supportedBillingCycles: Strings,
+  isAutoRenewable: Type.Optional(Type.Boolean()),
+  conversionTargetOffers: Strings,
+  reselleeQualifications: Strings,
+  resellerQualifications: Strings,
+  upgradeTargetOffers: Strings,
+  salesGroupId: Type.Optional(Type.String()),
+  isTrial: Type.Optional(Type.Boolean()),
+  acquisitionType: Type.Optional(Type.String()),
+  supportedCatalogTypes: Strings,
+  isMicrosoftProduct: Type.Optional(Type.Boolean()),
+  product: Type.Optional(
+    Type.Object({
+      id: Type.Optional(Type.String()),
+      name: Type.Optional(Type.String()),
+      unit: Type.Optional(Type.String()),
+    }),
+  ),
+  unitType: Type.Optional(Type.String()),
+  links: Type.Optional(
+    Type.Object({ learnMore: Type.Optional(Type.Object({ uri: Type.Optional(Type.String()) })) }),
+  ),
+});
+const PartnerCenterFile = Compile(
+  Type.Object({ totalCount: Type.Optional(Type.Integer()), items: Type.Array(PartnerCenterOfferSchema) }),
+);
 
 export class CatalogFileError extends Error {
   constructor(
@@ -55,28 +120,179 @@ export class CatalogFileError extends Error {
   }
 }
 
-/** Reads and checks a catalog file: its shape, then the rules between offers (`validateCatalog`). */
+/** Reads and checks a catalog file in Seatwise's format: its shape, then the rules between offers. */
 export function readCatalogFile(path: string): Offer[] {
-  let data: unknown;
+  return readCatalog(path).offers;
+}
+
+export interface CatalogRead {
+  format: 'seatwise' | 'partnerCenter';
+  offers: Offer[];
+  /** What the operator should know: prices matched, rows ignored, offers listed but not sold. */
+  notes: string[];
+}
+
+const readText = (path: string): string => {
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    // Partner Center's responses start with a byte-order mark, which JSON.parse refuses.
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new CatalogFileError(path, [e instanceof Error ? e.message : String(e)]);
   }
-  if (!CatalogFile.Check(data)) {
-    const problems = CatalogFile.Errors(data)
+};
+
+/**
+ * Reads and checks a catalog (R-CAT-3): Seatwise's own format (`{ version: 1, offers }`), or a saved
+ * Partner Center offers response (`{ totalCount, items }`) with an optional price list (R-PRC-1). The
+ * shape is checked first, then the rules between offers (`validateCatalog`); nothing is written.
+ */
+export function readCatalog(path: string, pricesPath?: string): CatalogRead {
+  let data: unknown;
+  try {
+    data = JSON.parse(readText(path));
+  } catch (e) {
+    if (e instanceof CatalogFileError) throw e;
+    throw new CatalogFileError(path, [e instanceof Error ? e.message : String(e)]);
+  }
+  const shape = (check: typeof CatalogFile | typeof PartnerCenterFile): string[] =>
+    check
+      .Errors(data)
       .slice(0, 20)
       .map((e) => `${e.instancePath || '/'}: ${e.message}`);
-    throw new CatalogFileError(path, problems);
+  const isObject = typeof data === 'object' && data !== null && !Array.isArray(data);
+  let read: CatalogRead;
+  if (typeof data === 'object' && data !== null && 'items' in data) {
+    if (!PartnerCenterFile.Check(data)) throw new CatalogFileError(path, shape(PartnerCenterFile));
+    const items = data.items as PartnerCenterOffer[];
+    const notes: string[] = [];
+    const prices = pricesPath ? readPriceList(pricesPath, notes) : new Map<string, never>();
+    if (!pricesPath) notes.push('no price list (--prices): every paid offer is listed but not purchasable');
+    if (data.totalCount !== undefined && data.totalCount !== items.length)
+      notes.push(`the response holds ${items.length} of ${data.totalCount} offers (one page of several?)`);
+    const offers = fromPartnerCenter(items, prices);
+    const ids = new Set(offers.map((o) => o.id.toUpperCase()));
+    const unmatched = [...prices.keys()].filter((id) => !ids.has(id)).length;
+    if (pricesPath) {
+      const priced = offers.filter((o) => !o.isTrial && Object.keys(o.prices).length > 0).length;
+      notes.push(`${priced} paid offers priced; ${unmatched} offers of the price list are not in the file`);
+    }
+    const notSold = offers.filter((o) => o.notSold).length;
+    if (notSold > 0) notes.push(`${notSold} offers listed but not sold (R-CAT-2)`);
+    read = { format: 'partnerCenter', offers, notes };
+  } else {
+    if (pricesPath)
+      throw new CatalogFileError(path, [
+        '--prices goes with a Partner Center offers response ({ "totalCount", "items" }); a Seatwise catalog carries its prices',
+      ]);
+    if (!CatalogFile.Check(data)) {
+      const problems = shape(CatalogFile);
+      if (!isObject || !('offers' in (data as object)))
+        problems.unshift(
+          'neither a Seatwise catalog ({ "version": 1, "offers": [...] }) nor a Partner Center offers response ({ "totalCount", "items": [...] })',
+        );
+      throw new CatalogFileError(path, problems);
+    }
+    read = { format: 'seatwise', offers: data.offers, notes: [] };
   }
-  const offers = data.offers as Offer[];
-  const problems = validateCatalog(offers);
-  if (problems.length > 0) throw new CatalogFileError(path, problems);
-  return offers;
+  const problems = validateCatalog(read.offers);
+  if (problems.length > 0) throw new CatalogFileError(path, problems.slice(0, 20));
+  return read;
+}
+
+/** Price list columns, matched without regard to case and spaces; the others are ignored. */
+const PRICE_COLUMNS = {
+  offerid: 'Offer ID',
+  currency: 'Currency',
+  listprice: 'List Price',
+  erpprice: 'ERP Price',
+};
+type PriceColumn = keyof typeof PRICE_COLUMNS;
+const columnKey = (header: string): string => header.replace(/\s+/g, '').toLowerCase();
+
+/** `"12.50"` or `"1,234.5"` to minor units; undefined when it is not an amount with at most two decimals. */
+function minorUnits(text: string): number | undefined {
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m?.[1]) return undefined;
+  const decimals = (m[2] ?? '').replace(/0+$/, '');
+  if (decimals.length > 2) return undefined;
+  return Number(m[1].replace(/,/g, '')) * 100 + Number(decimals.padEnd(2, '0'));
 }
 
 /**
- * Imports a catalog (R-CAT-3): every offer in the file is inserted or replaced, in one transaction.
+ * Reads a Partner Center price list (R-PRC-1) with csv-parse: per offer and currency, the List Price (the
+ * partner's cost) and the ERP Price (what customers are charged), per licence per month. Rows in currencies
+ * Seatwise does not bill in are ignored; anything malformed refuses the whole list, naming the line.
+ */
+export function readPriceList(path: string, notes: string[] = []): PriceList {
+  const text = readText(path);
+  type PriceRecord = { record: Partial<Record<PriceColumn, string>>; info: { lines: number } };
+  let records: PriceRecord[];
+  let headers: string[] = [];
+  try {
+    records = parseCsv<PriceRecord>(text, {
+      columns: (header: string[]) => {
+        headers = header;
+        return header.map((h) => (columnKey(h) in PRICE_COLUMNS ? columnKey(h) : false));
+      },
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
+  } catch (e) {
+    throw new CatalogFileError(path, [e instanceof Error ? e.message : String(e)]);
+  }
+  const missing = (Object.keys(PRICE_COLUMNS) as PriceColumn[]).filter(
+    (c) => !headers.some((h) => columnKey(h) === c),
+  );
+  if (missing.length > 0)
+    throw new CatalogFileError(path, [
+      `no column ${missing.map((c) => `"${PRICE_COLUMNS[c]}"`).join(', ')} (found: ${headers.join(', ') || 'nothing'})`,
+    ]);
+
+  const problems: string[] = [];
+  const prices = new Map<string, Partial<Record<Currency, OfferPrice>>>();
+  const lineOf = new Map<string, number>();
+  const ignored = new Set<string>();
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const p = (message: string): void => {
+      problems.push(`line ${line}: ${message}`);
+    };
+    const offerId = (record.offerid ?? '').toUpperCase();
+    const currency = (record.currency ?? '').toUpperCase();
+    const cost = minorUnits(record.listprice ?? '');
+    const retail = minorUnits(record.erpprice ?? '');
+    if (!offerId) p('"Offer ID" is empty');
+    if (!/^[A-Z]{3}$/.test(currency))
+      p(`"Currency" ${JSON.stringify(record.currency ?? '')} is not an ISO 4217 code`);
+    if (cost === undefined)
+      p(`"List Price" ${JSON.stringify(record.listprice ?? '')} is not an amount with at most two decimals`);
+    if (retail === undefined)
+      p(`"ERP Price" ${JSON.stringify(record.erpprice ?? '')} is not an amount with at most two decimals`);
+    if (!offerId || cost === undefined || retail === undefined || !/^[A-Z]{3}$/.test(currency)) continue;
+    if (!(CURRENCIES as readonly string[]).includes(currency)) {
+      ignored.add(currency);
+      continue;
+    }
+    const byCurrency = prices.get(offerId) ?? {};
+    const earlier = byCurrency[currency as Currency];
+    if (earlier && (earlier.cost !== cost || earlier.retail !== retail))
+      p(`${offerId} has another ${currency} price on line ${lineOf.get(`${offerId} ${currency}`)}`);
+    byCurrency[currency as Currency] = { cost, retail };
+    prices.set(offerId, byCurrency);
+    lineOf.set(`${offerId} ${currency}`, line);
+  }
+  if (problems.length > 0) throw new CatalogFileError(path, problems.slice(0, 20));
+  if (ignored.size > 0)
+    notes.push(
+      `price rows in ${[...ignored].sort().join(', ')} ignored: Seatwise bills in ${CURRENCIES.join(', ')}`,
+    );
+  return prices;
+}
+
+/**
+ * Imports a catalog (R-CAT-3): every offer in the file is inserted or replaced with its cost, in one
+ * transaction.
  * Offers missing from the file stay (subscriptions refer to them) and can be retired with
  * `isAvailableForPurchase: false`.
  */
@@ -88,8 +304,15 @@ export async function importCatalog(
 ): Promise<number> {
   await inTransaction(db, async (trx) => {
     let rank = 0;
-    for (const offer of offers) {
-      const values = { definition: JSON.stringify(offer), rank, imported_at: now };
+    for (const { cost, ...offer } of offers) {
+      // The cost has its own column (R-PRC-1); re-importing replaces offers and prices, and leaves
+      // subscriptions alone: they keep their price until renewal (R-REN-1).
+      const values = {
+        definition: JSON.stringify(offer),
+        cost: JSON.stringify(cost ?? {}),
+        rank,
+        imported_at: now,
+      };
       await trx
         .insertInto('offers')
         .values({ id: offer.id, ...values })
@@ -110,18 +333,21 @@ export async function loadDemoCatalogIfEmpty(db: Db, now: Date): Promise<number>
   return importCatalog(db, readCatalogFile(DEMO_CATALOG_PATH), now);
 }
 
+const withCost = (offer: Offer, cost: unknown): Offer =>
+  cost && typeof cost === 'object' && Object.keys(cost).length > 0 ? { ...offer, cost: cost } : offer;
+
 /**
  * The catalog, read from the database on every call: another process may have imported a new one, and
  * nothing in a process's memory may make it answer wrongly (SPEC §8).
  */
 export async function loadOffers(db: Db, ids?: readonly string[]): Promise<Map<string, Offer>> {
-  let query = db.selectFrom('offers').select(['id', 'definition']).orderBy('rank').orderBy('id');
+  let query = db.selectFrom('offers').select(['id', 'definition', 'cost']).orderBy('rank').orderBy('id');
   if (ids) {
     if (ids.length === 0) return new Map();
     query = query.where('id', 'in', [...ids]);
   }
   const rows = await query.execute();
-  return new Map(rows.map((r) => [r.id, r.definition as Offer]));
+  return new Map(rows.map((r) => [r.id, withCost(r.definition as Offer, r.cost)]));
 }
 
 /** An offer as Partner Center's Offer resource (reference §1.3), plus Seatwise's prices, segments and clouds. */

@@ -413,16 +413,17 @@ async function planOrder(
     offers.values(),
     lock,
   );
+  const currency = currencyFor(customer.country, deps.cloud);
   const errors = validateOrderLines(input.lineItems, {
     customer: customerOf(customer, deps.cloud),
     cycle,
     subscriptions,
     trialOfferIdsEverOwned: trialOfferIds,
     offers,
+    currency,
   });
   if (errors.length > 0) refuseOrder(errors);
 
-  const currency = currencyFor(customer.country, deps.cloud);
   const order: Row<'orders'> = {
     partner_id: scope.partnerId,
     id: newId(),
@@ -551,6 +552,7 @@ async function planAddOns(
       subscriptions: subscriptions.map(toSummary),
       trialOfferIdsEverOwned: [],
       offers,
+      currency: currencyFor(customer.country, deps.cloud),
     },
     bases,
   );

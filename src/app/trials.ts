@@ -1,6 +1,6 @@
 import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
-import { checkLimit, fitsCustomer } from '../domain/catalog/availability.ts';
+import { checkLimit, checkPriced, fitsCustomer } from '../domain/catalog/availability.ts';
 import { TRIAL_LICENCES, type Offer, type PaidBillingCycle, type Segment } from '../domain/catalog/offer.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { openingLine } from '../domain/billing/billing-rules.ts';
@@ -75,7 +75,12 @@ export async function listConversions(
   return (trial?.conversionTargetOffers ?? [])
     .map((id) => offers.get(id))
     .filter(
-      (o): o is Offer => !!o && o.isAvailableForPurchase && fitsCustomer(o, fit) && !checkLimit(o, others),
+      (o): o is Offer =>
+        !!o &&
+        o.isAvailableForPurchase &&
+        fitsCustomer(o, fit) &&
+        !checkPriced(o, sub.currency as 'USD' | 'EUR') &&
+        !checkLimit(o, others),
     )
     .flatMap((o) =>
       o.billingCycles.map((cycle) => ({
@@ -150,6 +155,8 @@ export async function convertTrial(
         segment: customer.segment,
       });
     }
+    const unpriced = checkPriced(target, sub.currency as 'USD' | 'EUR');
+    if (unpriced?.messageKey) throw refuse(2091, unpriced.messageKey, 'targetOfferId', unpriced.params);
     const others = (await customerSubscriptionRows(scope, customerId))
       .filter((s) => s.id !== sub.id)
       .map(toSummary);

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { importCatalog, loadOffers, readCatalogFile } from '../app/catalog.ts';
+import { importCatalog, loadOffers, readCatalog } from '../app/catalog.ts';
 import { print, withSeatwise } from './support.ts';
 
 /** The operator's catalog commands (R-CAT-3): import a catalog file, list what is loaded. */
@@ -8,10 +8,16 @@ export function registerCatalogCommands(program: Command): void {
   const catalog = program.command('catalog').description('the offer catalog (operator, R-CAT-3)');
   catalog
     .command('import <file>')
-    .description('check a catalog file and insert or replace every offer in it, in one transaction')
-    .action((file: string) =>
+    .description(
+      'check a catalog file (Seatwise format, or a saved Partner Center offers response with --prices) and insert or replace every offer in it, in one transaction',
+    )
+    .option(
+      '--prices <csv>',
+      'Partner Center price list (columns Offer ID, Currency, List Price, ERP Price): customers pay the ERP Price, the List Price is the cost',
+    )
+    .action((file: string, o: { prices?: string }) =>
       withSeatwise('catalog import', async (s) => {
-        const offers = readCatalogFile(file);
+        const { format, offers, notes } = readCatalog(file, o.prices);
         const bar = new SingleBar({
           format: 'importing offers [{bar}] {value}/{total}',
           stream: process.stderr,
@@ -21,7 +27,9 @@ export function registerCatalogCommands(program: Command): void {
         bar.start(offers.length, 0);
         const count = await importCatalog(s.db, offers, s.clock.now(), (done) => bar.update(done));
         bar.stop();
-        print(`imported ${count} offers from ${file}`);
+        const from = format === 'partnerCenter' ? 'Partner Center offers response ' : '';
+        print(`imported ${count} offers from ${from}${file}`);
+        for (const note of notes) print(`  ${note}`);
       }),
     );
   catalog

@@ -133,6 +133,8 @@ export interface OffersTable {
   /** Position in the imported file: the catalog's display order. */
   rank: number;
   imported_at: Timestamp;
+  /** What the partner pays per licence per month, `{ "USD": 1600 }` in minor units (R-PRC-1); `{}` when unknown. */
+  cost: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface CustomerDomainsTable {

@@ -206,10 +206,38 @@ describe('listCatalog: which offers a customer sees (R-CAT-1)', () => {
       expect(ids(query({ cycle })).filter((id) => id.startsWith('ADDON'))).toEqual([]);
   });
 
-  it('R-CAT-1: an offer with no price in the customer currency is not listed', () => {
+  it('R-CAT-2: an offer with no price in the customer currency is listed, not purchasable, saying why', () => {
     const offers = [...CATALOG, offer('USD-ONLY', { prices: { USD: 100 } })];
-    expect(ids(query({ offers, currency: 'USD' }))).toContain('USD-ONLY');
-    expect(ids(query({ offers, currency: 'EUR' }))).not.toContain('USD-ONLY');
+    expect(entryOf(query({ offers, currency: 'USD' }), 'USD-ONLY')).toMatchObject({ purchasable: true });
+    expect(entryOf(query({ offers, currency: 'EUR' }), 'USD-ONLY')).toMatchObject({
+      purchasable: false,
+      reason: {
+        code: 'notPurchasable',
+        rule: 'R-CAT-2',
+        messageKey: 'order.notPricedInCurrency',
+        params: { currency: 'EUR' },
+      },
+    });
+  });
+
+  it('R-CAT-2: an imported offer Seatwise does not sell is listed with the reason', () => {
+    const offers = [
+      ...CATALOG,
+      offer('METERED', {
+        billingCycles: [],
+        prices: {},
+        isAvailableForPurchase: false,
+        notSold: { reason: 'unknownUnitType', value: 'Bananas' },
+      }),
+    ];
+    expect(entryOf(query({ offers }), 'METERED')).toMatchObject({
+      purchasable: false,
+      reason: {
+        code: 'notPurchasable',
+        messageKey: 'order.notSold.unknownUnitType',
+        params: { value: 'Bananas' },
+      },
+    });
   });
 
   const prices: Array<{

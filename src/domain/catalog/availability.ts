@@ -42,6 +42,12 @@ export interface UnavailableReason {
   rule: string;
   subscriptionId?: string;
   subscriptionName?: string;
+  /**
+   * For `notPurchasable`, the message that says exactly why (no price in the currency, an offer Seatwise
+   * lists but does not sell) and its values; absent when the offer was simply retired.
+   */
+  messageKey?: string;
+  params?: Record<string, string>;
 }
 
 export interface CatalogEntry {
@@ -143,13 +149,36 @@ const entry = (
     ? { offer, unitPrice, currency, purchasable: false, reason }
     : { offer, unitPrice, currency, purchasable: true };
 
-const notPurchasable = (offer: Offer): UnavailableReason | undefined =>
-  offer.isAvailableForPurchase ? undefined : reasonFor('notPurchasable', 'R-CAT-2');
+/**
+ * R-CAT-2: `undefined` when the offer is for sale; otherwise `notPurchasable`, with the message that says
+ * why when the catalog knows (an imported offer Seatwise lists but does not sell).
+ */
+export function checkPurchasable(offer: Offer): UnavailableReason | undefined {
+  if (offer.isAvailableForPurchase) return undefined;
+  if (!offer.notSold) return reasonFor('notPurchasable', 'R-CAT-2');
+  return {
+    code: 'notPurchasable',
+    rule: 'R-CAT-2',
+    messageKey: `order.notSold.${offer.notSold.reason}`,
+    params: { value: offer.notSold.value ?? '' },
+  };
+}
+
+/** R-CAT-2: `undefined` when a paid offer has a price in `currency`; otherwise why it cannot be bought in it. */
+export function checkPriced(offer: Offer, currency: Currency): UnavailableReason | undefined {
+  if (offer.isTrial || offer.prices[currency] !== undefined) return undefined;
+  return {
+    code: 'notPurchasable',
+    rule: 'R-CAT-2',
+    messageKey: 'order.notPricedInCurrency',
+    params: { currency },
+  };
+}
 
 /**
  * R-CAT-1 and R-CAT-2: the offers of the new-subscription flow for one customer and one cycle, in catalog
  * order. Trials show only under `trial` (and never to education or government customers, R-TRI-1); paid
- * offers only under a cycle they support and when priced in `currency`; add-ons not at all, since they are
+ * offers only under a cycle they support, not purchasable when not priced in `currency`; add-ons not at all, since they are
  * bought from their base subscription (R-ADD-1, see `listAddOns`).
  */
 export function listCatalog(query: CatalogQuery): CatalogEntry[] {
@@ -161,18 +190,21 @@ export function listCatalog(query: CatalogQuery): CatalogEntry[] {
     if (trialTab) {
       if (customer.segment === 'education' || customer.segment === 'government') continue;
       const reason =
-        notPurchasable(offer) ??
+        checkPurchasable(offer) ??
         checkTrial(offer, subscriptions, query.trialOfferIdsEverOwned) ??
         checkLimit(offer, subscriptions);
       entries.push(entry(offer, 0, currency, reason));
       continue;
     }
-    const monthly = offer.prices[currency];
-    if (!offer.billingCycles.includes(cycle) || monthly === undefined) continue;
+    // Listed where it fits even without a price in the currency, saying why it cannot be bought (R-CAT-2);
+    // an offer not sold at all shows under the cycles Partner Center gave it, or monthly when it gave none.
+    const cycles = offer.billingCycles.length > 0 || !offer.notSold ? offer.billingCycles : ['monthly'];
+    if (!cycles.includes(cycle)) continue;
+    const monthly = offer.prices[currency] ?? 0;
     const unitPrice = cycle === 'annual' ? monthly * 12 : monthly;
-    entries.push(
-      entry(offer, unitPrice, currency, notPurchasable(offer) ?? checkLimit(offer, subscriptions)),
-    );
+    const reason =
+      checkPurchasable(offer) ?? checkPriced(offer, currency) ?? checkLimit(offer, subscriptions);
+    entries.push(entry(offer, unitPrice, currency, reason));
   }
   return entries;
 }
@@ -196,11 +228,13 @@ export function listAddOns(query: AddOnQuery): CatalogEntry[] {
   for (const offer of query.offers) {
     if (!offer.isAddOn || !offer.prerequisiteOffers.includes(base.offerId)) continue;
     if (!fitsCustomer(offer, query.customer) || !offer.billingCycles.includes(base.billingCycle)) continue;
-    const monthly = offer.prices[currency];
-    if (monthly === undefined) continue;
+    const monthly = offer.prices[currency] ?? 0;
     const unitPrice = base.billingCycle === 'annual' ? monthly * 12 : monthly;
     const reason =
-      notPurchasable(offer) ?? checkPrerequisite(offer, base) ?? checkLimit(offer, query.subscriptions);
+      checkPurchasable(offer) ??
+      checkPriced(offer, currency) ??
+      checkPrerequisite(offer, base) ??
+      checkLimit(offer, query.subscriptions);
     entries.push(entry(offer, unitPrice, currency, reason));
   }
   return entries;

@@ -75,14 +75,14 @@ const cases: Array<{ title: string; catalog: Offer[]; problem: RegExp }> = [
     problem: /^BASE: limit must be 0 when limitUnitOfMeasure is None/,
   },
   {
-    title: 'R-CAT-1: a paid offer has a USD price',
-    catalog: [paid({ prices: { EUR: 560 } }), trial(), addOn()],
-    problem: /^BASE: no USD price/,
+    title: 'R-PRC-1: costs are integers of minor units',
+    catalog: [paid({ cost: { USD: -1 } }), trial(), addOn()],
+    problem: /^BASE: the USD cost -1 is not a non-negative integer/,
   },
   {
-    title: 'R-CAT-1: a paid offer has an EUR price',
-    catalog: [paid(), trial(), addOn({ prices: { USD: 300 } })],
-    problem: /^ADDON: no EUR price/,
+    title: 'R-CAT-2: an offer that is not sold is not available for purchase',
+    catalog: [paid({ notSold: { reason: 'usageBased' } }), trial(), addOn()],
+    problem: /^BASE: an offer that is not sold cannot be available for purchase/,
   },
   {
     title: 'R-CAT-1: prices are integers of minor units',
@@ -202,6 +202,21 @@ const cases: Array<{ title: string; catalog: Offer[]; problem: RegExp }> = [
 describe('validateCatalog', () => {
   it('R-CAT-3: a valid catalog has no problems', () => {
     expect(validateCatalog(valid())).toEqual([]);
+  });
+
+  it('R-CAT-2: a paid offer may lack a price in a currency (it is listed there, not purchasable)', () => {
+    expect(validateCatalog([paid({ prices: { USD: 600 } }), trial(), addOn({ prices: {} })])).toEqual([]);
+  });
+
+  it('R-CAT-2: an offer listed but not sold may lack billing cycles or prerequisites', () => {
+    const notSold = { isAvailableForPurchase: false, notSold: { reason: 'usageBased' as const } };
+    expect(
+      validateCatalog([
+        paid({ billingCycles: [], ...notSold }),
+        trial(),
+        addOn({ prerequisiteOffers: [], ...notSold }),
+      ]),
+    ).toEqual([]);
   });
 
   for (const { title, catalog, problem } of cases)

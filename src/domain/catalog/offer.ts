@@ -70,6 +70,53 @@ export interface Offer {
   /** What a licence grants (`mail`, `chat`, `office-apps`, `storage`, ...); access decisions read these. */
   servicePlans: string[];
   isAvailableForPurchase: boolean;
+  /**
+   * Why an imported offer is listed but never sold (R-CAT-2): Seatwise cannot sell what Partner Center
+   * describes (usage-based, an unknown unit, no base in the catalog...). Such an offer is also
+   * `isAvailableForPurchase: false`.
+   */
+  notSold?: NotSold;
+  /** What the partner pays per licence per month, in minor units per currency (R-PRC-1); kept apart from `prices`. */
+  cost?: Partial<Record<Currency, number>>;
+
+  // What a Partner Center offer carries besides (reference §1.3), kept as imported so the API can show it.
+  /** Partner Center's category, e.g. `{ id: 'Enterprise_Key', name: 'Enterprise' }`. */
+  category?: { id: string; name: string };
+  product?: { id: string; name: string; unit: string };
+  /** `Licenses`, `Add-On Licenses`, `Instances`, `Gigabytes`, `Usage-based`... */
+  unitType?: string;
+  /** `license` or `usage`. */
+  billing?: string;
+  learnMoreUri?: string;
+  locale?: string;
+  /** The market the offer was read from (`GET /v1/offers?country=`). */
+  country?: string;
+  rank?: number;
+  acquisitionType?: string;
+  term?: number;
+  termUnitOfMeasure?: string;
+  hasAddOns?: boolean;
+  reselleeQualifications?: string[];
+  resellerQualifications?: string[];
+  upgradeTargetOffers?: string[];
+  supportedCatalogTypes?: string[];
+  salesGroupId?: string;
+  isMicrosoftProduct?: boolean;
+}
+
+/** Why an offer is listed but not sold; `value` is the thing Seatwise did not know (a unit type, a limit unit...). */
+export const NOT_SOLD_REASONS = [
+  'usageBased',
+  'unknownUnitType',
+  'unknownLimitUnit',
+  'unknownQualification',
+  'noBillingCycle',
+  'noPrerequisiteInCatalog',
+] as const;
+export type NotSoldReason = (typeof NOT_SOLD_REASONS)[number];
+export interface NotSold {
+  reason: NotSoldReason;
+  value?: string;
 }
 
 const COUNTRY_CODE = /^[A-Z]{2}$/;
@@ -156,6 +203,11 @@ export function validateCatalog(offers: readonly Offer[]): string[] {
     for (const [currency, amount] of Object.entries(o.prices))
       if (typeof amount !== 'number' || !isNonNegativeInteger(amount))
         p(`the ${currency} price ${String(amount)} is not a non-negative integer of minor units`);
+    for (const [currency, amount] of Object.entries(o.cost ?? {}))
+      if (typeof amount !== 'number' || !isNonNegativeInteger(amount))
+        p(`the ${currency} cost ${String(amount)} is not a non-negative integer of minor units (R-PRC-1)`);
+    if (o.notSold && o.isAvailableForPurchase)
+      p('an offer that is not sold cannot be available for purchase');
 
     if (o.isTrial) {
       // R-TRI-1: 30 days, free, exactly 25 licences, not for government or education, not an add-on.
@@ -179,14 +231,14 @@ export function validateCatalog(offers: readonly Offer[]): string[] {
       }
     } else {
       if (o.conversionTargetOffers.length > 0) p('only a trial has conversionTargetOffers (R-TRI-3)');
-      if (o.billingCycles.length === 0) p('a paid offer needs at least one billing cycle');
-      for (const currency of CURRENCIES)
-        if (o.prices[currency] === undefined) p(`no ${currency} price (R-CAT-1)`);
+      if (o.billingCycles.length === 0 && !o.notSold) p('a paid offer needs at least one billing cycle');
+      // A currency without a price is allowed: the offer is listed there but not purchasable (R-CAT-2).
     }
 
     if (o.isAddOn) {
       // R-ADD-1: bought from an active base subscription whose offer is one of the prerequisites.
-      if (o.prerequisiteOffers.length === 0) p('an add-on needs at least one prerequisite offer (R-ADD-1)');
+      if (o.prerequisiteOffers.length === 0 && !o.notSold)
+        p('an add-on needs at least one prerequisite offer (R-ADD-1)');
       for (const baseId of o.prerequisiteOffers) {
         const base = byId.get(baseId);
         if (!base) p(`prerequisite "${baseId}" is not in the catalog (R-ADD-1)`);

@@ -142,4 +142,58 @@ export const ORDER_MESSAGES = {
     'fr-FR': 'L’essai {offerId} ne se convertit pas en {targetOfferId} (R-TRI-3).',
     'de-DE': 'Die Testversion {offerId} lässt sich nicht in {targetOfferId} umwandeln (R-TRI-3).',
   },
+  'order.notPricedInCurrency': {
+    'en-US':
+      'Offer {offerId} has no price in {currency}: it is listed but cannot be bought in that currency (R-CAT-2).',
+    'fr-FR':
+      'L’offre {offerId} n’a pas de prix en {currency} : elle est listée mais ne peut pas être achetée dans cette devise (R-CAT-2).',
+    'de-DE':
+      'Das Angebot {offerId} hat keinen Preis in {currency}: Es wird angezeigt, kann in dieser Währung aber nicht gekauft werden (R-CAT-2).',
+  },
+  'order.notSold.usageBased': {
+    'en-US': 'Offer {offerId} is billed by usage: Seatwise lists it but does not sell it (R-CAT-2).',
+    'fr-FR': 'L’offre {offerId} est facturée à l’usage : Seatwise la liste mais ne la vend pas (R-CAT-2).',
+    'de-DE':
+      'Das Angebot {offerId} wird nach Verbrauch abgerechnet: Seatwise zeigt es an, verkauft es aber nicht (R-CAT-2).',
+  },
+  'order.notSold.unknownUnitType': {
+    'en-US':
+      'Offer {offerId} is sold in "{value}", a unit Seatwise does not sell: it is listed but not sold (R-CAT-2).',
+    'fr-FR':
+      'L’offre {offerId} se vend en « {value} », une unité que Seatwise ne vend pas : elle est listée mais pas vendue (R-CAT-2).',
+    'de-DE':
+      'Das Angebot {offerId} wird in „{value}“ verkauft, einer Einheit, die Seatwise nicht verkauft: Es wird angezeigt, aber nicht verkauft (R-CAT-2).',
+  },
+  'order.notSold.unknownLimitUnit': {
+    'en-US':
+      'Offer {offerId} has a limit counted in "{value}", which Seatwise does not know: it is listed but not sold (R-CAT-2).',
+    'fr-FR':
+      'L’offre {offerId} a une limite comptée en « {value} », inconnue de Seatwise : elle est listée mais pas vendue (R-CAT-2).',
+    'de-DE':
+      'Das Angebot {offerId} hat ein Limit in „{value}“, das Seatwise nicht kennt: Es wird angezeigt, aber nicht verkauft (R-CAT-2).',
+  },
+  'order.notSold.unknownQualification': {
+    'en-US':
+      'Offer {offerId} requires the qualification "{value}", which Seatwise does not know: it is listed but not sold (R-CAT-2).',
+    'fr-FR':
+      'L’offre {offerId} exige la qualification « {value} », inconnue de Seatwise : elle est listée mais pas vendue (R-CAT-2).',
+    'de-DE':
+      'Das Angebot {offerId} verlangt die Qualifikation „{value}“, die Seatwise nicht kennt: Es wird angezeigt, aber nicht verkauft (R-CAT-2).',
+  },
+  'order.notSold.noBillingCycle': {
+    'en-US':
+      'Offer {offerId} supports no billing cycle Seatwise sells ({value}): it is listed but not sold (R-CAT-2).',
+    'fr-FR':
+      'L’offre {offerId} ne propose aucun cycle de facturation vendu par Seatwise ({value}) : elle est listée mais pas vendue (R-CAT-2).',
+    'de-DE':
+      'Das Angebot {offerId} unterstützt keinen Abrechnungszyklus, den Seatwise verkauft ({value}): Es wird angezeigt, aber nicht verkauft (R-CAT-2).',
+  },
+  'order.notSold.noPrerequisiteInCatalog': {
+    'en-US':
+      'Add-on {offerId} has none of its base offers in the catalog: it is listed but not sold (R-CAT-2).',
+    'fr-FR':
+      'Le module complémentaire {offerId} n’a aucune de ses offres de base dans le catalogue : il est listé mais pas vendu (R-CAT-2).',
+    'de-DE':
+      'Das Add-on {offerId} hat keines seiner Basisangebote im Katalog: Es wird angezeigt, aber nicht verkauft (R-CAT-2).',
+  },
 } satisfies Record<string, Translations>;

@@ -1,13 +1,15 @@
 import {
   checkLimit,
   checkPrerequisite,
+  checkPriced,
+  checkPurchasable,
   checkTrial,
   fitsCustomer,
   type CatalogCustomer,
   type SubscriptionSummary,
   type UnavailableReason,
 } from '../catalog/availability.ts';
-import { TRIAL_LICENCES, type BillingCycle, type Offer } from '../catalog/offer.ts';
+import { TRIAL_LICENCES, type BillingCycle, type Currency, type Offer } from '../catalog/offer.ts';
 
 /** One line item's refusal: Partner Center's code, the rule, the field, and a message key with its values. */
 export interface LineError {
@@ -33,6 +35,8 @@ export interface OrderContext {
   subscriptions: readonly SubscriptionSummary[];
   trialOfferIdsEverOwned: readonly string[];
   offers: ReadonlyMap<string, Offer>;
+  /** The customer's currency: a paid offer without a price in it is refused (R-CAT-2). */
+  currency?: Currency;
 }
 
 const refuse = (
@@ -84,7 +88,14 @@ function fromReason(line: LineToValidate, reason: UnavailableReason): LineError 
         reason.subscriptionId,
       );
     case 'notPurchasable':
-      return refuse(line, 2091, reason.rule, 'offerId', 'order.notPurchasable');
+      return refuse(
+        line,
+        2091,
+        reason.rule,
+        'offerId',
+        reason.messageKey ?? 'order.notPurchasable',
+        reason.params,
+      );
     case 'prerequisiteMissing':
       return reason.subscriptionId
         ? refuse(
@@ -117,7 +128,8 @@ function checkLine(
   subs: readonly SubscriptionSummary[],
 ) {
   if (!offer) return refuse(line, 2000, 'R-CAT-1', 'offerId', 'order.unknownOffer');
-  if (!offer.isAvailableForPurchase) return refuse(line, 2091, 'R-CAT-2', 'offerId', 'order.notPurchasable');
+  const notForSale = checkPurchasable(offer);
+  if (notForSale) return fromReason(line, notForSale);
   if (offer.isAddOn) return refuse(line, 2085, 'R-ADD-1', 'offerId', 'order.addOnFromCatalog');
   if (offer.isTrial && (ctx.customer.segment === 'education' || ctx.customer.segment === 'government')) {
     return refuse(line, 2085, 'R-TRI-1', 'offerId', 'order.trialNotForSegment', {
@@ -154,6 +166,8 @@ function checkLine(
         max: offer.maximumQuantity,
       });
     }
+    const unpriced = ctx.currency && checkPriced(offer, ctx.currency);
+    if (unpriced) return fromReason(line, unpriced);
   }
   const limit = checkLimit(offer, subs);
   return limit && fromReason(line, limit);
@@ -214,9 +228,10 @@ export function validateAddOnLines(
       });
     } else {
       const prerequisite = checkPrerequisite(offer, base);
+      const notForSale = checkPurchasable(offer);
+      const unpriced = ctx.currency && checkPriced(offer, ctx.currency);
       if (prerequisite) error = fromReason(line, prerequisite);
-      else if (!offer.isAvailableForPurchase)
-        error = refuse(line, 2091, 'R-CAT-2', 'offerId', 'order.notPurchasable');
+      else if (notForSale) error = fromReason(line, notForSale);
       else if (!fitsCustomer(offer, ctx.customer)) {
         error = refuse(line, 800070, 'R-CAT-1', 'offerId', 'order.notInCountry', {
           country: ctx.customer.country,
@@ -231,7 +246,8 @@ export function validateAddOnLines(
           min: offer.minimumQuantity,
           max: offer.maximumQuantity,
         });
-      } else {
+      } else if (unpriced) error = fromReason(line, unpriced);
+      else {
         const limit = checkLimit(offer, subs);
         if (limit) error = fromReason(line, limit);
       }

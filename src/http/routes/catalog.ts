@@ -37,10 +37,15 @@ function catalogView(catalog: CustomerCatalog, locale: Locale) {
             reason: {
               ...e.reason,
               description: formatMessage(
-                e.reason.code === 'prerequisiteMissing' && !e.reason.subscriptionId
-                  ? 'order.notAPrerequisite'
-                  : REASON_MESSAGE[e.reason.code],
-                { offerId: e.offer.id, subscriptionName: e.reason.subscriptionName ?? '' },
+                e.reason.messageKey ??
+                  (e.reason.code === 'prerequisiteMissing' && !e.reason.subscriptionId
+                    ? 'order.notAPrerequisite'
+                    : REASON_MESSAGE[e.reason.code]),
+                {
+                  offerId: e.offer.id,
+                  subscriptionName: e.reason.subscriptionName ?? '',
+                  ...e.reason.params,
+                },
                 locale,
               ),
               ...(e.reason.subscriptionId
