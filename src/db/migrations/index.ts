@@ -6,6 +6,7 @@ import * as m0004 from './0004_lifecycle.ts';
 import * as m0005 from './0005_ledger.ts';
 import * as m0006 from './0006_customer_users.ts';
 import * as m0007 from './0007_activity_by_customer.ts';
+import * as m0009 from './0009_sign_in_throttle.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_ledger': m0005,
   '0006_customer_users': m0006,
   '0007_activity_by_customer': m0007,
+  '0009_sign_in_throttle': m0009,
 };
