@@ -8,6 +8,7 @@ import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { EVENT_TYPES, type EventType } from './audit.ts';
 import type { RequestContext } from './context.ts';
+import { TargetRefused, type WebhookTargets } from './webhook-targets.ts';
 import { newSecret } from './secrets.ts';
 
 /** A registration's events: event types (R-EVT), or `*` for every one. */
@@ -86,6 +87,23 @@ function parseWebhookUrl(text: string): string {
   return url.toString();
 }
 
+/** R-SEC-2: the URL's host must be, and resolve only to, public addresses; `https` unless the operator allows. */
+async function checkTarget(targets: WebhookTargets, webhookUrl: string): Promise<void> {
+  const url = new URL(webhookUrl);
+  try {
+    await targets.check(url);
+  } catch (e) {
+    if (!(e instanceof TargetRefused)) throw e;
+    throw new DomainError(
+      'invalid_input',
+      2000,
+      `webhook.${e.reason}`,
+      { host: url.hostname.slice(0, 200) },
+      [{ field: 'webhookUrl', rule: 'R-SEC-2' }],
+    );
+  }
+}
+
 /** R-EVT: known event types or `*`, each once; `*` alone when it is among them. */
 function parseWebhookEvents(names: readonly string[]): WebhookEventFilter[] {
   const known = EVENT_TYPES as readonly string[];
@@ -142,10 +160,12 @@ export async function createWebhookEndpoint(
   ctx: RequestContext,
   input: { webhookUrl: string; webhookEvents: readonly string[] },
   now: Date,
+  targets: WebhookTargets,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  requirePermission(ctx.actor.role, 'partnerUsers.manage');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   const webhookUrl = parseWebhookUrl(input.webhookUrl);
   const webhookEvents = parseWebhookEvents(input.webhookEvents);
+  await checkTarget(targets, webhookUrl);
   const secret = `whsec_${newSecret()}`;
   return inTransaction(db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
@@ -183,12 +203,12 @@ export async function createWebhookEndpoint(
   });
 }
 
-/** The partner's webhook endpoints, oldest first (R-EVT). */
+/** The partner's webhook endpoints, oldest first (R-EVT, GlobalAdmin only). */
 export async function listWebhookEndpoints(
   scope: PartnerScope,
   ctx: RequestContext,
 ): Promise<WebhookEndpoint[]> {
-  requirePermission(ctx.actor.role, 'customers.view');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   const rows = await scope
     .selectFrom('webhook_endpoints')
     .selectAll()
@@ -209,7 +229,7 @@ export async function getWebhookEndpoint(
   ctx: RequestContext,
   id: string,
 ): Promise<WebhookEndpoint> {
-  requirePermission(ctx.actor.role, 'customers.view');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   const row = await findEndpointRow(scope, id);
   if (!row) throw notFound(id);
   return toWebhookEndpoint(row);
@@ -222,7 +242,7 @@ export async function deleteWebhookEndpoint(
   id: string,
   now: Date,
 ): Promise<void> {
-  requirePermission(ctx.actor.role, 'partnerUsers.manage');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   if (!isGuid(id)) throw notFound(id);
   await inTransaction(db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
@@ -242,14 +262,14 @@ export async function deleteWebhookEndpoint(
   });
 }
 
-/** An endpoint's delivery log, newest event first (R-EVT). */
+/** An endpoint's delivery log, newest event first (R-EVT, GlobalAdmin only): status and times, no answer body. */
 export async function listWebhookDeliveries(
   scope: PartnerScope,
   ctx: RequestContext,
   endpointId: string,
   size: number,
 ): Promise<DeliveryLogEntry[]> {
-  requirePermission(ctx.actor.role, 'customers.view');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   if (!(await findEndpointRow(scope, endpointId))) throw notFound(endpointId);
   const rows = await scope
     .selectFrom('webhook_deliveries')
