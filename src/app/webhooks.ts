@@ -151,21 +151,47 @@ async function auditWebhookChange(
 
 const auditView = (e: WebhookEndpoint) => ({ webhookUrl: e.webhookUrl, webhookEvents: e.webhookEvents });
 
+const checkedRegistrations = new WeakSet<object>();
+
+/** A registration whose URL and events were checked (`checkWebhookRegistration`), ready to be written. */
+export interface CheckedRegistration {
+  readonly webhookUrl: string;
+  readonly webhookEvents: WebhookEventFilter[];
+}
+
 /**
- * Registers a webhook endpoint (R-EVT, GlobalAdmin only) and returns it with its signing secret, which the
- * caller sees in this answer only. It receives the partner's events from now on, not earlier ones.
+ * Checks a registration before anything is written (R-EVT, R-SEC-2, GlobalAdmin only): its URL, its events, and
+ * where its host resolves. Called outside any transaction: a slow DNS answer must not hold one open (on the
+ * embedded database it would hold up every other request).
  */
-export async function createWebhookEndpoint(
-  db: Db,
+export async function checkWebhookRegistration(
   ctx: RequestContext,
   input: { webhookUrl: string; webhookEvents: readonly string[] },
-  now: Date,
   targets: WebhookTargets,
-): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+): Promise<CheckedRegistration> {
   requirePermission(ctx.actor.role, 'webhooks.manage');
   const webhookUrl = parseWebhookUrl(input.webhookUrl);
   const webhookEvents = parseWebhookEvents(input.webhookEvents);
   await checkTarget(targets, webhookUrl);
+  const checked = { webhookUrl, webhookEvents };
+  checkedRegistrations.add(checked);
+  return checked;
+}
+
+/**
+ * Registers a checked webhook endpoint (R-EVT, GlobalAdmin only) and returns it with its signing secret, which
+ * the caller sees in this answer only. It receives the partner's events from now on, not earlier ones.
+ */
+export async function createWebhookEndpoint(
+  db: Db,
+  ctx: RequestContext,
+  registration: CheckedRegistration,
+  now: Date,
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  requirePermission(ctx.actor.role, 'webhooks.manage');
+  // Only what checkWebhookRegistration returned: a registration cannot skip the address check.
+  if (!checkedRegistrations.has(registration)) throw new Error('webhook registration was not checked');
+  const { webhookUrl, webhookEvents } = registration;
   const secret = `whsec_${newSecret()}`;
   return inTransaction(db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);

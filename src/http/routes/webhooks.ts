@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  checkWebhookRegistration,
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   getWebhookEndpoint,
@@ -119,15 +120,16 @@ export const webhookRoutes =
       },
       async (req, reply) => {
         const ctx = contextOf(req);
+        // R-SEC-2: the host is resolved and checked before the idempotent transaction opens.
+        const registration = await checkWebhookRegistration(ctx, req.body, seatwise.webhookTargets);
         // R-API-2: a retry under the same MS-RequestId (same partner, same body) replays this 201, secret
         // included, from the idempotency record: a client whose first answer was lost still learns its secret.
         return idempotent(seatwise, req, reply, async (db) => {
           const { endpoint, secret } = await createWebhookEndpoint(
             db,
             ctx,
-            req.body,
+            registration,
             seatwise.clock.now(),
-            seatwise.webhookTargets,
           );
           return { status: 201, body: { ...view(endpoint), secret } };
         });
