@@ -162,7 +162,13 @@ async function recordRefusal(
   now: Date,
 ): Promise<void> {
   if (!account) {
-    guard.unattributed({ operation, userName: attempt.userName, address: attempt.address, reason });
+    // Cut short: a name field is sometimes a password typed in the wrong box, or an attacker's megabyte.
+    guard.unattributed({
+      operation,
+      userName: attempt.userName.slice(0, 64),
+      address: attempt.address,
+      reason,
+    });
     return;
   }
   await account.scope
