@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /** One address a host name resolves to. */
 export interface ResolvedAddress {
@@ -46,11 +47,20 @@ for (const [network, prefix] of [
   NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
 
+/** NAT64's well-known prefix: the address carries an IPv4 address in its last 32 bits, judged as that one. */
+const NAT64 = new BlockList();
+NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
+
 /** Whether an IP address is loopback, private, link-local, multicast, unspecified or otherwise not public. */
 export function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return NON_PUBLIC.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
+  if (NAT64.check(address, 'ipv6')) {
+    const [, , , , , , high = 0, low = 0] = ipaddr.IPv6.parse(address).parts;
+    return isNonPublicAddress([high >> 8, high & 255, low >> 8, low & 255].join('.'));
+  }
+  return NON_PUBLIC.check(address, 'ipv6');
 }
 
 /** Why a target was refused; each has its message (`webhook.<reason>`). */

@@ -127,8 +127,18 @@ const NON_PUBLIC = [
   '::ffff:10.0.0.1',
   '::ffff:169.254.169.254',
   '::ffff:192.168.1.1',
+  '64:ff9b::a00:1', // NAT64 of 10.0.0.1
+  '64:ff9b::7f00:1', // NAT64 of 127.0.0.1
 ];
-const PUBLIC = ['8.8.8.8', '172.32.0.1', '172.15.255.255', '100.128.0.1', '11.0.0.1', '2001:4860:4860::8888'];
+const PUBLIC = [
+  '8.8.8.8',
+  '172.32.0.1',
+  '172.15.255.255',
+  '100.128.0.1',
+  '11.0.0.1',
+  '2001:4860:4860::8888',
+  '64:ff9b::808:808', // NAT64 of 8.8.8.8
+];
 
 describe('webhook targets (R-SEC-2)', () => {
   it('R-SEC-2: loopback, private, CGNAT, link-local, multicast, unspecified, ULA and IPv4-mapped addresses are not public', () => {
