@@ -6,6 +6,7 @@ import { ManualClock, systemClock, type Clock } from './domain/clock.ts';
 import { inTransaction, migrate, openDatabase, type Database, type Db, type Engine } from './db/database.ts';
 import { DEMO_PASSWORD, seedDemo } from './app/demo.ts';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './jobs/webhook-delivery.ts';
+import { WebhookTargets, type ResolveHost } from './app/webhook-targets.ts';
 import { AccessDecisions } from './app/access.ts';
 import { TOKEN_CACHE, type TokenGrant } from './app/auth.ts';
 import { cacheCoherence, type CacheCoherence } from './db/cache-coherence.ts';
@@ -32,6 +33,8 @@ export interface Seatwise {
   access: AccessDecisions;
   /** Bearer tokens already seen, so that an authenticated request costs no database round trip. */
   tokens: CoherentCache<TokenGrant>;
+  /** Where webhooks may be sent (R-SEC-2), checked at registration and by the delivery worker. */
+  webhookTargets: WebhookTargets;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,8 @@ export interface AssembleOptions {
    * default; CLI commands turn it off (they only write, and still make the servers drop what they change).
    */
   cache?: boolean;
+  /** How webhook host names are resolved (R-SEC-2); the system resolver by default, a fake one in tests. */
+  resolveHost?: ResolveHost;
 }
 
 /** Opens, migrates and wires Seatwise from its configuration: the one composition root. */
@@ -138,8 +143,13 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       }
     }
     const delivery = options.webhookDelivery ?? false;
+    const webhookTargets = new WebhookTargets({
+      allowPrivate: config.webhookAllowPrivate,
+      ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+    });
     const webhooks = delivery
       ? new WebhookDelivery(db, {
+          targets: webhookTargets,
           onError: (e) => {
             if (config.logLevel !== 'silent')
               process.stderr.write(`webhook delivery: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -163,6 +173,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       coherence: started,
       access,
       tokens,
+      webhookTargets,
       // The worker stops (and finishes its sends) before the database it records them in closes; this process
       // leaves the coherence registry before its connections go.
       close: async () => {

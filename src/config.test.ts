@@ -18,6 +18,8 @@ describe('configuration', () => {
       sweepIntervalSeconds: 60,
       cacheLeaseMs: 5000,
       cacheAckTimeoutMs: 1000,
+      guessing: { signInPerName: 10, signInPerAddress: 100, tokenFailuresPerAddress: 50, windowSeconds: 900 },
+      webhookAllowPrivate: false,
     });
   });
 
@@ -34,6 +36,10 @@ describe('configuration', () => {
     ['SEATWISE_SWEEP_INTERVAL', '-1'],
     ['SEATWISE_CACHE_LEASE_MS', '100'],
     ['SEATWISE_CACHE_ACK_MS', 'soon'],
+    ['SEATWISE_SIGN_IN_LIMIT', '0'],
+    ['SEATWISE_TOKEN_FAILURE_LIMIT', 'many'],
+    ['SEATWISE_GUESS_WINDOW', '0'],
+    ['SEATWISE_WEBHOOK_ALLOW_PRIVATE', 'yes'],
   ])('refuses %s=%s with a message that names the setting', (name, value) => {
     let error: unknown;
     try {

@@ -24,6 +24,21 @@ export interface Config {
   cacheLeaseMs: number;
   /** How long a writer waits for the other processes to drop what it changed before fencing them (SEATWISE_CACHE_ACK_MS). */
   cacheAckTimeoutMs: number;
+  /** Guessing limits (R-SEC-1), each counted over `guessWindowSeconds` (SEATWISE_GUESS_WINDOW, default 900). */
+  guessing: {
+    /** Sign-in attempts for one user name from one address (SEATWISE_SIGN_IN_LIMIT, default 10). */
+    signInPerName: number;
+    /** Failed sign-ins from one address, whatever the name (SEATWISE_SIGN_IN_ADDRESS_LIMIT, default 100). */
+    signInPerAddress: number;
+    /** Refused bearer tokens from one address (SEATWISE_TOKEN_FAILURE_LIMIT, default 50). */
+    tokenFailuresPerAddress: number;
+    windowSeconds: number;
+  };
+  /**
+   * Let webhooks reach http and private, loopback and link-local addresses (SEATWISE_WEBHOOK_ALLOW_PRIVATE,
+   * default off, R-SEC-2): for a receiver on the same machine while testing, never in production.
+   */
+  webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +114,12 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSeconds: integer(env, 'SEATWISE_SWEEP_INTERVAL', 60, 0, 86_400),
     cacheLeaseMs: integer(env, 'SEATWISE_CACHE_LEASE_MS', 5000, 250, 600_000),
     cacheAckTimeoutMs: integer(env, 'SEATWISE_CACHE_ACK_MS', 1000, 10, 60_000),
+    guessing: {
+      signInPerName: integer(env, 'SEATWISE_SIGN_IN_LIMIT', 10, 1, 1_000_000),
+      signInPerAddress: integer(env, 'SEATWISE_SIGN_IN_ADDRESS_LIMIT', 100, 1, 1_000_000),
+      tokenFailuresPerAddress: integer(env, 'SEATWISE_TOKEN_FAILURE_LIMIT', 50, 1, 1_000_000),
+      windowSeconds: integer(env, 'SEATWISE_GUESS_WINDOW', 900, 1, 86_400),
+    },
+    webhookAllowPrivate: flag(env, 'SEATWISE_WEBHOOK_ALLOW_PRIVATE'),
   };
 }

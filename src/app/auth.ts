@@ -6,6 +6,7 @@ import type { CoherentCache } from '../db/coherent-cache.ts';
 import type { Db } from '../db/database.ts';
 import { PartnerScope } from '../db/scope.ts';
 import type { Actor } from './context.ts';
+import type { Guessing } from './guessing.ts';
 import { newSecret, sha256, tokenIssuer, verifyPassword } from './secrets.ts';
 
 const SESSION_HOURS = 12;
@@ -109,20 +110,135 @@ export interface Session {
   actor: Actor;
 }
 
-/** Signs a partner user in with name and password; a wrong name and a wrong password answer alike. */
-export async function signIn(db: Db, userName: string, password: string, now: Date): Promise<Session> {
+/** One sign-in attempt: the name and password given, and where they came from. */
+export interface SignInAttempt {
+  userName: string;
+  password: string;
+  /** The client's address (behind a trusted proxy, the address it forwarded). */
+  address: string;
+  correlationId: string | undefined;
+}
+
+/** A refused sign-in for a name that is nobody's: no partner's audit log can hold it, the server log does. */
+export type UnattributedRefusal = (refusal: {
+  operation: 'sign_in_failed' | 'sign_in_throttled';
+  userName: string;
+  address: string;
+  reason: string;
+}) => void;
+
+/** What a sign-in needs besides the database: the guess counter and where unattributed refusals go. */
+export interface SignInGuard {
+  guessing: Guessing;
+  unattributed: UnattributedRefusal;
+}
+
+async function findSignInAccount(db: Db, userName: string) {
   const entry = await db
     .selectFrom('sign_in_names')
     .selectAll()
     .where('user_name', '=', userName.toLowerCase())
     .executeTakeFirst();
-  const scope = entry && new PartnerScope(db, entry.partner_id);
-  const user =
-    scope &&
-    entry &&
-    (await scope.selectFrom('partner_users').selectAll().where('id', '=', entry.user_id).executeTakeFirst());
-  const ok = user?.password_hash ? await verifyPassword(password, user.password_hash) : false;
-  if (!scope || !user || !ok) throw unauthenticated('auth.badCredentials');
+  if (!entry) return undefined;
+  const scope = new PartnerScope(db, entry.partner_id);
+  const user = await scope
+    .selectFrom('partner_users')
+    .selectAll()
+    .where('id', '=', entry.user_id)
+    .executeTakeFirst();
+  return user && { scope, user };
+}
+
+/**
+ * A refused sign-in in the audit log of the partner whose user name it gave (R-SEC-1, R-AUD): who was tried,
+ * from where, and why it was refused; a name that is nobody's goes to the server log instead.
+ */
+async function recordRefusal(
+  guard: SignInGuard,
+  attempt: SignInAttempt,
+  account: Awaited<ReturnType<typeof findSignInAccount>>,
+  operation: 'sign_in_failed' | 'sign_in_throttled',
+  reason: string,
+  now: Date,
+): Promise<void> {
+  if (!account) {
+    // Cut short: a name field is sometimes a password typed in the wrong box, or an attacker's megabyte.
+    guard.unattributed({
+      operation,
+      userName: attempt.userName.slice(0, 64),
+      address: attempt.address,
+      reason,
+    });
+    return;
+  }
+  await account.scope
+    .insertInto('audit_records', {
+      id: newId(),
+      customer_id: null,
+      customer_name: null,
+      user_principal_name: account.user.user_name,
+      application_id: null,
+      resource_type: 'partner_user',
+      resource_id: account.user.id,
+      operation_type: operation,
+      operation_status: 'failed',
+      reason,
+      old_value: null,
+      new_value: null,
+      correlation_id: attempt.correlationId ?? null,
+      operation_date: now,
+    })
+    .execute();
+}
+
+/**
+ * Signs a partner user in with name and password; a wrong name and a wrong password answer alike. Guesses are
+ * throttled (R-SEC-1): the attempt is counted before the password is checked, and a name tried too often from
+ * one address, or an address that tried too often, is refused (429) even with the right password.
+ */
+export async function signIn(
+  db: Db,
+  attempt: SignInAttempt,
+  now: Date,
+  guard: SignInGuard,
+): Promise<Session> {
+  const { guessing } = guard;
+  const verdict = await guessing.beginSignIn(attempt.userName, attempt.address);
+  if (verdict.throttled) {
+    guessing.refused('password', 'throttled');
+    // Recorded once, when the throttle begins: a flood of refused attempts does not flood the audit log.
+    if (verdict.onset) {
+      const account = await findSignInAccount(db, attempt.userName);
+      const what = verdict.over === 'name' ? 'this user name from' : 'sign-ins from';
+      await recordRefusal(
+        guard,
+        attempt,
+        account,
+        'sign_in_throttled',
+        `${verdict.limit} attempts with ${what} ${attempt.address} within ${guessing.windowSeconds} s: ` +
+          `refused for ${verdict.retryAfterSeconds} s (R-SEC-1)`,
+        now,
+      );
+    }
+    throw throttled('auth.throttled', verdict.retryAfterSeconds);
+  }
+  const account = await findSignInAccount(db, attempt.userName);
+  const user = account?.user;
+  const ok = user?.password_hash ? await verifyPassword(attempt.password, user.password_hash) : false;
+  if (!account || !user || !ok) {
+    guessing.refused('password', 'invalid');
+    await recordRefusal(
+      guard,
+      attempt,
+      account,
+      'sign_in_failed',
+      `wrong ${account ? 'password' : 'user name'}, from ${attempt.address} (R-SEC-1)`,
+      now,
+    );
+    throw unauthenticated('auth.badCredentials');
+  }
+  await guessing.signedIn(attempt.userName, attempt.address);
+  const { scope } = account;
   const secret = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
@@ -149,6 +265,10 @@ export async function signIn(db: Db, userName: string, password: string, now: Da
     },
   };
 }
+
+/** A refusal for guessing (R-SEC-1): 429, and how long to wait, which the HTTP layer sends as Retry-After. */
+export const throttled = (key: 'auth.throttled' | 'auth.tokenThrottled', seconds: number) =>
+  new DomainError('rate_limited', 429, key, { seconds }, [{ rule: 'R-SEC-1', retryAfterSeconds: seconds }]);
 
 /** Resolves a session cookie; an expired or unknown session is refused (401). */
 export async function authenticateSession(db: Db, secret: string, now: Date): Promise<Session> {

@@ -8,6 +8,7 @@ import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { EVENT_TYPES, type EventType } from './audit.ts';
 import type { RequestContext } from './context.ts';
+import { TargetRefused, type WebhookTargets } from './webhook-targets.ts';
 import { newSecret } from './secrets.ts';
 
 /** A registration's events: event types (R-EVT), or `*` for every one. */
@@ -86,6 +87,23 @@ function parseWebhookUrl(text: string): string {
   return url.toString();
 }
 
+/** R-SEC-2: the URL's host must be, and resolve only to, public addresses; `https` unless the operator allows. */
+async function checkTarget(targets: WebhookTargets, webhookUrl: string): Promise<void> {
+  const url = new URL(webhookUrl);
+  try {
+    await targets.check(url);
+  } catch (e) {
+    if (!(e instanceof TargetRefused)) throw e;
+    throw new DomainError(
+      'invalid_input',
+      2000,
+      `webhook.${e.reason}`,
+      { host: url.hostname.slice(0, 200) },
+      [{ field: 'webhookUrl', rule: 'R-SEC-2' }],
+    );
+  }
+}
+
 /** R-EVT: known event types or `*`, each once; `*` alone when it is among them. */
 function parseWebhookEvents(names: readonly string[]): WebhookEventFilter[] {
   const known = EVENT_TYPES as readonly string[];
@@ -133,19 +151,47 @@ async function auditWebhookChange(
 
 const auditView = (e: WebhookEndpoint) => ({ webhookUrl: e.webhookUrl, webhookEvents: e.webhookEvents });
 
+const checkedRegistrations = new WeakSet<object>();
+
+/** A registration whose URL and events were checked (`checkWebhookRegistration`), ready to be written. */
+export interface CheckedRegistration {
+  readonly webhookUrl: string;
+  readonly webhookEvents: WebhookEventFilter[];
+}
+
 /**
- * Registers a webhook endpoint (R-EVT, GlobalAdmin only) and returns it with its signing secret, which the
- * caller sees in this answer only. It receives the partner's events from now on, not earlier ones.
+ * Checks a registration before anything is written (R-EVT, R-SEC-2, GlobalAdmin only): its URL, its events, and
+ * where its host resolves. Called outside any transaction: a slow DNS answer must not hold one open (on the
+ * embedded database it would hold up every other request).
+ */
+export async function checkWebhookRegistration(
+  ctx: RequestContext,
+  input: { webhookUrl: string; webhookEvents: readonly string[] },
+  targets: WebhookTargets,
+): Promise<CheckedRegistration> {
+  requirePermission(ctx.actor.role, 'webhooks.manage');
+  const webhookUrl = parseWebhookUrl(input.webhookUrl);
+  const webhookEvents = parseWebhookEvents(input.webhookEvents);
+  await checkTarget(targets, webhookUrl);
+  const checked = { webhookUrl, webhookEvents };
+  checkedRegistrations.add(checked);
+  return checked;
+}
+
+/**
+ * Registers a checked webhook endpoint (R-EVT, GlobalAdmin only) and returns it with its signing secret, which
+ * the caller sees in this answer only. It receives the partner's events from now on, not earlier ones.
  */
 export async function createWebhookEndpoint(
   db: Db,
   ctx: RequestContext,
-  input: { webhookUrl: string; webhookEvents: readonly string[] },
+  registration: CheckedRegistration,
   now: Date,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  requirePermission(ctx.actor.role, 'partnerUsers.manage');
-  const webhookUrl = parseWebhookUrl(input.webhookUrl);
-  const webhookEvents = parseWebhookEvents(input.webhookEvents);
+  requirePermission(ctx.actor.role, 'webhooks.manage');
+  // Only what checkWebhookRegistration returned: a registration cannot skip the address check.
+  if (!checkedRegistrations.has(registration)) throw new Error('webhook registration was not checked');
+  const { webhookUrl, webhookEvents } = registration;
   const secret = `whsec_${newSecret()}`;
   return inTransaction(db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
@@ -183,12 +229,12 @@ export async function createWebhookEndpoint(
   });
 }
 
-/** The partner's webhook endpoints, oldest first (R-EVT). */
+/** The partner's webhook endpoints, oldest first (R-EVT, GlobalAdmin only). */
 export async function listWebhookEndpoints(
   scope: PartnerScope,
   ctx: RequestContext,
 ): Promise<WebhookEndpoint[]> {
-  requirePermission(ctx.actor.role, 'customers.view');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   const rows = await scope
     .selectFrom('webhook_endpoints')
     .selectAll()
@@ -209,7 +255,7 @@ export async function getWebhookEndpoint(
   ctx: RequestContext,
   id: string,
 ): Promise<WebhookEndpoint> {
-  requirePermission(ctx.actor.role, 'customers.view');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   const row = await findEndpointRow(scope, id);
   if (!row) throw notFound(id);
   return toWebhookEndpoint(row);
@@ -222,7 +268,7 @@ export async function deleteWebhookEndpoint(
   id: string,
   now: Date,
 ): Promise<void> {
-  requirePermission(ctx.actor.role, 'partnerUsers.manage');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   if (!isGuid(id)) throw notFound(id);
   await inTransaction(db, async (trx) => {
     const scope = new PartnerScope(trx, ctx.actor.partnerId);
@@ -242,14 +288,14 @@ export async function deleteWebhookEndpoint(
   });
 }
 
-/** An endpoint's delivery log, newest event first (R-EVT). */
+/** An endpoint's delivery log, newest event first (R-EVT, GlobalAdmin only): status and times, no answer body. */
 export async function listWebhookDeliveries(
   scope: PartnerScope,
   ctx: RequestContext,
   endpointId: string,
   size: number,
 ): Promise<DeliveryLogEntry[]> {
-  requirePermission(ctx.actor.role, 'customers.view');
+  requirePermission(ctx.actor.role, 'webhooks.manage');
   if (!(await findEndpointRow(scope, endpointId))) throw notFound(endpointId);
   const rows = await scope
     .selectFrom('webhook_deliveries')

@@ -308,6 +308,13 @@ export interface AccessCacheProcessesTable {
   fenced_at: Timestamp | null;
 }
 
+/** Guesses counted in a fixed window (R-SEC-1), shared by every process; the key is a hash of what is counted. */
+export interface AuthAttemptsTable {
+  key_hash: string;
+  window_started_at: Timestamp;
+  attempts: number;
+}
+
 export interface Tables {
   instance_settings: InstanceSettingsTable;
   partners: PartnersTable;
@@ -331,6 +338,7 @@ export interface Tables {
   customer_users: CustomerUsersTable;
   license_assignments: LicenseAssignmentsTable;
   access_cache_processes: AccessCacheProcessesTable;
+  auth_attempts: AuthAttemptsTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

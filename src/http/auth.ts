@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateSession, authenticateToken, knownToken } from '../app/auth.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateSession, authenticateToken, knownToken, throttled } from '../app/auth.ts';
+import { guessingOf } from '../app/guessing.ts';
 import { sha256 } from '../app/secrets.ts';
 import type { Actor, RequestContext } from '../app/context.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, isDomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
 import { isApiPath } from './console.ts';
 
@@ -49,6 +50,14 @@ export function callerHash(req: FastifyRequest): string | undefined {
   return hash;
 }
 
+/** Rethrows `e`; a throttling refusal (R-SEC-1) first sets Retry-After, in whole seconds, on the reply. */
+export function sendRetryAfter(reply: FastifyReply, e: unknown): never {
+  if (isDomainError(e) && e.kind === 'rate_limited' && typeof e.params.seconds === 'number') {
+    void reply.header('Retry-After', String(e.params.seconds));
+  }
+  throw e;
+}
+
 /** The signed-in partner user; routes that are not public can rely on it. */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw new DomainError('unauthenticated', 401, 'auth.unauthenticated');
@@ -71,13 +80,22 @@ export function contextOf(req: FastifyRequest): RequestContext {
 export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('sessionCsrfToken', undefined);
-  const authenticate = async (req: FastifyRequest): Promise<void> => {
-    const header = req.headers.authorization;
-    const now = seatwise.clock.now();
-    if (header) {
+  const guessing = guessingOf(seatwise);
+  /**
+   * A bearer token that this process must look up. R-SEC-1: an address that had too many tokens refused is
+   * refused (429) before the lookup, and every refusal counts; a token this process already knows (the hook
+   * below) is not slowed down by this.
+   */
+  const authenticateBearer = async (req: FastifyRequest, header: string, now: Date): Promise<Actor> => {
+    const verdict = await guessing.tokenVerdict(req.ip);
+    if (verdict.throttled) {
+      guessing.refused('token', 'throttled');
+      throw throttled('auth.tokenThrottled', verdict.retryAfterSeconds);
+    }
+    try {
       const m = BEARER.exec(header);
       if (!m?.[1]) throw new DomainError('unauthenticated', 401, 'auth.unauthenticated');
-      req.actor = await authenticateToken(
+      return await authenticateToken(
         seatwise.db,
         seatwise.instance.cloud,
         m[1],
@@ -85,6 +103,32 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
         seatwise.tokens,
         callerHash(req),
       );
+    } catch (e) {
+      if (isDomainError(e) && e.kind === 'unauthenticated') {
+        guessing.refused('token', 'invalid');
+        const { onset, limit } = await guessing.tokenRefused(req.ip);
+        // A refused token names no partner, so no audit log can hold it: the server log says when an address
+        // begins to be refused, once per window.
+        if (onset) {
+          req.log.warn(
+            {
+              address: req.ip,
+              limit,
+              windowSeconds: guessing.windowSeconds,
+              correlationId: req.correlationId,
+            },
+            'token_throttled',
+          );
+        }
+      }
+      throw e;
+    }
+  };
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const header = req.headers.authorization;
+    const now = seatwise.clock.now();
+    if (header) {
+      req.actor = await authenticateBearer(req, header, now).catch((e: unknown) => sendRetryAfter(reply, e));
       return;
     }
     const cookie = req.cookies[SESSION_COOKIE];
@@ -97,7 +141,7 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
     req.sessionCsrfToken = session.csrfToken;
   };
   // A token this process already knows is checked without a promise: the hot path of access decisions.
-  app.addHook('preHandler', (req, _reply, done) => {
+  app.addHook('preHandler', (req, reply, done) => {
     if (isPublic(req)) return done();
     const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
     const hash = token && callerHash(req);
@@ -109,6 +153,6 @@ export function installAuthentication(app: FastifyInstance, seatwise: Seatwise) 
       req.actor = actor;
       return done();
     }
-    authenticate(req).then(() => done(), done);
+    authenticate(req, reply).then(() => done(), done);
   });
 }

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { sql, type Updateable } from 'kysely';
+import {
+  TargetRefused,
+  WebhookTargets,
+  type ResolvedAddress,
+  type TargetRefusal,
+} from '../app/webhook-targets.ts';
 import { webhookSignature } from '../app/webhooks.ts';
 import type { Db } from '../db/database.ts';
 import type { Tables } from '../db/schema.ts';
@@ -28,6 +37,11 @@ export interface WebhookDeliveryOptions {
    * worker keeps looking below the highest number it saw for this long before moving its cursor past it.
    */
   settleMs?: number;
+  /**
+   * Where deliveries may go (R-SEC-2): the composition passes the instance's; by default public https
+   * addresses only, resolved by the system.
+   */
+  targets?: WebhookTargets;
   /** Real time for back-off and leases (default `new Date()`); tests move it instead of sleeping. */
   now?: () => Date;
   /** Where a failed pass is reported (the database unreachable, ...); the worker tries again next tick. */
@@ -145,8 +159,6 @@ export function callbackBody(
   });
 }
 
-const clip = (text: string, max = 500) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
 /**
  * Delivers events to webhook endpoints at least once (R-EVT), on a timer and when poked:
  *
@@ -166,6 +178,7 @@ export class WebhookDelivery {
   readonly #o: typeof DEFAULTS;
   readonly #onError: (error: unknown) => void;
   readonly #now: () => Date;
+  readonly #targets: WebhookTargets;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #closed = false;
@@ -177,8 +190,9 @@ export class WebhookDelivery {
 
   constructor(db: Db, options: WebhookDeliveryOptions = {}) {
     this.#db = db;
-    const { now, onError, ...rest } = options;
+    const { now, onError, targets, ...rest } = options;
     this.#o = { ...DEFAULTS, ...rest };
+    this.#targets = targets ?? new WebhookTargets({ allowPrivate: false });
     this.#onError = onError ?? (() => {});
     this.#now = now ?? (() => new Date());
   }
@@ -312,39 +326,40 @@ export class WebhookDelivery {
     return rows;
   }
 
-  /** Step 3: the signed POST. Never throws: every way it can end is an outcome. */
+  /**
+   * Step 3: the signed POST. Never throws: every way it can end is an outcome. R-SEC-2: the target is checked
+   * again (DNS may have changed since registration) and the connection goes to the address checked, not to a
+   * second resolution of the name; no redirect is followed; the answer's body is not read.
+   */
   async #send(c: Claimed): Promise<Outcome> {
     const body = callbackBody(c);
+    let url: URL;
+    let target: ResolvedAddress;
     try {
-      const res = await fetch(c.webhook_url, {
-        method: 'POST',
-        body,
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Seatwise-Webhooks/1',
-          'X-Seatwise-Signature': webhookSignature(c.secret, body),
-          'X-Seatwise-Event-Id': c.event_id,
-          'X-Seatwise-Event-Type': c.type,
-        },
-        // A redirect is not a delivery: the registered URL must answer itself.
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.#o.timeoutMs), this.#closing.signal]),
+      url = new URL(c.webhook_url);
+      target = await this.#targets.check(url);
+    } catch (e) {
+      const reason = e instanceof TargetRefused ? REFUSED[e.reason] : REFUSED.unresolvable;
+      return { kind: 'failed', status: null, error: reason };
+    }
+    const signal = AbortSignal.any([AbortSignal.timeout(this.#o.timeoutMs), this.#closing.signal]);
+    try {
+      const status = await post(url, target, body, signal, {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Seatwise-Webhooks/1',
+        'X-Seatwise-Signature': webhookSignature(c.secret, body),
+        'X-Seatwise-Event-Id': c.event_id,
+        'X-Seatwise-Event-Type': c.type,
       });
-      const excerpt = await firstBytes(res);
-      if (res.status >= 200 && res.status < 300) return { kind: 'delivered', status: res.status };
-      return {
-        kind: 'failed',
-        status: res.status,
-        error: clip(`HTTP ${res.status}${excerpt ? `: ${excerpt}` : ''}`),
-      };
+      if (status >= 200 && status < 300) return { kind: 'delivered', status };
+      // A redirect is not a delivery: the registered URL must answer itself.
+      const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+      return { kind: 'failed', status, error: `HTTP ${status}${redirect}` };
     } catch (e) {
       if (this.#closing.signal.aborted) return { kind: 'released' };
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      const error =
-        err.name === 'TimeoutError'
-          ? `no answer within ${this.#o.timeoutMs} ms`
-          : [err.message, err.cause?.code ?? err.cause?.message].filter(Boolean).join(': ');
-      return { kind: 'failed', status: null, error: clip(error || 'request failed') };
+      if (signal.aborted)
+        return { kind: 'failed', status: null, error: `no answer within ${this.#o.timeoutMs} ms` };
+      return { kind: 'failed', status: null, error: networkError(e) };
     }
   }
 
@@ -384,19 +399,62 @@ export class WebhookDelivery {
   }
 }
 
-/** The start of an answer's body, for the delivery log; the rest is not read. */
-async function firstBytes(res: Response, max = 200): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  try {
-    const chunk: unknown = (await reader.read()).value;
-    if (!(chunk instanceof Uint8Array)) return '';
-    return Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(max, chunk.byteLength))
-      .toString('utf8')
-      .trim();
-  } catch {
-    return '';
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
+/** How a refused target reads in the delivery log. */
+const REFUSED: Record<TargetRefusal, string> = {
+  httpsOnly: 'refused: the URL is not https (R-SEC-2)',
+  unresolvable: 'refused: the host name does not resolve (R-SEC-2)',
+  nonPublicTarget: 'refused: the host resolves to an address that is not public (R-SEC-2)',
+};
+
+/**
+ * A failed connection in a few words: whether it was refused, reset or failed TLS, not the system's message,
+ * which would name addresses and ports of the receiver's network.
+ */
+function networkError(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string') return 'request failed';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection reset';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'host unreachable';
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO/.test(code))
+    return 'TLS handshake failed';
+  return 'request failed';
+}
+
+/**
+ * POSTs `body` to `url` over a connection to `target` (the address checked), with the URL's host name in the
+ * Host header and for TLS (SNI and the certificate check). Resolves with the status once the headers arrive;
+ * the body is never read and the connection is closed.
+ */
+function post(
+  url: URL,
+  target: ResolvedAddress,
+  body: string,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+): Promise<number> {
+  // The connection asks this lookup for the name's address: it answers with the one already checked.
+  const lookup: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https.request : http.request)(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': Buffer.byteLength(body) },
+        lookup,
+        signal,
+        // One connection per delivery: a pooled socket could be one made to an address checked earlier.
+        agent: false,
+      },
+      (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }

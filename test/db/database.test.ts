@@ -149,6 +149,8 @@ describe('storage (SPEC §8)', () => {
       'kysely_migration_lock',
       // The live server processes and their cache leases: no partner's data (issue 7, SPEC §8).
       'access_cache_processes',
+      // Guess counters keyed by a hash of a user name and an address, no partner's data (R-SEC-1).
+      'auth_attempts',
     ]);
     const { rows } = await sql<{ table_name: string; has_partner: boolean; pk_has_partner: boolean }>`
       select t.table_name,

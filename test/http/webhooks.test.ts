@@ -6,6 +6,12 @@ import { partnerIdOf } from '../support/factories.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
 
 let t: TestSeatwise;
+/** The example hosts resolve to a public address (R-SEC-2 checks every registration); nothing is sent here. */
+const publicDns = (hostname: string) =>
+  hostname.endsWith('.example.com')
+    ? Promise.resolve([{ address: '203.0.113.10', family: 4 as const }])
+    : Promise.reject(new Error(`${hostname} does not resolve`));
+const start = () => newSeatwise({}, { resolveHost: publicDns });
 afterEach(async () => {
   await t.close();
 });
@@ -55,7 +61,7 @@ async function tokenFor(role: PartnerRole, partnerId?: string) {
 
 describe('webhook registration (R-EVT)', () => {
   it("R-EVT, R-API-1: Partner Center's PascalCase body registers an endpoint; the secret is in the 201 only", async () => {
-    t = await newSeatwise();
+    t = await start();
     const res = await post({
       WebhookUrl: 'https://hooks.example.com/seatwise',
       WebhookEvents: ['subscription.suspended', 'order.created', 'order.created'],
@@ -96,14 +102,17 @@ describe('webhook registration (R-EVT)', () => {
   });
 
   it('R-EVT: `*` subscribes to every event type', async () => {
-    t = await newSeatwise();
-    const res = await post({ webhookUrl: 'http://127.0.0.1:9/hook', webhookEvents: ['order.created', '*'] });
+    t = await start();
+    const res = await post({
+      webhookUrl: 'https://hooks.example.com/all',
+      webhookEvents: ['order.created', '*'],
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json<Registration>().webhookEvents).toEqual(['*']);
   });
 
   it('R-EVT, R-API-4: a webhookUrl that is not an absolute http(s) URL is a 400 naming the field', async () => {
-    t = await newSeatwise();
+    t = await start();
     for (const webhookUrl of ['not a url', 'ftp://files.example.com/x', 'javascript:alert(1)', '/relative']) {
       const res = await post({ webhookUrl, webhookEvents: ['*'] });
       expect(res.statusCode, webhookUrl).toBe(400);
@@ -121,7 +130,7 @@ describe('webhook registration (R-EVT)', () => {
   });
 
   it('R-EVT, R-API-4: an unknown event type is a 400 naming the item; no event type at all is a 400', async () => {
-    t = await newSeatwise();
+    t = await start();
     const res = await post({
       webhookUrl: 'https://hooks.example.com/x',
       webhookEvents: ['order.created', 'subscription.exploded'],
@@ -135,26 +144,31 @@ describe('webhook registration (R-EVT)', () => {
     expect(none.json<ErrorBody>().description).toContain('webhookEvents');
   });
 
-  it('R-ROLE: only a GlobalAdmin registers or removes an endpoint; every role may read them', async () => {
-    t = await newSeatwise();
-    const sales = await tokenFor('SalesAgent', await partnerIdOf(t));
-    const refused = await post({ webhookUrl: 'https://hooks.example.com/x', webhookEvents: ['*'] }, sales);
-    expect(refused.statusCode).toBe(403);
-    expect(refused.json<ErrorBody>().data).toEqual([
-      { rule: 'R-ROLE', role: 'SalesAgent', action: 'partnerUsers.manage' },
-    ]);
+  it('R-ROLE, R-SEC-2: only a GlobalAdmin registers, reads or removes an endpoint and reads its delivery log', async () => {
+    t = await start();
+    const partnerId = await partnerIdOf(t);
     const created = (
       await post({ webhookUrl: 'https://hooks.example.com/x', webhookEvents: ['*'] })
     ).json<Registration>();
-    expect((await get('/v1/webhooks', sales)).json<{ totalCount: number }>().totalCount).toBe(1);
-    expect((await get(`/v1/webhooks/${created.id}`, sales)).statusCode).toBe(200);
-    expect((await get(`/v1/webhooks/${created.id}/deliveries`, sales)).statusCode).toBe(200);
-    expect((await del(`/v1/webhooks/${created.id}`, sales)).statusCode).toBe(403);
+    for (const role of ['AdminAgent', 'SalesAgent', 'HelpdeskAgent', 'BillingAdmin'] as const) {
+      const auth = await tokenFor(role, partnerId);
+      const refused = await post({ webhookUrl: 'https://hooks.example.com/x', webhookEvents: ['*'] }, auth);
+      expect(refused.statusCode, role).toBe(403);
+      expect(refused.json<ErrorBody>().data).toEqual([{ rule: 'R-ROLE', role, action: 'webhooks.manage' }]);
+      for (const url of [
+        '/v1/webhooks',
+        `/v1/webhooks/${created.id}`,
+        `/v1/webhooks/${created.id}/deliveries`,
+      ])
+        expect((await get(url, auth)).statusCode, `${role} GET ${url}`).toBe(403);
+      expect((await del(`/v1/webhooks/${created.id}`, auth)).statusCode, role).toBe(403);
+    }
     expect((await get(`/v1/webhooks/${created.id}`)).statusCode).toBe(200);
+    expect((await get(`/v1/webhooks/${created.id}/deliveries`)).statusCode).toBe(200);
   });
 
   it("R-ROLE-ISO: another partner's endpoint is a 404 for reading, removing and its delivery log", async () => {
-    t = await newSeatwise();
+    t = await start();
     const other = await tokenFor('GlobalAdmin');
     const theirs = (
       await post({ webhookUrl: 'https://other.example.com/x', webhookEvents: ['*'] }, other)
@@ -173,7 +187,7 @@ describe('webhook registration (R-EVT)', () => {
   });
 
   it('R-EVT: DELETE removes the endpoint (204), then it is a 404; the removal is audited', async () => {
-    t = await newSeatwise();
+    t = await start();
     const created = (
       await post({ webhookUrl: 'https://hooks.example.com/x', webhookEvents: ['*'] })
     ).json<Registration>();
@@ -189,7 +203,7 @@ describe('webhook registration (R-EVT)', () => {
   });
 
   it('R-API-2: a registration repeated under the same MS-RequestId creates one endpoint', async () => {
-    t = await newSeatwise();
+    t = await start();
     const headers = { ...t.auth, 'MS-RequestId': 'webhook-once' };
     const body = { webhookUrl: 'https://hooks.example.com/x', webhookEvents: ['*'] };
     const first = await post(body, headers);
@@ -202,7 +216,7 @@ describe('webhook registration (R-EVT)', () => {
   });
 
   it('R-API-6: the webhook routes are in the OpenAPI document', async () => {
-    t = await newSeatwise();
+    t = await start();
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, unknown>;
     }>();

@@ -81,6 +81,9 @@ interface LogEntry {
   deliveredAt: string | null;
 }
 
+/** The receivers here listen on 127.0.0.1 over http: the operator setting that allows it for testing (R-SEC-2). */
+const LOCAL_RECEIVER = { SEATWISE_WEBHOOK_ALLOW_PRIVATE: '1' };
+
 let t: TestSeatwise;
 let rx: Receiver | undefined;
 const workers: WebhookDelivery[] = [];
@@ -98,7 +101,7 @@ function testTime(start = Date.now()) {
 }
 
 const worker = (options: WebhookDeliveryOptions = {}) => {
-  const w = new WebhookDelivery(t.seatwise.db, options);
+  const w = new WebhookDelivery(t.seatwise.db, { targets: t.seatwise.webhookTargets, ...options });
   workers.push(w);
   return w;
 };
@@ -174,7 +177,7 @@ const eventIdsOf = async (partnerId: string) =>
 
 describe('webhook delivery (R-EVT)', () => {
   it('R-EVT: each event is POSTed once, signed with the endpoint secret, with its id, to the endpoints of its partner that asked for its type', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     rx = await receiver();
     const other = await otherPartnerAuth();
     const all = await register(rx.url('/all'), ['*']);
@@ -243,7 +246,7 @@ describe('webhook delivery (R-EVT)', () => {
   });
 
   it('R-EVT: a 500 is retried after back-off with the same event id and body, then delivered once', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     let calls = 0;
     rx = await receiver((_req, res) => {
       calls += 1;
@@ -294,7 +297,7 @@ describe('webhook delivery (R-EVT)', () => {
     expect(backoffMs(13)).toBe(3_600_000);
     expect(backoffMs(40)).toBe(3_600_000);
 
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     // A port with nothing listening: every attempt is a network error.
     const closed = await receiver();
     const url = closed.url('/gone');
@@ -324,7 +327,7 @@ describe('webhook delivery (R-EVT)', () => {
   });
 
   it('R-EVT, SPEC §8: two workers running at once on the same database deliver each event exactly once', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     rx = await receiver();
     await register(rx.url('/all'), ['*']);
     const partnerId = await partnerIdOf(t);
@@ -349,7 +352,7 @@ describe('webhook delivery (R-EVT)', () => {
   it.skipIf(!onServer())(
     'R-EVT, SPEC §8: an event whose transaction commits after a later event is still delivered',
     async () => {
-      t = await newSeatwise();
+      t = await newSeatwise(LOCAL_RECEIVER);
       rx = await receiver();
       const endpoint = await register(rx.url('/all'), ['*']);
       const partnerId = await partnerIdOf(t);
@@ -411,7 +414,7 @@ describe('webhook delivery (R-EVT)', () => {
   );
 
   it('R-EVT: an endpoint registered after an event does not get it', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     rx = await receiver();
     const c = await newCustomer(t);
     await placeOrder(c);
@@ -427,7 +430,7 @@ describe('webhook delivery (R-EVT)', () => {
   });
 
   it('R-EVT: closing the worker cuts a send in flight short and hands its claim back for the next worker', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     // An endpoint that never answers.
     rx = await receiver(() => undefined);
     const endpoint = await register(rx.url('/slow'), ['order.created']);
@@ -445,15 +448,18 @@ describe('webhook delivery (R-EVT)', () => {
   });
 
   it('R-EVT: the server runs the worker on its timer; tests and CLI commands do not unless asked, and close stops it first', async () => {
-    t = await newSeatwise();
+    t = await newSeatwise(LOCAL_RECEIVER);
     expect(t.seatwise.webhooks).toBeUndefined();
     rx = await receiver();
     const database = await cloneTestDatabase();
-    const s = await assemble(loadConfig({ SEATWISE_LOG_LEVEL: 'silent', SEATWISE_DEMO: '0' }), {
-      database,
-      print: () => {},
-      webhookDelivery: { intervalMs: 20 },
-    });
+    const s = await assemble(
+      loadConfig({ SEATWISE_LOG_LEVEL: 'silent', SEATWISE_DEMO: '0', ...LOCAL_RECEIVER }),
+      {
+        database,
+        print: () => {},
+        webhookDelivery: { intervalMs: 20 },
+      },
+    );
     try {
       expect(s.webhooks).toBeInstanceOf(WebhookDelivery);
       const partner = await s.db.selectFrom('partners').select('id').executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import { DEMO_CATALOG_PATH, importCatalog, readCatalogFile } from '../../src/app/catalog.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { assemble, type Seatwise } from '../../src/composition.ts';
+import { assemble, type AssembleOptions, type Seatwise } from '../../src/composition.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 import { cloneTestDatabase } from './db.ts';
 
@@ -20,7 +20,11 @@ export interface TestSeatwise {
  * A whole Seatwise on a fresh clone of the migrated database, bootstrapped (R-API-8) with known
  * credentials, its HTTP app ready for `inject`. `env` overrides settings as the environment would.
  */
-export async function newSeatwise(env: Record<string, string> = {}): Promise<TestSeatwise> {
+export async function newSeatwise(
+  env: Record<string, string> = {},
+  /** Adapters to replace, such as the host name resolver of webhooks. */
+  options: Pick<AssembleOptions, 'resolveHost'> = {},
+): Promise<TestSeatwise> {
   const config: Config = loadConfig({
     SEATWISE_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
     SEATWISE_BOOTSTRAP_PASSWORD: BOOTSTRAP_PASSWORD,
@@ -31,7 +35,7 @@ export async function newSeatwise(env: Record<string, string> = {}): Promise<Tes
     ...env,
   });
   const database = await cloneTestDatabase();
-  const seatwise = await assemble(config, { database, print: () => {} });
+  const seatwise = await assemble(config, { ...options, database, print: () => {} });
   if (seatwise.testClock && seatwise.testClock.now() < REFERENCE_TIME)
     await seatwise.testClock.moveTo(REFERENCE_TIME);
   // The demo catalog, without the demo partner's data: tests make their own customers.

@@ -12,6 +12,8 @@ const SPEC_MATRIX: Record<PartnerAction, [boolean, boolean, boolean, boolean, bo
   'customerUsers.manage': [true, true, false, true, false],
   'billing.view': [true, true, false, false, true],
   'partnerUsers.manage': [true, false, false, false, false],
+  // Webhooks reach out of the instance and their logs show what answered: GlobalAdmin only (R-SEC-2).
+  'webhooks.manage': [true, false, false, false, false],
 };
 
 describe('R-ROLE permission matrix', () => {

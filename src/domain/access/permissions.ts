@@ -20,6 +20,7 @@ export const PARTNER_ACTIONS = [
   'customerUsers.manage',
   'billing.view',
   'partnerUsers.manage',
+  'webhooks.manage',
 ] as const;
 export type PartnerAction = (typeof PARTNER_ACTIONS)[number];
 
@@ -47,6 +48,8 @@ export function rolesAllowed(action: PartnerAction): readonly PartnerRole[] {
       return ['GlobalAdmin', 'AdminAgent', 'BillingAdmin'];
     case 'partnerUsers.manage':
       return ['GlobalAdmin'];
+    case 'webhooks.manage':
+      return ['GlobalAdmin']; // register, read, remove webhooks and read their delivery logs (R-SEC-2)
   }
 }
 

@@ -3,6 +3,7 @@ import { ACCESS_MESSAGES } from './access.ts';
 import { CUSTOMER_MESSAGES } from './customers.ts';
 import { ORDER_MESSAGES } from './orders.ts';
 import { WEBHOOK_MESSAGES } from './webhooks.ts';
+import { SECURITY_MESSAGES } from './security.ts';
 import { SUBSCRIPTION_MESSAGES } from './subscriptions.ts';
 /**
  * Every message a refusal can carry, in the three console languages (R-API-4: localized by X-Locale).
@@ -132,6 +133,7 @@ export const MESSAGE_AREAS = {
   orders: ORDER_MESSAGES,
   subscriptions: SUBSCRIPTION_MESSAGES,
   webhooks: WEBHOOK_MESSAGES,
+  security: SECURITY_MESSAGES,
   billing: BILLING_MESSAGES,
   access: ACCESS_MESSAGES,
 };
@@ -141,6 +143,7 @@ export const MESSAGES = {
   ...ORDER_MESSAGES,
   ...SUBSCRIPTION_MESSAGES,
   ...WEBHOOK_MESSAGES,
+  ...SECURITY_MESSAGES,
   ...BILLING_MESSAGES,
   ...ACCESS_MESSAGES,
 };

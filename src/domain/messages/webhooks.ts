@@ -15,4 +15,22 @@ export const WEBHOOK_MESSAGES = {
     'de-DE':
       'webhookEvents nennt {event}, das ist kein Ereignistyp; verwenden Sie einen von {known} oder * für alle (R-EVT).',
   },
+  'webhook.httpsOnly': {
+    'en-US': 'webhookUrl must be an https URL (R-SEC-2).',
+    'fr-FR': 'webhookUrl doit être une URL https (R-SEC-2).',
+    'de-DE': 'webhookUrl muss eine https-URL sein (R-SEC-2).',
+  },
+  'webhook.unresolvable': {
+    'en-US': 'The host of webhookUrl, {host}, does not resolve to any address (R-SEC-2).',
+    'fr-FR': 'L’hôte de webhookUrl, {host}, ne se résout en aucune adresse (R-SEC-2).',
+    'de-DE': 'Der Host von webhookUrl, {host}, wird zu keiner Adresse aufgelöst (R-SEC-2).',
+  },
+  'webhook.nonPublicTarget': {
+    'en-US':
+      'The host of webhookUrl, {host}, is or resolves to a loopback, private, link-local, multicast or unspecified address; webhooks go only to public addresses (R-SEC-2).',
+    'fr-FR':
+      'L’hôte de webhookUrl, {host}, est ou se résout en une adresse de bouclage, privée, lien-local, multidiffusion ou non spécifiée ; les webhooks ne vont qu’à des adresses publiques (R-SEC-2).',
+    'de-DE':
+      'Der Host von webhookUrl, {host}, ist oder ergibt eine Loopback-, private, Link-Local-, Multicast- oder unspezifizierte Adresse; Webhooks gehen nur an öffentliche Adressen (R-SEC-2).',
+  },
 } satisfies Record<string, Translations>;

@@ -7,7 +7,8 @@ import type { Seatwise } from '../../composition.ts';
 import { allowedActions, PARTNER_ACTIONS, PARTNER_ROLES } from '../../domain/access/permissions.ts';
 import { CLOUD_POLICIES, CLOUDS } from '../../domain/cloud.ts';
 import { PartnerScope } from '../../db/scope.ts';
-import { actorOf, SESSION_COOKIE } from '../auth.ts';
+import { actorOf, sendRetryAfter, SESSION_COOKIE } from '../auth.ts';
+import { guessingOf } from '../../app/guessing.ts';
 import { errorResponses } from '../schemas.ts';
 
 const Me = Type.Object({
@@ -76,7 +77,18 @@ export const sessionRoutes =
         },
       },
       async (req, reply) => {
-        const session = await signIn(seatwise.db, req.body.userName, req.body.password, seatwise.clock.now());
+        const attempt = {
+          userName: req.body.userName,
+          password: req.body.password,
+          address: req.ip,
+          correlationId: req.correlationId,
+        };
+        // R-SEC-1: guesses are counted and throttled; a refusal says when to try again (Retry-After).
+        const session = await signIn(seatwise.db, attempt, seatwise.clock.now(), {
+          guessing: guessingOf(seatwise),
+          unattributed: (refusal) =>
+            req.log.warn({ ...refusal, correlationId: req.correlationId }, refusal.operation),
+        }).catch((e: unknown) => sendRetryAfter(reply, e));
         void reply.setCookie(SESSION_COOKIE, session.secret, {
           httpOnly: true,
           sameSite: 'strict',

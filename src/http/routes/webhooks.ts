@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  checkWebhookRegistration,
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   getWebhookEndpoint,
@@ -49,7 +50,11 @@ const Delivery = Type.Object({
   attempts: Type.Integer(),
   lastAttemptAt: Nullable(DateTime),
   lastStatusCode: Nullable(Type.Integer()),
-  lastError: Nullable(Type.String()),
+  lastError: Nullable(
+    Type.String({
+      description: "What went wrong: the status, a timeout, a refused address; never the answer's body",
+    }),
+  ),
   nextAttemptAt: Nullable(DateTime),
   deliveredAt: Nullable(DateTime),
   failedAt: Nullable(DateTime),
@@ -101,7 +106,8 @@ export const webhookRoutes =
             webhookUrl: Type.String({
               minLength: 1,
               maxLength: 2048,
-              description: 'An absolute http(s) URL',
+              description:
+                'An absolute https URL whose host is, and resolves only to, public addresses (R-SEC-2)',
             }),
             webhookEvents: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
               minItems: 1,
@@ -114,10 +120,17 @@ export const webhookRoutes =
       },
       async (req, reply) => {
         const ctx = contextOf(req);
+        // R-SEC-2: the host is resolved and checked before the idempotent transaction opens.
+        const registration = await checkWebhookRegistration(ctx, req.body, seatwise.webhookTargets);
         // R-API-2: a retry under the same MS-RequestId (same partner, same body) replays this 201, secret
         // included, from the idempotency record: a client whose first answer was lost still learns its secret.
         return idempotent(seatwise, req, reply, async (db) => {
-          const { endpoint, secret } = await createWebhookEndpoint(db, ctx, req.body, seatwise.clock.now());
+          const { endpoint, secret } = await createWebhookEndpoint(
+            db,
+            ctx,
+            registration,
+            seatwise.clock.now(),
+          );
           return { status: 201, body: { ...view(endpoint), secret } };
         });
       },
@@ -128,7 +141,7 @@ export const webhookRoutes =
       {
         schema: {
           tags: ['webhooks'],
-          summary: "The partner's webhook endpoints",
+          summary: "The partner's webhook endpoints (GlobalAdmin)",
           response: { 200: Collection(WebhookRegistration), ...errorResponses },
         },
       },
@@ -176,7 +189,8 @@ export const webhookRoutes =
       {
         schema: {
           tags: ['webhooks'],
-          summary: "An endpoint's delivery log, newest event first: attempts, last answer, next attempt",
+          summary:
+            "An endpoint's delivery log, newest event first (GlobalAdmin): attempts, last status, next attempt",
           params: Params,
           querystring: Type.Object({ size: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
           response: { 200: Collection(Delivery), ...errorResponses },

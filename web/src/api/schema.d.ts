@@ -7321,6 +7321,7 @@ export type paths = {
                 | 'customerUsers.manage'
                 | 'billing.view'
                 | 'partnerUsers.manage'
+                | 'webhooks.manage'
               )[];
               user: {
                 displayName: string;
@@ -8436,6 +8437,7 @@ export type paths = {
                 | 'customerUsers.manage'
                 | 'billing.view'
                 | 'partnerUsers.manage'
+                | 'webhooks.manage'
               )[];
               user: {
                 displayName: string;
@@ -9472,7 +9474,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** The partner's webhook endpoints */
+    /** The partner's webhook endpoints (GlobalAdmin) */
     get: {
       parameters: {
         query?: never;
@@ -9653,7 +9655,7 @@ export type paths = {
           'application/json': {
             /** @description Event types such as subscription.suspended, or `*` for every one */
             webhookEvents: string[];
-            /** @description An absolute http(s) URL */
+            /** @description An absolute https URL whose host is, and resolves only to, public addresses (R-SEC-2) */
             webhookUrl: string;
           };
         };
@@ -10152,7 +10154,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** An endpoint's delivery log, newest event first: attempts, last answer, next attempt */
+    /** An endpoint's delivery log, newest event first (GlobalAdmin): attempts, last status, next attempt */
     get: {
       parameters: {
         query: {
@@ -10195,6 +10197,7 @@ export type paths = {
                 failedAt: string | null;
                 /** Format: date-time */
                 lastAttemptAt: string | null;
+                /** @description What went wrong: the status, a timeout, a refused address; never the answer's body */
                 lastError: string | null;
                 lastStatusCode: number | null;
                 /** Format: date-time */
