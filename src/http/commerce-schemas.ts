@@ -164,9 +164,16 @@ export const ConversionResult = Type.Object({
   quantity: Type.Integer(),
 });
 
-/** A subscription PATCH: Partner Center sends the full resource; only these fields are read. */
+/**
+ * A subscription PATCH: Partner Center's clients send the full resource they read, in camelCase or PascalCase,
+ * with links and dates in whatever shape their serializer gives; only these fields are read, the rest is
+ * ignored. `attributes.etag` is the version the client read (R-API-3).
+ */
 export const SubscriptionPatch = Type.Object(
   {
+    attributes: Type.Optional(
+      Nullable(Type.Object({ etag: Type.Optional(Nullable(Type.String())) }, { additionalProperties: true })),
+    ),
     status: Type.Optional(Nullable(Type.String())),
     quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
     friendlyName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),

@@ -9,6 +9,7 @@ import {
   type SubscriptionPatch as PatchFields,
 } from '../../app/lifecycle.ts';
 import type { Seatwise } from '../../composition.ts';
+import { expectedVersion } from '../../domain/versions.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
@@ -112,7 +113,7 @@ export const subscriptionRoutes =
         schema: {
           tags: ['subscriptions'],
           summary:
-            'Change a subscription: send the full resource with If-Match; status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled',
+            'Change a subscription: send the full resource you read (status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled); its version is checked from If-Match when sent (stale: 412/2055), else from attributes.etag (stale: 400/2055), else the change applies (R-API-3)',
           params: SubParams,
           headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
           body: SubscriptionPatch,
@@ -126,7 +127,7 @@ export const subscriptionRoutes =
             contextOf(req),
             req.params.customerId,
             req.params.subscriptionId,
-            req.headers['if-match'],
+            expectedVersion(req.headers['if-match'], req.body.attributes?.etag),
             toSubscriptionPatch(req.body),
           );
           void reply.header('ETag', `"${sub.attributes.etag}"`);
