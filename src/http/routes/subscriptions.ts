@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { loadOffers } from '../../app/catalog.ts';
-import { getSubscription, listSubscriptions } from '../../app/subscriptions.ts';
+import { getSubscription, listSubscriptions, withPurchasableAddons } from '../../app/subscriptions.ts';
 import { convertTrial, listConversions } from '../../app/trials.ts';
 import {
   previewRetention,
@@ -122,7 +122,7 @@ export const subscriptionRoutes =
       },
       async (req, reply) =>
         idempotent(seatwise, req, reply, async (db) => {
-          const sub = await updateSubscription(
+          const updated = await updateSubscription(
             { db, now: seatwise.clock.now() },
             contextOf(req),
             req.params.customerId,
@@ -130,6 +130,7 @@ export const subscriptionRoutes =
             expectedVersion(req.headers['if-match'], req.body.attributes?.etag),
             toSubscriptionPatch(req.body),
           );
+          const sub = withPurchasableAddons(updated, await loadOffers(db));
           void reply.header('ETag', `"${sub.attributes.etag}"`);
           return { status: 200, body: sub };
         }),
