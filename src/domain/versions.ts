@@ -22,10 +22,15 @@ export function readEtag(value: unknown): string | undefined {
   return v && v !== '*' ? v : undefined;
 }
 
-/** `If-Match` when sent, else the body's `attributes.etag`, else nothing. */
+/**
+ * `If-Match` when sent, else the body's `attributes.etag`, else nothing. `If-Match: *` is sent and names no
+ * version: the client asks for the change whatever the version, so the body's ETag is not read either.
+ */
 export function expectedVersion(ifMatch: string | undefined, bodyEtag: unknown): ExpectedVersion | undefined {
-  const header = readEtag(ifMatch);
-  if (header !== undefined) return { etag: header, from: 'If-Match' };
+  if (ifMatch !== undefined && ifMatch.trim() !== '') {
+    const header = readEtag(ifMatch);
+    return header === undefined ? undefined : { etag: header, from: 'If-Match' };
+  }
   const body = readEtag(bodyEtag);
   return body === undefined ? undefined : { etag: body, from: 'attributes.etag' };
 }
