@@ -101,6 +101,31 @@ describe('a TypeScript/axios Partner Center client, unchanged (R-API-1, R-API-3)
     expect((await read(c, id)).quantity).toBe(6);
   });
 
+  it('R-API-3, R-SEC-3: of concurrent whole objects carrying the same attributes.etag, exactly one applies; the others are 400/2055', async () => {
+    wire = await listeningSeatwise();
+    const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, only(), order);
+    const read1 = await read(c, id);
+    const quantities = [11, 12, 13, 14, 15];
+    const answers = await Promise.all(
+      quantities.map((quantity) =>
+        wire.send(
+          'PATCH',
+          `/v1/customers/${c}/subscriptions/${id}`,
+          { ...only(), 'Content-Type': 'application/json' },
+          JSON.stringify({ ...read1, quantity }),
+        ),
+      ),
+    );
+    const won = answers.filter((r) => r.status === 200);
+    expect(won).toHaveLength(1);
+    for (const lost of answers.filter((r) => r.status !== 200)) {
+      expect(lost.status).toBe(400);
+      expect(lost.json<ErrorBody>().code).toBe(2055);
+    }
+    const winner = won[0]?.json<WireSubscription>();
+    expect((await read(c, id)).quantity).toBe(winner?.quantity);
+  });
+
   it('R-API-2: with no MS-* header at all, every answer has an MS-RequestId and MS-CorrelationId of its own, and orders still go through', async () => {
     wire = await listeningSeatwise();
     const first = await customerWithSubscription(wire, only(), order);
