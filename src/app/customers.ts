@@ -21,6 +21,11 @@ import {
   type BillingProfileInput,
 } from '../domain/customer/profile.ts';
 import { DomainError } from '../domain/errors.ts';
+import {
+  expectedVersion,
+  throwIfStale as throwIfStaleVersion,
+  type ExpectedVersion,
+} from '../domain/versions.ts';
 import { isGuid, newId } from '../domain/ids.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row, Tables } from '../db/schema.ts';
@@ -43,6 +48,9 @@ export interface CompanyProfileView {
   tenantId: string;
   domain: string;
   companyName: string;
+  /** Partner Center's company address and contact email: the billing profile's (Seatwise keeps one of each). */
+  address: Address;
+  email: string;
   organizationRegistrationNumber?: string;
   links: { self: Link };
   attributes: { objectType: 'CustomerCompanyProfile' };
@@ -58,9 +66,16 @@ export interface BillingProfileView extends BillingProfile {
 /** A customer as the API returns it: Partner Center's Customer resource plus Seatwise's segment and dates. */
 export interface CustomerView {
   id: string;
+  /** Partner Center's commerce account id; Seatwise has one id per customer, the tenant id. */
+  commerceId: string;
   companyProfile: CompanyProfileView;
   billingProfile: BillingProfileView;
   relationshipToPartner: string;
+  /** The partner administers the tenant on its behalf (customer users and licences, SPEC §1). */
+  allowDelegatedAccess: boolean;
+  /** An indirect reseller's partner id; Seatwise sells directly, so none. */
+  associatedPartnerId: string | null;
+  customDomains: string[];
   segment: Segment;
   accountOpenedAt: string;
   firstBillingPeriodStart: string | null;
@@ -74,6 +89,8 @@ export const toCompanyProfileView = (r: Row<'customers'>): CompanyProfileView =>
   tenantId: r.id,
   domain: r.domain,
   companyName: r.company_name,
+  address: { ...(r.address as Omit<Address, 'country'>), country: r.country },
+  email: r.billing_email,
   ...(r.organization_registration_number
     ? { organizationRegistrationNumber: r.organization_registration_number }
     : {}),
@@ -98,9 +115,13 @@ export const toBillingProfileView = (r: Row<'customers'>): BillingProfileView =>
 export function toCustomerView(r: Row<'customers'>): CustomerView {
   return {
     id: r.id,
+    commerceId: r.id,
     companyProfile: toCompanyProfileView(r),
     billingProfile: toBillingProfileView(r),
     relationshipToPartner: r.relationship_to_partner,
+    allowDelegatedAccess: true,
+    associatedPartnerId: null,
+    customDomains: [],
     segment: r.segment as Segment,
     accountOpenedAt: r.account_opened_at.toISOString(),
     firstBillingPeriodStart: r.first_billing_period_start?.toISOString() ?? null,
@@ -281,16 +302,13 @@ export function parseIfMatch(ifMatch: string | undefined): string | undefined {
   return v && v !== '*' ? v : undefined;
 }
 
-/** R-API-3: a stale ETag is refused (412, code 2055) so that a client never overwrites a change it has not seen. */
-function throwIfStale(row: Row<'customers'>, expected: string | undefined): void {
-  if (expected === undefined || expected === String(row.version)) return;
-  throw new DomainError(
-    'precondition_failed',
-    2055,
-    'customer.staleEtag',
-    { id: row.id, current: row.version },
-    [{ field: 'If-Match', rule: 'R-API-3', etag: expected, current: String(row.version) }],
-  );
+/**
+ * R-API-3: a stale ETag is refused (code 2055: 412 from If-Match, 400 from the body's attributes.etag) so that a
+ * client never overwrites a change it has not seen; a string is an If-Match header value.
+ */
+function throwIfStale(row: Row<'customers'>, given: string | ExpectedVersion | undefined): void {
+  const expected = typeof given === 'string' ? expectedVersion(given, undefined) : given;
+  throwIfStaleVersion(expected, row.version, 'customer.staleEtag', { id: row.id, current: row.version });
 }
 
 /**
@@ -303,7 +321,7 @@ export async function updateBillingProfile(
   ctx: Ctx,
   customerId: string,
   input: BillingProfileInput,
-  where: Where & { ifMatch?: string | undefined },
+  where: Where & { ifMatch?: string | ExpectedVersion | undefined },
 ): Promise<BillingProfileView> {
   if ('actor' in ctx) requirePermission(ctx.actor.role, 'customers.edit');
   const billing = normalizeBillingProfile(input, '');
@@ -311,7 +329,7 @@ export async function updateBillingProfile(
   return inTransaction(db, async (trx) => {
     const scope = new PartnerScope(trx, partnerId);
     const before = await lockCustomerRow(scope, customerId);
-    throwIfStale(before, parseIfMatch(where.ifMatch));
+    throwIfStale(before, where.ifMatch);
     if (country !== before.country) throwIfCountryNotAllowed(where.cloud, country, 'defaultAddress.country');
     const after = await scope
       .updateTable('customers')

@@ -5,6 +5,7 @@ import { termEnd } from '../domain/subscription/terms.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { DAY_MS } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
+import { expectedVersion, throwIfStale, type ExpectedVersion } from '../domain/versions.ts';
 import {
   cancellationRetentionEnd,
   nextStatus,
@@ -26,7 +27,7 @@ import { changeRows, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { assignedCount } from './customer-users.ts';
-import { getCustomerRow, lockCustomerRow, parseIfMatch } from './customers.ts';
+import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
 import {
   getSubscriptionRow,
@@ -47,6 +48,14 @@ export interface SubscriptionPatch {
 }
 
 type SubRow = Row<'subscriptions'>;
+
+/**
+ * R-API-3: the version a change is based on: an If-Match header value (a string), or where the client put it
+ * (`If-Match` or the body's `attributes.etag`); none means the change applies whatever the version.
+ */
+export type VersionGiven = string | ExpectedVersion | undefined;
+const versionOf = (v: VersionGiven): ExpectedVersion | undefined =>
+  typeof v === 'string' ? expectedVersion(v, undefined) : v;
 
 const PARTNER_TARGETS: readonly SubscriptionStatus[] = ['active', 'suspended', 'deleted'];
 
@@ -111,16 +120,11 @@ export async function updateSubscription(
   ctx: RequestContext,
   customerId: string,
   subscriptionId: string,
-  ifMatch: string | undefined,
+  version: VersionGiven,
   patch: SubscriptionPatch,
 ): Promise<SubscriptionView> {
   requirePermission(ctx.actor.role, 'subscriptions.manage');
-  const expected = parseIfMatch(ifMatch);
-  if (expected === undefined) {
-    throw new DomainError('precondition_failed', 2055, 'subscription.ifMatchRequired', { subscriptionId }, [
-      { field: 'If-Match', rule: 'R-API-3' },
-    ]);
-  }
+  const expected = versionOf(version);
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
     const plan = await planUpdate(trx, ctx, customerId, subscriptionId, expected, patch, now, true);
@@ -198,11 +202,11 @@ export async function previewSubscriptionChange(
   ctx: RequestContext,
   customerId: string,
   subscriptionId: string,
-  ifMatch: string | undefined,
+  version: VersionGiven,
   patch: SubscriptionPatch,
 ): Promise<SubscriptionChangePreview> {
   requirePermission(ctx.actor.role, 'subscriptions.manage');
-  const expected = parseIfMatch(ifMatch);
+  const expected = versionOf(version);
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
     const plan = await planUpdate(trx, ctx, customerId, subscriptionId, expected, patch, now, false);
@@ -235,7 +239,7 @@ async function planUpdate(
   ctx: RequestContext,
   customerId: string,
   subscriptionId: string,
-  expected: string | undefined,
+  expected: ExpectedVersion | undefined,
   patch: SubscriptionPatch,
   now: Date,
   lock: boolean,
@@ -245,11 +249,7 @@ async function planUpdate(
   const sub = lock
     ? await lockSubscriptionRow(scope, customerId, subscriptionId)
     : await getSubscriptionRow(scope, customerId, subscriptionId);
-  if (expected !== undefined && expected !== String(sub.version)) {
-    throw new DomainError('precondition_failed', 2055, 'subscription.staleEtag', { subscriptionId }, [
-      { field: 'If-Match', rule: 'R-API-3', current: String(sub.version) },
-    ]);
-  }
+  throwIfStale(expected, sub.version, 'subscription.staleEtag', { subscriptionId });
   const offers = await loadOffers(trx, [sub.offer_id]);
   const offer = offers.get(sub.offer_id) as Offer;
   const target = parseTarget(patch.status, sub);

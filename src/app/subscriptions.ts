@@ -8,15 +8,22 @@ import type { PartnerScope } from '../db/scope.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow } from './customers.ts';
 
-/** A subscription as the API returns it: Partner Center's Subscription plus Seatwise's lifecycle dates. */
+/**
+ * A subscription as the API returns it: every field of Partner Center's Subscription as its clients read it
+ * (R-API-1), plus Seatwise's lifecycle dates, price and customer.
+ */
 export interface SubscriptionView {
   id: string;
   customerId: string;
   offerId: string;
+  /** Partner Center's entitlement id; for a licence-based subscription it is the subscription's id. */
+  entitlementId: string;
   offerName: string;
   friendlyName: string;
   quantity: number;
   unitType: 'Licenses';
+  /** Whether any add-on of the catalog may be bought on this subscription's offer (R-ADD-1). */
+  hasPurchasableAddons: boolean;
   parentSubscriptionId: string | null;
   creationDate: string;
   effectiveStartDate: string;
@@ -28,6 +35,10 @@ export interface SubscriptionView {
   billingType: 'license';
   billingCycle: BillingCycle;
   termDuration: string;
+  /** What a partner may still do with it (Partner Center's `Cancel`, `Edit`); none once deleted. */
+  actions: SubscriptionAction[];
+  attentionNeeded: boolean;
+  actionTaken: boolean;
   contractType: 'subscription';
   orderId: string;
   currency: string;
@@ -45,6 +56,16 @@ export interface SubscriptionView {
   attributes: { etag: string; objectType: 'Subscription' };
 }
 
+export type SubscriptionAction = 'Cancel' | 'Edit';
+const ACTIONS: Record<SubscriptionStatus, SubscriptionAction[]> = {
+  active: ['Cancel', 'Edit'],
+  suspended: ['Cancel', 'Edit'],
+  pending: [],
+  expired: [],
+  disabled: [],
+  deleted: [],
+};
+
 const TERM_DURATION: Record<BillingCycle, string> = { monthly: 'P1M', annual: 'P1Y', none: 'P30D' };
 const link = (uri: string) => ({ uri, method: 'GET', headers: [] as [] });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -52,28 +73,37 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The subscription's version as an ETag (R-API-3). */
 export const etagOf = (version: number): string => String(version);
 
-/** The one mapper from a subscriptions row to the API's view. */
+/**
+ * The one mapper from a subscriptions row to the API's view. `hasPurchasableAddons` needs the whole catalog:
+ * it is false here, and the reads and the PATCH route complete it (`withPurchasableAddons`).
+ */
 export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): SubscriptionView {
   const base = `/v1/customers/${r.customer_id}/subscriptions`;
+  const status = r.status as SubscriptionStatus;
   return {
     id: r.id,
     customerId: r.customer_id,
     offerId: r.offer_id,
+    entitlementId: r.id,
     offerName,
     friendlyName: r.friendly_name,
     quantity: r.quantity,
     unitType: 'Licenses',
+    hasPurchasableAddons: false,
     parentSubscriptionId: r.parent_subscription_id,
     creationDate: r.created_at.toISOString(),
     effectiveStartDate: r.effective_start_date.toISOString(),
     commitmentEndDate: r.commitment_end_date.toISOString(),
-    status: r.status as SubscriptionStatus,
+    status,
     autoRenewEnabled: r.auto_renew_enabled,
     isTrial: r.is_trial,
     trialOfferId: r.trial_offer_id,
     billingType: 'license',
     billingCycle: r.billing_cycle as BillingCycle,
     termDuration: TERM_DURATION[r.billing_cycle as BillingCycle],
+    actions: ACTIONS[status],
+    attentionNeeded: false,
+    actionTaken: false,
     contractType: 'subscription',
     orderId: r.order_id,
     currency: r.currency,
@@ -92,6 +122,24 @@ export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): 
     attributes: { etag: etagOf(r.version), objectType: 'Subscription' },
   };
 }
+
+/** The offers some add-on of the catalog can be bought on (R-ADD-1), for `hasPurchasableAddons`. */
+export function offersWithAddOns(offers: ReadonlyMap<string, Offer>): Set<string> {
+  const bases = new Set<string>();
+  for (const o of offers.values())
+    if (o.isAddOn && o.isAvailableForPurchase) for (const id of o.prerequisiteOffers) bases.add(id);
+  return bases;
+}
+
+/** The view with `hasPurchasableAddons` worked out from the catalog: a paid base whose offer takes add-ons. */
+export const withPurchasableAddons = (
+  view: SubscriptionView,
+  offers: ReadonlyMap<string, Offer>,
+  bases: ReadonlySet<string> = offersWithAddOns(offers),
+): SubscriptionView => ({
+  ...view,
+  hasPurchasableAddons: view.parentSubscriptionId === null && !view.isTrial && bases.has(view.offerId),
+});
 
 export const toSummary = (r: Row<'subscriptions'>): SubscriptionSummary => ({
   id: r.id,
@@ -180,7 +228,10 @@ export async function listSubscriptions(
     query = query.where('parent_subscription_id', '=', filter.parentSubscriptionId);
   }
   const rows = await query.orderBy('created_at').orderBy('id').execute();
-  return rows.map((r) => toSubscriptionView(r, offerNameOf(offers, r.offer_id)));
+  const bases = offersWithAddOns(offers);
+  return rows.map((r) =>
+    withPurchasableAddons(toSubscriptionView(r, offerNameOf(offers, r.offer_id)), offers, bases),
+  );
 }
 
 export async function getSubscription(
@@ -193,5 +244,5 @@ export async function getSubscription(
   requirePermission(ctx.actor.role, 'customers.view');
   await getCustomerRow(scope, customerId);
   const row = await getSubscriptionRow(scope, customerId, subscriptionId);
-  return toSubscriptionView(row, offerNameOf(offers, row.offer_id));
+  return withPurchasableAddons(toSubscriptionView(row, offerNameOf(offers, row.offer_id)), offers);
 }

@@ -55,6 +55,10 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : randomUUID();
     void reply.header('MS-CorrelationId', req.correlationId);
     void reply.header('MS-RequestId', req.headers['ms-requestid'] ?? req.id);
+    // AutoRest clients match answers to calls by this header (R-API-1).
+    const clientRequestId = req.headers['x-ms-client-request-id'];
+    if (typeof clientRequestId === 'string' && clientRequestId)
+      void reply.header('x-ms-client-request-id', clientRequestId.slice(0, 128));
     done();
   });
 

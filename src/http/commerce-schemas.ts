@@ -1,10 +1,33 @@
-import { Type } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Link } from './schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 
-/** R-API-1: Partner Center's Offer, plus Seatwise's prices (minor units per licence per month). */
+/** Partner Center's OfferCategory (`GET /v1/offercategories`, and each offer's `category`). */
+export const OfferCategory = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    rank: Type.Integer(),
+    locale: Type.String(),
+    country: Type.String(),
+    attributes: Type.Object({ objectType: Type.Literal('OfferCategory') }),
+  },
+  { $id: 'OfferCategory' },
+);
+
+/** A link Partner Center may give without its `uri` (an offer's `learnMore` where none is known). */
+const OptionalLink = Type.Object({
+  uri: Type.Optional(Type.String()),
+  method: Type.String(),
+  headers: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })),
+});
+
+/**
+ * R-API-1: Partner Center's Offer with every field its clients read (as recorded from `GET /v1/offers`), plus
+ * Seatwise's prices (minor units per licence per month), segments, clouds, countries and service plans.
+ */
 export const Offer = Type.Object(
   {
     id: Type.String(),
@@ -12,26 +35,41 @@ export const Offer = Type.Object(
     description: Type.String(),
     minimumQuantity: Type.Integer(),
     maximumQuantity: Type.Integer(),
-    country: Type.Optional(Type.String()),
-    category: Type.Object({ id: Type.String(), name: Type.String() }),
+    rank: Type.Integer(),
+    uri: Type.String(),
+    locale: Type.String(),
+    country: Type.String(),
+    category: OfferCategory,
     limitUnitOfMeasure: Type.String(),
     limit: Type.Integer(),
+    termUnitOfMeasure: Type.String(),
+    term: Type.Integer(),
     prerequisiteOffers: Type.Array(Type.String()),
     isAddOn: Type.Boolean(),
+    hasAddOns: Type.Boolean(),
     isAvailableForPurchase: Type.Boolean(),
-    billing: Type.Literal('license'),
+    billing: Type.String(),
     supportedBillingCycles: Type.Array(Type.String()),
     isAutoRenewable: Type.Boolean(),
+    isInternal: Type.Boolean(),
+    isMicrosoftProduct: Type.Boolean(),
     conversionTargetOffers: Type.Array(Type.String()),
+    reselleeQualifications: Type.Array(Type.String()),
+    resellerQualifications: Type.Array(Type.String()),
+    upgradeTargetOffers: Type.Array(Type.String()),
+    salesGroupId: Type.String(),
     isTrial: Type.Boolean(),
+    acquisitionType: Type.String(),
+    supportedCatalogTypes: Type.Array(Type.String()),
+    actions: Type.Array(Type.String()),
     product: Type.Object({ id: Type.String(), name: Type.String(), unit: Type.String() }),
-    unitType: Type.Literal('Licenses'),
+    unitType: Type.String(),
     prices: Type.Object({ USD: Type.Optional(Type.Integer()), EUR: Type.Optional(Type.Integer()) }),
     segments: Type.Array(Type.String()),
     clouds: Type.Array(Type.String()),
     countries: Type.Array(Type.String()),
     servicePlans: Type.Array(Type.String()),
-    links: Type.Object({ self: Link }),
+    links: Type.Object({ learnMore: OptionalLink, self: Link }),
     attributes: Type.Object({ objectType: Type.Literal('Offer') }),
   },
   { $id: 'Offer' },
@@ -66,10 +104,12 @@ export const Subscription = Type.Object(
     id: Type.String(),
     customerId: Type.String(),
     offerId: Type.String(),
+    entitlementId: Type.String(),
     offerName: Type.String(),
     friendlyName: Type.String(),
     quantity: Type.Integer(),
-    unitType: Type.Literal('Licenses'),
+    unitType: Type.String(),
+    hasPurchasableAddons: Type.Boolean(),
     parentSubscriptionId: Nullable(Type.String()),
     creationDate: DateTime,
     effectiveStartDate: DateTime,
@@ -81,6 +121,9 @@ export const Subscription = Type.Object(
     billingType: Type.Literal('license'),
     billingCycle: Type.String(),
     termDuration: Type.String(),
+    actions: Type.Array(Type.String()),
+    attentionNeeded: Type.Boolean(),
+    actionTaken: Type.Boolean(),
     contractType: Type.Literal('subscription'),
     orderId: Type.String(),
     currency: Type.String(),
@@ -123,10 +166,12 @@ export const Order = Type.Object(
         lineItemNumber: Type.Integer(),
         offerId: Type.String(),
         subscriptionId: Type.String(),
-        parentSubscriptionId: Type.Optional(Type.String()),
+        parentSubscriptionId: Nullable(Type.String()),
+        provisioningContext: Nullable(Type.Record(Type.String(), Type.String())),
         friendlyName: Type.String(),
         quantity: Type.Integer(),
         termDuration: Type.String(),
+        partnerIdOnRecord: Nullable(Type.String()),
         links: Type.Object({ subscription: Link }),
       }),
     ),
@@ -134,7 +179,7 @@ export const Order = Type.Object(
     status: Type.String(),
     transactionType: Type.String(),
     links: Type.Object({ self: Link }),
-    attributes: Type.Object({ objectType: Type.Literal('Order') }),
+    attributes: Type.Object({ etag: Type.String(), objectType: Type.Literal('Order') }),
   },
   { $id: 'Order' },
 );
@@ -164,15 +209,30 @@ export const ConversionResult = Type.Object({
   quantity: Type.Integer(),
 });
 
-/** A subscription PATCH: Partner Center sends the full resource; only these fields are read. */
+/**
+ * A value or null, as OpenAPI's `nullable`. Not a union: with type coercion on, the validator tries a union's
+ * branches in turn and coerces on the way, so `null` became `""`, `0`, `false` or `[""]` against the first
+ * branch (an SDK's `"SuspensionReasons": null` was read as a reason `""`), or, null first, `false` and `0`
+ * became null. With `nullable` a value that is null or of the type is left as it is.
+ */
+const OrNull = <T extends TSchema>(t: T) => Type.Unsafe<Static<T> | null>({ ...t, nullable: true });
+
+/**
+ * A subscription PATCH: Partner Center's clients send the full resource they read, in camelCase or PascalCase,
+ * with links and dates in whatever shape their serializer gives; only these fields are read, the rest is
+ * ignored. `attributes.etag` is the version the client read (R-API-3).
+ */
 export const SubscriptionPatch = Type.Object(
   {
-    status: Type.Optional(Nullable(Type.String())),
-    quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
-    friendlyName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    autoRenewEnabled: Type.Optional(Nullable(Type.Boolean())),
-    suspensionReasons: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }))),
-    suspensionComment: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    attributes: Type.Optional(
+      OrNull(Type.Object({ etag: Type.Optional(OrNull(Type.String())) }, { additionalProperties: true })),
+    ),
+    status: Type.Optional(OrNull(Type.String())),
+    quantity: Type.Optional(OrNull(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
+    friendlyName: Type.Optional(OrNull(Type.String({ maxLength: 200 }))),
+    autoRenewEnabled: Type.Optional(OrNull(Type.Boolean())),
+    suspensionReasons: Type.Optional(OrNull(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }))),
+    suspensionComment: Type.Optional(OrNull(Type.String({ maxLength: 1000 }))),
   },
   { additionalProperties: true },
 );

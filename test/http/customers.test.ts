@@ -564,7 +564,7 @@ describe('customers (R-CUS-1, R-CUS-2, R-API-1..4, SPEC §6)', () => {
     expect(audit).toContainEqual({ user_principal_name: 'operator', customer_id: charity.id });
   });
 
-  it('R-API-3: a billing profile PUT with a stale If-Match is 412/2055 and changes nothing; a current one bumps the etag', async () => {
+  it('R-API-3: a billing profile PUT with a stale If-Match is 412/2055, a stale attributes.etag 400/2055, and changes nothing; a current one bumps the etag', async () => {
     const t = await start();
     const c = await createOk(t);
     const url = `/v1/customers/${c.id}/profiles/billing`;
@@ -609,12 +609,16 @@ describe('customers (R-CUS-1, R-CUS-2, R-API-1..4, SPEC §6)', () => {
     });
     const after = await t.app.inject({ method: 'GET', url: `/v1/customers/${c.id}`, headers: t.auth });
     expect(after.json()).toMatchObject({ billingProfile: { firstName: 'Ada' }, attributes: { etag: '2' } });
-    // Without If-Match the last writer wins (Partner Center makes it optional here).
+    // Without If-Match, the profile read earlier carries its version in attributes.etag: stale, 400/2055.
+    const staleBody = await t.app.inject({ method: 'PUT', url, headers: t.auth, payload: edited });
+    expect(staleBody.statusCode).toBe(400);
+    expect(staleBody.json()).toMatchObject({ code: 2055, data: [{ field: 'attributes.etag' }] });
+    // Without any version the last writer wins (Partner Center makes it optional here).
     const blind = await t.app.inject({
       method: 'PUT',
       url,
       headers: t.auth,
-      payload: { ...edited, FirstName: 'Bo' },
+      payload: { ...edited, attributes: { objectType: 'CustomerBillingProfile' }, FirstName: 'Bo' },
     });
     expect(blind.json()).toMatchObject({ firstName: 'Bo', attributes: { etag: '3' } });
     const audit = await t.seatwise.db

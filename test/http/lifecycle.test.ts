@@ -55,22 +55,11 @@ const moveTo = (now: string) =>
   t.app.inject({ method: 'POST', url: '/v1/testclock', headers: t.auth, payload: { now } });
 
 describe('subscription PATCH (R-API-3, R-QTY, R-SUS, R-CAN)', () => {
-  it('R-API-3: PATCH needs If-Match; a stale ETag is 412/2055 and changes nothing; the response carries the new ETag', async () => {
+  it('R-API-3: the version comes from If-Match, else attributes.etag; stale is 412 or 400 (2055) and changes nothing; neither applies', async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);
     const sub = await buy(c, 'monthly', 'CN-365-BB', 5);
     const url = `/v1/customers/${c}/subscriptions/${sub.id}`;
-    const none = await t.app.inject({
-      method: 'PATCH',
-      url,
-      headers: t.auth,
-      payload: { ...sub, quantity: 6 },
-    });
-    expect(none.statusCode).toBe(412);
-    expect(none.json<ErrorBody>()).toMatchObject({
-      code: 2055,
-      data: [{ field: 'If-Match', rule: 'R-API-3' }],
-    });
     const ok = await t.app.inject({
       method: 'PATCH',
       url,
@@ -81,15 +70,37 @@ describe('subscription PATCH (R-API-3, R-QTY, R-SUS, R-CAN)', () => {
     expect(ok.json<Sub>().quantity).toBe(6);
     expect(ok.headers.etag).toBe(`"${ok.json<Sub>().attributes.etag}"`);
     expect(ok.json<Sub>().attributes.etag).not.toBe(sub.attributes.etag);
-    const stale = await t.app.inject({
+    const staleHeader = await t.app.inject({
       method: 'PATCH',
       url,
       headers: { ...t.auth, 'If-Match': `"${sub.attributes.etag}"` },
+      payload: { ...ok.json<Sub>(), quantity: 9 },
+    });
+    expect(staleHeader.statusCode).toBe(412);
+    expect(staleHeader.json<ErrorBody>()).toMatchObject({
+      code: 2055,
+      data: [{ field: 'If-Match', rule: 'R-API-3' }],
+    });
+    const staleBody = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: t.auth,
       payload: { ...sub, quantity: 9 },
     });
-    expect(stale.statusCode).toBe(412);
-    expect(stale.json<ErrorBody>().code).toBe(2055);
+    expect(staleBody.statusCode).toBe(400);
+    expect(staleBody.json<ErrorBody>()).toMatchObject({
+      code: 2055,
+      data: [{ field: 'attributes.etag', rule: 'R-API-3' }],
+    });
     expect((await get(c, sub.id)).quantity).toBe(6);
+    const lastWriter = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: t.auth,
+      payload: { ...sub, attributes: { objectType: 'Subscription' }, quantity: 7 },
+    });
+    expect(lastWriter.statusCode).toBe(200);
+    expect((await get(c, sub.id)).quantity).toBe(7);
   });
 
   it('R-API-2: the same PATCH sent twice with one MS-RequestId changes once and answers the same', async () => {

@@ -149,7 +149,18 @@ describe('R-SUS-1 suspension reasons', () => {
     expect(parseSuspensionReasons(undefined, undefined, 's')).toEqual(['unspecified']);
     expect(() => parseSuspensionReasons(['other'], '', 's')).toThrow(expect.objectContaining({ code: 2000 }));
     expect(parseSuspensionReasons(['other'], 'moved to another provider', 's')).toEqual(['other']);
-    expect(() => parseSuspensionReasons(['bored'], undefined, 's')).toThrow(
+    expect(() => parseSuspensionReasons(['no reason!'], undefined, 's')).toThrow(
+      expect.objectContaining({ code: 2000 }),
+    );
+  });
+
+  it('R-SUS-1: keeps reasons as Partner Center spells them; its known ones in any case become Seatwise’s', () => {
+    expect(parseSuspensionReasons(['CustomerCancellation'], undefined, 's')).toEqual([
+      'CustomerCancellation',
+    ]);
+    expect(parseSuspensionReasons(['nonpayment', 'NONPAYMENT'], undefined, 's')).toEqual(['nonPayment']);
+    expect(parseSuspensionReasons([], undefined, 's')).toEqual(['unspecified']);
+    expect(() => parseSuspensionReasons([''], undefined, 's')).toThrow(
       expect.objectContaining({ code: 2000 }),
     );
   });

@@ -162,27 +162,36 @@ export function nextStatus(
 
 /** R-SUS-1: the reasons a partner may give; `unspecified` is recorded for clients that send none. */
 export const SUSPENSION_REASONS = ['customerRequest', 'nonPayment', 'fraud', 'other'] as const;
-export type SuspensionReason = (typeof SUSPENSION_REASONS)[number] | 'unspecified';
+/** One of Seatwise's reasons, `unspecified`, or a reason as Partner Center spells it (`CustomerCancellation`). */
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number] | 'unspecified' | (string & {});
 
-/** Reads reasons in any case (`NonPayment`, `nonpayment`); refuses unknown ones and `other` without a comment. */
+/**
+ * Partner Center's reasons are an open, undocumented set (`CustomerCancellation`, `PartnerSuspension`, ...):
+ * a name of that form is kept as sent, so that a client written for Partner Center is never refused for it.
+ */
+const PARTNER_CENTER_REASON = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
+
+/**
+ * Reads reasons in any case (`NonPayment`, `nonpayment` are `nonPayment`), keeps Partner Center's own reason
+ * names as sent, and refuses what is not a reason name and `other` without a comment.
+ */
 export function parseSuspensionReasons(
   values: readonly string[] | undefined,
   comment: string | undefined,
   subscriptionId: string,
 ): SuspensionReason[] {
   if (!values || values.length === 0) return ['unspecified'];
-  const reasons = values.map((v) => {
+  const reasons = values.map((v): SuspensionReason => {
     const found = SUSPENSION_REASONS.find((r) => r.toLowerCase() === v.trim().toLowerCase());
-    if (!found) {
-      throw new DomainError(
-        'invalid_input',
-        2000,
-        'subscription.unknownReason',
-        { value: v, allowed: SUSPENSION_REASONS.join(', ') },
-        [{ field: 'suspensionReasons', rule: 'R-SUS-1' }],
-      );
-    }
-    return found;
+    if (found) return found;
+    if (PARTNER_CENTER_REASON.test(v.trim())) return v.trim();
+    throw new DomainError(
+      'invalid_input',
+      2000,
+      'subscription.unknownReason',
+      { value: v, allowed: SUSPENSION_REASONS.join(', ') },
+      [{ field: 'suspensionReasons', rule: 'R-SUS-1' }],
+    );
   });
   if (reasons.includes('other') && !comment?.trim()) {
     throw new DomainError('invalid_input', 2000, 'subscription.commentRequired', { subscriptionId }, [

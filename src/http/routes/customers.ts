@@ -15,6 +15,7 @@ import {
   type CustomerSearch,
 } from '../../app/customers.ts';
 import type { Seatwise } from '../../composition.ts';
+import { expectedVersion } from '../../domain/versions.ts';
 import { SEGMENTS } from '../../domain/catalog/offer.ts';
 import { parseQualification, QUALIFICATIONS } from '../../domain/customer/customer-rules.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -55,6 +56,9 @@ export const CompanyProfile = Type.Object(
     tenantId: Type.String(),
     domain: Type.String(),
     companyName: Type.String(),
+    // The same shape again, without its $id (one schema may not hold two copies of an id).
+    address: Type.Object({ ...Address.properties }),
+    email: Type.String(),
     organizationRegistrationNumber: Type.Optional(Type.String()),
     links: Links,
     attributes: Type.Object({ objectType: Type.Literal('CustomerCompanyProfile') }),
@@ -81,9 +85,13 @@ export const BillingProfile = Type.Object(
 export const Customer = Type.Object(
   {
     id: Type.String(),
+    commerceId: Type.String(),
     companyProfile: CompanyProfile,
     billingProfile: BillingProfile,
     relationshipToPartner: Type.String(),
+    allowDelegatedAccess: Type.Boolean(),
+    associatedPartnerId: Type.Union([Type.String(), Type.Null()]),
+    customDomains: Type.Array(Type.String()),
     segment: Type.Enum(SEGMENTS, { description: 'Seatwise: set through qualifications (R-CUS-2)' }),
     accountOpenedAt: Type.String({ format: 'date-time' }),
     firstBillingPeriodStart: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -118,6 +126,16 @@ const BillingProfileInput = Type.Object({
   language: Type.String({ pattern: '^[A-Za-z]{2,3}$', description: 'two letters, e.g. en' }),
   companyName: Type.String({ minLength: 1, maxLength: 256 }),
   defaultAddress: AddressInput,
+  /** The version the client read (R-API-3), when it sends back the profile it read. */
+  attributes: Type.Optional(
+    Type.Union([
+      Type.Object(
+        { etag: Type.Optional(Type.Union([Type.String(), Type.Null()])) },
+        { additionalProperties: true },
+      ),
+      Type.Null(),
+    ]),
+  ),
 });
 
 const NewCustomerBody = Type.Object({
@@ -316,7 +334,8 @@ export const customerRoutes =
       {
         schema: {
           tags: ['customers'],
-          summary: "Replace the customer's billing profile (If-Match optional; stale → 412/2055, R-API-3)",
+          summary:
+            "Replace the customer's billing profile; its version from If-Match (stale: 412/2055), else from attributes.etag (stale: 400/2055), else none (R-API-3)",
           params: CustomerParams,
           headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
           body: BillingProfileInput,
@@ -331,7 +350,7 @@ export const customerRoutes =
           ctx,
           req.params.customerId,
           req.body,
-          { ...where(), ifMatch: req.headers['if-match'] },
+          { ...where(), ifMatch: expectedVersion(req.headers['if-match'], req.body.attributes?.etag) },
         );
         return withEtag(reply, profile.attributes.etag).send(profile);
       },

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { addAddOnsToOrder, getOrder, listOrders, placeOrder, type NewLineItem } from '../../app/orders.ts';
+import {
+  addAddOnsToOrder,
+  getOrder,
+  listOrders,
+  placeOrder,
+  type NewLineItem,
+  type OrderView,
+} from '../../app/orders.ts';
+import { sha256 } from '../../app/secrets.ts';
 import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
@@ -28,6 +36,25 @@ export const toLines = (lines: LineIn[]): NewLineItem[] =>
     ...(l.subscriptionId ? { subscriptionId: l.subscriptionId } : {}),
   }));
 
+/**
+ * R-API-1: an order with every field of Partner Center's Order as its clients read it (the Order recorded in
+ * Partner Center's audit records): each line's `parentSubscriptionId`, `provisioningContext` and
+ * `partnerIdOnRecord` (null when none), and `attributes.etag`, here a digest of the order's content, which
+ * changes whenever the order does (add-ons bought on it).
+ */
+export function partnerCenterOrder(view: OrderView) {
+  return {
+    ...view,
+    lineItems: view.lineItems.map((l) => ({
+      ...l,
+      parentSubscriptionId: l.parentSubscriptionId ?? null,
+      provisioningContext: null,
+      partnerIdOnRecord: null,
+    })),
+    attributes: { etag: sha256(JSON.stringify(view)).slice(0, 32), objectType: view.attributes.objectType },
+  };
+}
+
 const Params = Type.Object({ customerId: Type.String() });
 const OrderParams = Type.Object({ customerId: Type.String(), orderId: Type.String() });
 
@@ -52,10 +79,12 @@ export const orderRoutes =
       async (req, reply) =>
         idempotent(seatwise, req, reply, async (db) => ({
           status: 201,
-          body: await placeOrder({ ...deps(), db }, contextOf(req), req.params.customerId, {
-            billingCycle: req.body.billingCycle ?? 'monthly',
-            lineItems: toLines(req.body.lineItems),
-          }),
+          body: partnerCenterOrder(
+            await placeOrder({ ...deps(), db }, contextOf(req), req.params.customerId, {
+              billingCycle: req.body.billingCycle ?? 'monthly',
+              lineItems: toLines(req.body.lineItems),
+            }),
+          ),
         })),
     );
 
@@ -73,14 +102,16 @@ export const orderRoutes =
       async (req, reply) =>
         idempotent(seatwise, req, reply, async (db) => ({
           status: 200,
-          body: await addAddOnsToOrder(
-            { ...deps(), db },
-            contextOf(req),
-            req.params.customerId,
-            req.params.orderId,
-            {
-              lineItems: toLines(req.body.lineItems),
-            },
+          body: partnerCenterOrder(
+            await addAddOnsToOrder(
+              { ...deps(), db },
+              contextOf(req),
+              req.params.customerId,
+              req.params.orderId,
+              {
+                lineItems: toLines(req.body.lineItems),
+              },
+            ),
           ),
         })),
     );
@@ -97,7 +128,7 @@ export const orderRoutes =
           ctx,
           req.params.customerId,
         );
-        return collection(orders, orders.length, req.url);
+        return collection(orders.map(partnerCenterOrder), orders.length, req.url);
       },
     );
 
@@ -106,11 +137,13 @@ export const orderRoutes =
       { schema: { tags: ['orders'], params: OrderParams, response: { 200: Order, ...errorResponses } } },
       async (req) => {
         const ctx = contextOf(req);
-        return getOrder(
-          new PartnerScope(seatwise.db, ctx.actor.partnerId),
-          ctx,
-          req.params.customerId,
-          req.params.orderId,
+        return partnerCenterOrder(
+          await getOrder(
+            new PartnerScope(seatwise.db, ctx.actor.partnerId),
+            ctx,
+            req.params.customerId,
+            req.params.orderId,
+          ),
         );
       },
     );

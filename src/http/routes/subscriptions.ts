@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { loadOffers } from '../../app/catalog.ts';
-import { getSubscription, listSubscriptions } from '../../app/subscriptions.ts';
+import { getSubscription, listSubscriptions, withPurchasableAddons } from '../../app/subscriptions.ts';
 import { convertTrial, listConversions } from '../../app/trials.ts';
 import {
   previewRetention,
@@ -9,6 +9,7 @@ import {
   type SubscriptionPatch as PatchFields,
 } from '../../app/lifecycle.ts';
 import type { Seatwise } from '../../composition.ts';
+import { expectedVersion } from '../../domain/versions.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
@@ -112,7 +113,7 @@ export const subscriptionRoutes =
         schema: {
           tags: ['subscriptions'],
           summary:
-            'Change a subscription: send the full resource with If-Match; status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled',
+            'Change a subscription: send the full resource you read (status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled); its version is checked from If-Match when sent (stale: 412/2055), else from attributes.etag (stale: 400/2055), else the change applies (R-API-3)',
           params: SubParams,
           headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
           body: SubscriptionPatch,
@@ -121,14 +122,15 @@ export const subscriptionRoutes =
       },
       async (req, reply) =>
         idempotent(seatwise, req, reply, async (db) => {
-          const sub = await updateSubscription(
+          const updated = await updateSubscription(
             { db, now: seatwise.clock.now() },
             contextOf(req),
             req.params.customerId,
             req.params.subscriptionId,
-            req.headers['if-match'],
+            expectedVersion(req.headers['if-match'], req.body.attributes?.etag),
             toSubscriptionPatch(req.body),
           );
+          const sub = withPurchasableAddons(updated, await loadOffers(db));
           void reply.header('ETag', `"${sub.attributes.etag}"`);
           return { status: 200, body: sub };
         }),

@@ -925,6 +925,13 @@ export type paths = {
         content: {
           'application/json': {
             billingProfile: {
+              attributes?:
+                | ({
+                    etag?: string | null;
+                  } & {
+                    [key: string]: unknown;
+                  })
+                | null;
               companyName: string;
               /** @description e.g. en-US */
               culture: string;
@@ -972,13 +979,17 @@ export type paths = {
             'application/json': {
               /** Format: date-time */
               accountOpenedAt: string;
+              allowDelegatedAccess: boolean;
+              associatedPartnerId: string | null;
               attributes: {
                 etag: string;
                 /** @enum {string} */
                 objectType: 'Customer';
               };
               billingProfile: components['schemas']['CustomerBillingProfile'];
+              commerceId: string;
               companyProfile: components['schemas']['CustomerCompanyProfile'];
+              customDomains: string[];
               /** Format: date-time */
               firstBillingPeriodStart: string | null;
               id: string;
@@ -1157,13 +1168,17 @@ export type paths = {
             'application/json': {
               /** Format: date-time */
               accountOpenedAt: string;
+              allowDelegatedAccess: boolean;
+              associatedPartnerId: string | null;
               attributes: {
                 etag: string;
                 /** @enum {string} */
                 objectType: 'Customer';
               };
               billingProfile: components['schemas']['CustomerBillingProfile'];
+              commerceId: string;
               companyProfile: components['schemas']['CustomerCompanyProfile'];
+              customDomains: string[];
               /** Format: date-time */
               firstBillingPeriodStart: string | null;
               id: string;
@@ -1717,6 +1732,7 @@ export type paths = {
           content: {
             'application/json': {
               attributes: {
+                etag: string;
                 /** @enum {string} */
                 objectType: 'Order';
               };
@@ -1739,7 +1755,11 @@ export type paths = {
                   };
                 };
                 offerId: string;
-                parentSubscriptionId?: string;
+                parentSubscriptionId: string | null;
+                partnerIdOnRecord: string | null;
+                provisioningContext: {
+                  [key: string]: string;
+                } | null;
                 quantity: number;
                 subscriptionId: string;
                 termDuration: string;
@@ -1915,6 +1935,7 @@ export type paths = {
           content: {
             'application/json': {
               attributes: {
+                etag: string;
                 /** @enum {string} */
                 objectType: 'Order';
               };
@@ -1937,7 +1958,11 @@ export type paths = {
                   };
                 };
                 offerId: string;
-                parentSubscriptionId?: string;
+                parentSubscriptionId: string | null;
+                partnerIdOnRecord: string | null;
+                provisioningContext: {
+                  [key: string]: string;
+                } | null;
                 quantity: number;
                 subscriptionId: string;
                 termDuration: string;
@@ -2123,6 +2148,7 @@ export type paths = {
           content: {
             'application/json': {
               attributes: {
+                etag: string;
                 /** @enum {string} */
                 objectType: 'Order';
               };
@@ -2145,7 +2171,11 @@ export type paths = {
                   };
                 };
                 offerId: string;
-                parentSubscriptionId?: string;
+                parentSubscriptionId: string | null;
+                partnerIdOnRecord: string | null;
+                provisioningContext: {
+                  [key: string]: string;
+                } | null;
                 quantity: number;
                 subscriptionId: string;
                 termDuration: string;
@@ -2885,7 +2915,7 @@ export type paths = {
         };
       };
     };
-    /** Replace the customer's billing profile (If-Match optional; stale → 412/2055, R-API-3) */
+    /** Replace the customer's billing profile; its version from If-Match (stale: 412/2055), else from attributes.etag (stale: 400/2055), else none (R-API-3) */
     put: {
       parameters: {
         query?: never;
@@ -2900,6 +2930,13 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            attributes?:
+              | ({
+                  etag?: string | null;
+                } & {
+                  [key: string]: unknown;
+                })
+              | null;
             companyName: string;
             /** @description e.g. en-US */
             culture: string;
@@ -3119,12 +3156,30 @@ export type paths = {
           };
           content: {
             'application/json': {
+              address: {
+                addressLine1?: string;
+                addressLine2?: string;
+                addressLine3?: string;
+                city?: string;
+                country: string;
+                district?: string;
+                emailAddress?: string;
+                firstName?: string;
+                id?: string;
+                lastName?: string;
+                middleName?: string;
+                phoneNumber?: string;
+                postalCode?: string;
+                region?: string;
+                state?: string;
+              };
               attributes: {
                 /** @enum {string} */
                 objectType: 'CustomerCompanyProfile';
               };
               companyName: string;
               domain: string;
+              email: string;
               links: {
                 self: {
                   headers: {
@@ -4218,6 +4273,9 @@ export type paths = {
           };
           content: {
             'application/json': {
+              actions: string[];
+              actionTaken: boolean;
+              attentionNeeded: boolean;
               attributes: {
                 etag: string;
                 /** @enum {string} */
@@ -4241,7 +4299,9 @@ export type paths = {
               dataRetentionEndDate: string | null;
               /** Format: date-time */
               effectiveStartDate: string;
+              entitlementId: string;
               friendlyName: string;
+              hasPurchasableAddons: boolean;
               id: string;
               isTrial: boolean;
               links: {
@@ -4282,8 +4342,7 @@ export type paths = {
               termDuration: string;
               trialOfferId: string | null;
               unitPrice: number;
-              /** @enum {string} */
-              unitType: 'Licenses';
+              unitType: string;
             };
           };
         };
@@ -4414,7 +4473,7 @@ export type paths = {
     delete?: never;
     options?: never;
     head?: never;
-    /** Change a subscription: send the full resource with If-Match; status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled */
+    /** Change a subscription: send the full resource you read (status active|suspended|deleted, quantity, friendlyName, autoRenewEnabled); its version is checked from If-Match when sent (stale: 412/2055), else from attributes.etag (stale: 400/2055), else the change applies (R-API-3) */
     patch: {
       parameters: {
         query?: never;
@@ -4430,6 +4489,13 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            attributes?:
+              | ({
+                  etag?: string | null;
+                } & {
+                  [key: string]: unknown;
+                })
+              | null;
             autoRenewEnabled?: boolean | null;
             friendlyName?: string | null;
             quantity?: number | null;
@@ -4449,6 +4515,9 @@ export type paths = {
           };
           content: {
             'application/json': {
+              actions: string[];
+              actionTaken: boolean;
+              attentionNeeded: boolean;
               attributes: {
                 etag: string;
                 /** @enum {string} */
@@ -4472,7 +4541,9 @@ export type paths = {
               dataRetentionEndDate: string | null;
               /** Format: date-time */
               effectiveStartDate: string;
+              entitlementId: string;
               friendlyName: string;
+              hasPurchasableAddons: boolean;
               id: string;
               isTrial: boolean;
               links: {
@@ -4513,8 +4584,7 @@ export type paths = {
               termDuration: string;
               trialOfferId: string | null;
               unitPrice: number;
-              /** @enum {string} */
-              unitType: 'Licenses';
+              unitType: string;
             };
           };
         };
@@ -5389,6 +5459,13 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            attributes?:
+              | ({
+                  etag?: string | null;
+                } & {
+                  [key: string]: unknown;
+                })
+              | null;
             autoRenewEnabled?: boolean | null;
             friendlyName?: string | null;
             quantity?: number | null;
@@ -7465,6 +7542,190 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/v1/offercategories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The categories of the offers sold in a country on this instance */
+    get: {
+      parameters: {
+        query: {
+          country: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Collection';
+              };
+              continuationToken?: string;
+              items: components['schemas']['OfferCategory'][];
+              links: {
+                next?: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              totalCount: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/offers': {
     parameters: {
       query?: never;
@@ -7676,29 +7937,38 @@ export type paths = {
           };
           content: {
             'application/json': {
+              acquisitionType: string;
+              actions: string[];
               attributes: {
                 /** @enum {string} */
                 objectType: 'Offer';
               };
-              /** @enum {string} */
-              billing: 'license';
-              category: {
-                id: string;
-                name: string;
-              };
+              billing: string;
+              category: components['schemas']['OfferCategory'];
               clouds: string[];
               conversionTargetOffers: string[];
               countries: string[];
-              country?: string;
+              country: string;
               description: string;
+              hasAddOns: boolean;
               id: string;
               isAddOn: boolean;
               isAutoRenewable: boolean;
               isAvailableForPurchase: boolean;
+              isInternal: boolean;
+              isMicrosoftProduct: boolean;
               isTrial: boolean;
               limit: number;
               limitUnitOfMeasure: string;
               links: {
+                learnMore: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri?: string;
+                };
                 self: {
                   headers: {
                     key: string;
@@ -7708,6 +7978,7 @@ export type paths = {
                   uri: string;
                 };
               };
+              locale: string;
               maximumQuantity: number;
               minimumQuantity: number;
               name: string;
@@ -7721,11 +7992,205 @@ export type paths = {
                 name: string;
                 unit: string;
               };
+              rank: number;
+              reselleeQualifications: string[];
+              resellerQualifications: string[];
+              salesGroupId: string;
               segments: string[];
               servicePlans: string[];
               supportedBillingCycles: string[];
-              /** @enum {string} */
-              unitType: 'Licenses';
+              supportedCatalogTypes: string[];
+              term: number;
+              termUnitOfMeasure: string;
+              unitType: string;
+              upgradeTargetOffers: string[];
+              uri: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/offers/{offerId}/addons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The add-ons that can be bought on a subscription of this offer (R-ADD-1), as Partner Center lists them */
+    get: {
+      parameters: {
+        query?: {
+          country?: string;
+        };
+        header?: never;
+        path: {
+          offerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Collection';
+              };
+              continuationToken?: string;
+              items: components['schemas']['Offer'][];
+              links: {
+                next?: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              totalCount: number;
             };
           };
         };
@@ -10441,13 +10906,17 @@ export type components = {
     Customer: {
       /** Format: date-time */
       accountOpenedAt: string;
+      allowDelegatedAccess: boolean;
+      associatedPartnerId: string | null;
       attributes: {
         etag: string;
         /** @enum {string} */
         objectType: 'Customer';
       };
       billingProfile: components['schemas']['CustomerBillingProfile'];
+      commerceId: string;
       companyProfile: components['schemas']['CustomerCompanyProfile'];
+      customDomains: string[];
       /** Format: date-time */
       firstBillingPeriodStart: string | null;
       id: string;
@@ -10494,12 +10963,30 @@ export type components = {
       };
     };
     CustomerCompanyProfile: {
+      address: {
+        addressLine1?: string;
+        addressLine2?: string;
+        addressLine3?: string;
+        city?: string;
+        country: string;
+        district?: string;
+        emailAddress?: string;
+        firstName?: string;
+        id?: string;
+        lastName?: string;
+        middleName?: string;
+        phoneNumber?: string;
+        postalCode?: string;
+        region?: string;
+        state?: string;
+      };
       attributes: {
         /** @enum {string} */
         objectType: 'CustomerCompanyProfile';
       };
       companyName: string;
       domain: string;
+      email: string;
       links: {
         self: {
           headers: {
@@ -10592,29 +11079,38 @@ export type components = {
       subscriptionStatus: string;
     };
     Offer: {
+      acquisitionType: string;
+      actions: string[];
       attributes: {
         /** @enum {string} */
         objectType: 'Offer';
       };
-      /** @enum {string} */
-      billing: 'license';
-      category: {
-        id: string;
-        name: string;
-      };
+      billing: string;
+      category: components['schemas']['OfferCategory'];
       clouds: string[];
       conversionTargetOffers: string[];
       countries: string[];
-      country?: string;
+      country: string;
       description: string;
+      hasAddOns: boolean;
       id: string;
       isAddOn: boolean;
       isAutoRenewable: boolean;
       isAvailableForPurchase: boolean;
+      isInternal: boolean;
+      isMicrosoftProduct: boolean;
       isTrial: boolean;
       limit: number;
       limitUnitOfMeasure: string;
       links: {
+        learnMore: {
+          headers: {
+            key: string;
+            value: string;
+          }[];
+          method: string;
+          uri?: string;
+        };
         self: {
           headers: {
             key: string;
@@ -10624,6 +11120,7 @@ export type components = {
           uri: string;
         };
       };
+      locale: string;
       maximumQuantity: number;
       minimumQuantity: number;
       name: string;
@@ -10637,14 +11134,34 @@ export type components = {
         name: string;
         unit: string;
       };
+      rank: number;
+      reselleeQualifications: string[];
+      resellerQualifications: string[];
+      salesGroupId: string;
       segments: string[];
       servicePlans: string[];
       supportedBillingCycles: string[];
-      /** @enum {string} */
-      unitType: 'Licenses';
+      supportedCatalogTypes: string[];
+      term: number;
+      termUnitOfMeasure: string;
+      unitType: string;
+      upgradeTargetOffers: string[];
+      uri: string;
+    };
+    OfferCategory: {
+      attributes: {
+        /** @enum {string} */
+        objectType: 'OfferCategory';
+      };
+      country: string;
+      id: string;
+      locale: string;
+      name: string;
+      rank: number;
     };
     Order: {
       attributes: {
+        etag: string;
         /** @enum {string} */
         objectType: 'Order';
       };
@@ -10667,7 +11184,11 @@ export type components = {
           };
         };
         offerId: string;
-        parentSubscriptionId?: string;
+        parentSubscriptionId: string | null;
+        partnerIdOnRecord: string | null;
+        provisioningContext: {
+          [key: string]: string;
+        } | null;
         quantity: number;
         subscriptionId: string;
         termDuration: string;
@@ -10714,6 +11235,9 @@ export type components = {
       warningUnits: number;
     };
     Subscription: {
+      actions: string[];
+      actionTaken: boolean;
+      attentionNeeded: boolean;
       attributes: {
         etag: string;
         /** @enum {string} */
@@ -10737,7 +11261,9 @@ export type components = {
       dataRetentionEndDate: string | null;
       /** Format: date-time */
       effectiveStartDate: string;
+      entitlementId: string;
       friendlyName: string;
+      hasPurchasableAddons: boolean;
       id: string;
       isTrial: boolean;
       links: {
@@ -10778,8 +11304,7 @@ export type components = {
       termDuration: string;
       trialOfferId: string | null;
       unitPrice: number;
-      /** @enum {string} */
-      unitType: 'Licenses';
+      unitType: string;
     };
     WebhookRegistration: {
       attributes: {
