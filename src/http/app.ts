@@ -14,7 +14,8 @@ import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installConsole } from './console.ts';
 import { decisionLane } from './decision-lane.ts';
 import { CallerRateLimits } from './rate-limit-store.ts';
-import { installErrorHandler } from './errors.ts';
+import { clientError, frameworkError, installErrorHandler } from './errors.ts';
+import { installInputGuard } from './input-guard.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -56,12 +57,19 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // What the router or Node's HTTP parser refuses still gets a Partner Center error body.
+    frameworkErrors: (error, req, reply) => {
+      void frameworkError(error, req, reply);
+    },
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
   // The console's page answers its own routes; known once the console is installed, after the API routes.
   const spa: { fallback?: Awaited<ReturnType<typeof installConsole>> } = {};
   installErrorHandler(app, () => spa.fallback);
+  // Before anything reads the request: no NUL, unpaired surrogate or infinite number gets past (a 400).
+  installInputGuard(app);
 
   // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
   app.decorateRequest('correlationId', '');
