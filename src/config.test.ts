@@ -18,6 +18,7 @@ describe('configuration', () => {
       sweepIntervalSeconds: 60,
       cacheLeaseMs: 5000,
       cacheAckTimeoutMs: 1000,
+      trustProxy: false,
     });
   });
 
@@ -34,6 +35,8 @@ describe('configuration', () => {
     ['SEATWISE_SWEEP_INTERVAL', '-1'],
     ['SEATWISE_CACHE_LEASE_MS', '100'],
     ['SEATWISE_CACHE_ACK_MS', 'soon'],
+    ['SEATWISE_TRUST_PROXY', 'yes'],
+    ['SEATWISE_TRUST_PROXY', '10.0.0.0/33'],
   ])('refuses %s=%s with a message that names the setting', (name, value) => {
     let error: unknown;
     try {
@@ -50,5 +53,13 @@ describe('configuration', () => {
     const c = loadConfig({ SEATWISE_CLOUD: 'germany', SEATWISE_TEST_CLOCK: '1' });
     expect(c.cloud).toBe('germany');
     expect(c.testClock).toBe(true);
+  });
+
+  it('trusts no proxy unless told: any with 1, or the addresses and ranges listed', () => {
+    expect(loadConfig({ SEATWISE_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ SEATWISE_TRUST_PROXY: '1' }).trustProxy).toBe(true);
+    expect(
+      loadConfig({ SEATWISE_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback,::1,fd00::/8' }).trustProxy,
+    ).toEqual(['10.0.0.1', '192.168.0.0/16', 'loopback', '::1', 'fd00::/8']);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isCloud, type Cloud } from './domain/cloud.ts';
 
 /** Every setting Seatwise reads, already validated. The README documents each with its default. */
@@ -24,6 +25,12 @@ export interface Config {
   cacheLeaseMs: number;
   /** How long a writer waits for the other processes to drop what it changed before fencing them (SEATWISE_CACHE_ACK_MS). */
   cacheAckTimeoutMs: number;
+  /**
+   * Which reverse proxies' X-Forwarded-* headers count (SEATWISE_TRUST_PROXY): none by default; `1` for any,
+   * or their addresses and CIDR ranges. Only then does a proxy's `X-Forwarded-Proto: https` make the session
+   * cookie Secure, and X-Forwarded-For the client address.
+   */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -64,6 +71,29 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   return raw;
 }
 
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): boolean | string[] {
+  const raw = env.SEATWISE_TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const version = isIP(address);
+    const okBits =
+      bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    const ok = PROXY_KEYWORDS.includes(entry) || (version !== 0 && okBits && extra === undefined);
+    if (!ok) {
+      throw new ConfigError(
+        'SEATWISE_TRUST_PROXY',
+        `expected 1, 0, or proxy addresses and CIDR ranges separated by commas, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
 
 /** Reads and validates the environment; throws a ConfigError that names the first bad setting. */
@@ -99,5 +129,6 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSeconds: integer(env, 'SEATWISE_SWEEP_INTERVAL', 60, 0, 86_400),
     cacheLeaseMs: integer(env, 'SEATWISE_CACHE_LEASE_MS', 5000, 250, 600_000),
     cacheAckTimeoutMs: integer(env, 'SEATWISE_CACHE_ACK_MS', 1000, 10, 60_000),
+    trustProxy: trustProxy(env),
   };
 }

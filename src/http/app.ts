@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +17,7 @@ import { decisionLane } from './decision-lane.ts';
 import { CallerRateLimits } from './rate-limit-store.ts';
 import { clientError, frameworkError, installErrorHandler } from './errors.ts';
 import { installInputGuard } from './input-guard.ts';
+import { API_HELMET, applyApiHeaders, DOCS_CSP } from './security-headers.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -57,8 +59,11 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // Behind a TLS proxy, its X-Forwarded-Proto makes the request https (the session cookie is then Secure).
+    trustProxy: seatwise.config.trustProxy,
     // What the router or Node's HTTP parser refuses still gets a Partner Center error body.
     frameworkErrors: (error, req, reply) => {
+      applyApiHeaders(req.raw, reply.raw);
       void frameworkError(error, req, reply);
     },
     clientErrorHandler: clientError,
@@ -68,6 +73,8 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   // The console's page answers its own routes; known once the console is installed, after the API routes.
   const spa: { fallback?: Awaited<ReturnType<typeof installConsole>> } = {};
   installErrorHandler(app, () => spa.fallback);
+  // Security headers first, so that even a refusal by the input guard carries them.
+  await app.register(helmet, API_HELMET);
   // Before anything reads the request: no NUL, unpaired surrogate or infinite number gets past (a 400).
   installInputGuard(app);
 
@@ -135,7 +142,11 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', validatorUrl: null },
+    staticCSP: DOCS_CSP,
+  });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   installCaseInsensitiveBodies(app);

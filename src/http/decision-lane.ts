@@ -7,6 +7,7 @@ import { knownToken } from '../app/auth.ts';
 import type { Seatwise } from '../composition.ts';
 import { AccessQuestion } from './access-schemas.ts';
 import type { CallerRateLimits } from './rate-limit-store.ts';
+import { applyApiHeaders } from './security-headers.ts';
 
 const PATH = '/v1/accessdecisions';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -133,6 +134,7 @@ export function decisionLane(deps: LaneDeps): (req: IncomingMessage, res: Server
         // the bytes Fastify's schema serializer gives (the lane test compares them), at a fraction of its cost
         // (the schema's nullable fields make that serializer test each one against the schema).
         const out = JSON.stringify(d);
+        applyApiHeaders(req, res); // the security headers Fastify's answer carries (helmet)
         res.writeHead(200, {
           'ms-correlationid': correlationId,
           'ms-requestid': req.headers['ms-requestid'] ?? randomUUID(),
