@@ -85,7 +85,12 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     const given = req.headers['ms-correlationid'];
     req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : randomUUID();
     void reply.header('MS-CorrelationId', req.correlationId);
-    void reply.header('MS-RequestId', req.headers['ms-requestid'] ?? req.id);
+    // Echoed as far as it is read (idempotency.ts keeps 200 characters): never a header a client cannot take.
+    const requestId = req.headers['ms-requestid'];
+    void reply.header(
+      'MS-RequestId',
+      typeof requestId === 'string' && requestId ? requestId.slice(0, 200) : req.id,
+    );
     done();
   });
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRefusedValue } from '../../src/http/errors.ts';
 import { newCustomer } from '../support/factories.ts';
@@ -249,5 +250,30 @@ describe('hostile input is a 400 naming the field, never a 500', () => {
     expect(isRefusedValue(await refused(sql`select * from no_such_table`))).toBe(false);
     expect(isRefusedValue(await refused(sql`selec 1`))).toBe(false);
     expect(isRefusedValue(new Error('plain'))).toBe(false);
+  });
+
+  it('R-API-4: over a socket, what HTTP itself refuses gets the error body, and no header is echoed unbounded', async () => {
+    const t = await start();
+    const url = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }));
+    // Node's parser refuses a control character in a header before Fastify sees the request.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+      socket.write('GET /v1/customers HTTP/1.1\r\nHost: x\r\nMS-CorrelationId: a\u0000b\r\n\r\n', 'latin1');
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/x-content-type-options: nosniff/i);
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as ErrorJson;
+    expect(body).toMatchObject({ code: 2000, source: 'Seatwise', data: [] });
+
+    // A long MS-RequestId is echoed only as far as it is read, so that a client can always take the answer.
+    const res = await fetch(`${url.origin}/v1/customers`, {
+      headers: { ...t.auth, 'MS-RequestId': 'x'.repeat(15_000) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ms-requestid')).toBe('x'.repeat(200));
   });
 });
