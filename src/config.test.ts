@@ -20,6 +20,7 @@ describe('configuration', () => {
       cacheAckTimeoutMs: 1000,
       guessing: { signInPerName: 10, signInPerAddress: 100, tokenFailuresPerAddress: 50, windowSeconds: 900 },
       webhookAllowPrivate: false,
+      trustProxy: false,
     });
   });
 
@@ -40,6 +41,8 @@ describe('configuration', () => {
     ['SEATWISE_TOKEN_FAILURE_LIMIT', 'many'],
     ['SEATWISE_GUESS_WINDOW', '0'],
     ['SEATWISE_WEBHOOK_ALLOW_PRIVATE', 'yes'],
+    ['SEATWISE_TRUST_PROXY', 'yes'],
+    ['SEATWISE_TRUST_PROXY', '10.0.0.0/33'],
   ])('refuses %s=%s with a message that names the setting', (name, value) => {
     let error: unknown;
     try {
@@ -56,5 +59,13 @@ describe('configuration', () => {
     const c = loadConfig({ SEATWISE_CLOUD: 'germany', SEATWISE_TEST_CLOCK: '1' });
     expect(c.cloud).toBe('germany');
     expect(c.testClock).toBe(true);
+  });
+
+  it('trusts no proxy unless told: any with 1, or the addresses and ranges listed', () => {
+    expect(loadConfig({ SEATWISE_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ SEATWISE_TRUST_PROXY: '1' }).trustProxy).toBe(true);
+    expect(
+      loadConfig({ SEATWISE_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback,::1,fd00::/8' }).trustProxy,
+    ).toEqual(['10.0.0.1', '192.168.0.0/16', 'loopback', '::1', 'fd00::/8']);
   });
 });

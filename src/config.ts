@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isCloud, type Cloud } from './domain/cloud.ts';
 
 /** Every setting Seatwise reads, already validated. The README documents each with its default. */
@@ -39,6 +40,12 @@ export interface Config {
    * default off, R-SEC-2): for a receiver on the same machine while testing, never in production.
    */
   webhookAllowPrivate: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-* headers count (SEATWISE_TRUST_PROXY): none by default; `1` for any,
+   * or their addresses and CIDR ranges. Only then does a proxy's `X-Forwarded-Proto: https` make the session
+   * cookie Secure, and X-Forwarded-For the client address.
+   */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -77,6 +84,29 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
     throw new ConfigError(name, `expected at least ${minLength} characters without spaces`);
   }
   return raw;
+}
+
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): boolean | string[] {
+  const raw = env.SEATWISE_TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const version = isIP(address);
+    const okBits =
+      bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    const ok = PROXY_KEYWORDS.includes(entry) || (version !== 0 && okBits && extra === undefined);
+    if (!ok) {
+      throw new ConfigError(
+        'SEATWISE_TRUST_PROXY',
+        `expected 1, 0, or proxy addresses and CIDR ranges separated by commas, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
@@ -121,5 +151,6 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: integer(env, 'SEATWISE_GUESS_WINDOW', 900, 1, 86_400),
     },
     webhookAllowPrivate: flag(env, 'SEATWISE_WEBHOOK_ALLOW_PRIVATE'),
+    trustProxy: trustProxy(env),
   };
 }

@@ -12,6 +12,7 @@ import type { Offer } from '../domain/catalog/offer.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid, newId } from '../domain/ids.ts';
+import { storableText } from '../domain/text.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
@@ -172,7 +173,11 @@ export const encodeUserCursor = (c: CustomerUserCursor): string =>
 export function decodeUserCursor(token: string): CustomerUserCursor | undefined {
   try {
     const c = JSON.parse(Buffer.from(token, 'base64url').toString()) as Partial<CustomerUserCursor>;
-    return typeof c.userPrincipalName === 'string' ? { userPrincipalName: c.userPrincipalName } : undefined;
+    // Checked like any input: text PostgreSQL can compare, of a bounded length.
+    const upn = c.userPrincipalName;
+    return typeof upn === 'string' && upn.length <= 1024 && storableText(upn)
+      ? { userPrincipalName: upn }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -27,6 +27,7 @@ import {
   type ExpectedVersion,
 } from '../domain/versions.ts';
 import { isGuid, newId } from '../domain/ids.ts';
+import { storableText } from '../domain/text.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row, Tables } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
@@ -451,15 +452,22 @@ export interface CustomerCursor {
 
 const SEARCH_FIELDS: readonly CustomerSearch['field'][] = ['any', 'companyName', 'domain'];
 
+/**
+ * A token is the client's to send back, so it is checked as fully as any input: a uuid where the id is, text
+ * PostgreSQL can compare (no NUL or unpaired surrogate) of a bounded length. It names only a position in the
+ * caller's own list, which the query scopes to the partner, so a forged one shows nothing a client could not page to.
+ */
+const cursorText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1024 && storableText(v);
+
 export const encodeCursor = (c: CustomerCursor): string =>
   Buffer.from(JSON.stringify(c)).toString('base64url');
 export function decodeCursor(token: string): CustomerCursor | undefined {
   try {
     const c = JSON.parse(Buffer.from(token, 'base64url').toString()) as Partial<CustomerCursor>;
-    if (typeof c.companyName !== 'string' || typeof c.id !== 'string') return undefined;
+    if (!cursorText(c.companyName) || typeof c.id !== 'string' || !isGuid(c.id)) return undefined;
     const s = c.search as Partial<CustomerSearch> | undefined;
     if (s === undefined) return { companyName: c.companyName, id: c.id };
-    if (typeof s.prefix !== 'string' || !SEARCH_FIELDS.includes(s.field as CustomerSearch['field']))
+    if (!cursorText(s.prefix) || !SEARCH_FIELDS.includes(s.field as CustomerSearch['field']))
       return undefined;
     return { companyName: c.companyName, id: c.id, search: { prefix: s.prefix, field: s.field! } };
   } catch {

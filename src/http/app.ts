@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,7 +12,9 @@ import type { Seatwise } from '../composition.ts';
 import { callerHash, installAuthentication, isPublic } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installConsole } from './console.ts';
-import { installErrorHandler } from './errors.ts';
+import { clientError, frameworkError, installErrorHandler } from './errors.ts';
+import { installInputGuard } from './input-guard.ts';
+import { API_HELMET, applyApiHeaders, DOCS_CSP } from './security-headers.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -40,12 +43,24 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // Behind a TLS proxy, its X-Forwarded-Proto makes the request https (the session cookie is then Secure).
+    trustProxy: seatwise.config.trustProxy,
+    // What the router or Node's HTTP parser refuses still gets a Partner Center error body.
+    frameworkErrors: (error, req, reply) => {
+      applyApiHeaders(req.raw, reply.raw);
+      void frameworkError(error, req, reply);
+    },
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
   // The console's page answers its own routes; known once the console is installed, after the API routes.
   const spa: { fallback?: Awaited<ReturnType<typeof installConsole>> } = {};
   installErrorHandler(app, () => spa.fallback);
+  // Security headers first, so that even a refusal by the input guard carries them.
+  await app.register(helmet, API_HELMET);
+  // Before anything reads the request: no NUL, unpaired surrogate or infinite number gets past (a 400).
+  installInputGuard(app);
 
   // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
   app.decorateRequest('correlationId', '');
@@ -54,7 +69,12 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     const given = req.headers['ms-correlationid'];
     req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : randomUUID();
     void reply.header('MS-CorrelationId', req.correlationId);
-    void reply.header('MS-RequestId', req.headers['ms-requestid'] ?? req.id);
+    // Echoed as far as it is read (idempotency.ts keeps 200 characters): never a header a client cannot take.
+    const requestId = req.headers['ms-requestid'];
+    void reply.header(
+      'MS-RequestId',
+      typeof requestId === 'string' && requestId ? requestId.slice(0, 200) : req.id,
+    );
     // AutoRest clients match answers to calls by this header (R-API-1).
     const clientRequestId = req.headers['x-ms-client-request-id'];
     if (typeof clientRequestId === 'string' && clientRequestId)
@@ -112,7 +132,11 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', validatorUrl: null },
+    staticCSP: DOCS_CSP,
+  });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   installCaseInsensitiveBodies(app);
