@@ -262,8 +262,10 @@ async function startBillingIfFirst(
 /**
  * The customer an order is for, with what the limits and trial rules need to know (R-ORD-3, R-TRI-2): its
  * subscriptions of the offers the order names and of the products their trials convert to (not every
- * subscription it ever had), and the trial offers it ever held. One statement; with `lock`, it takes the
- * customer's row lock, so that two orders for one customer are validated one after the other.
+ * subscription it ever had), and the trial offers it ever held. With `lock`, the customer's row lock is taken
+ * first, in a statement of its own, so that two orders for one customer are validated one after the other:
+ * under READ COMMITTED a statement reads the rows committed when it began, so a read in the locking statement
+ * itself would predate the wait and miss what the order that held the lock had just committed.
  */
 async function customerForOrder(
   scope: PartnerScope,
@@ -277,7 +279,8 @@ async function customerForOrder(
     ids.add(o.id);
     for (const target of o.conversionTargetOffers) ids.add(target);
   }
-  let query = scope
+  if (lock) await lockCustomerRow(scope, customerId);
+  const row = await scope
     .selectFrom('customers')
     .selectAll('customers')
     .select((eb) => [
@@ -299,9 +302,8 @@ async function customerForOrder(
           .whereRef('customer_trials.customer_id', '=', 'customers.id'),
       ).as('trials'),
     ])
-    .where('customers.id', '=', customerId.toLowerCase());
-  if (lock) query = query.forUpdate('customers');
-  const row = await query.executeTakeFirst();
+    .where('customers.id', '=', customerId.toLowerCase())
+    .executeTakeFirst();
   if (!row) throw customerNotFound(customerId);
   const { relevant, trials, ...customer } = row;
   return {
