@@ -363,16 +363,43 @@ export async function placeOrder(
   input: { billingCycle: string; lineItems: NewLineItem[] },
 ): Promise<OrderView> {
   requirePermission(ctx.actor.role, 'subscriptions.buy');
-  return inTransaction(deps.db, async (trx) => {
-    const plan = await planOrder(trx, deps, ctx, customerId, input, true);
-    insertAtCommit(trx, plan.rows);
-    await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
-    // A first subscription lets the tenant's admins sign in (R-ACC). A purchase only widens access: the other
-    // processes drop the tenant when they hear of it, and the order does not wait for them.
-    await accessChanged(trx, plan.scope.partnerId, [customerId], { wait: false });
-    return plan.view;
-  });
+  let trials: Purchase[] = [];
+  try {
+    return await inTransaction(deps.db, async (trx) => {
+      const plan = await planOrder(trx, deps, ctx, customerId, input, true);
+      trials = plan.trials;
+      insertAtCommit(trx, plan.rows);
+      await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
+      // A first subscription lets the tenant's admins sign in (R-ACC). A purchase only widens access: the
+      // other processes drop the tenant when they hear of it, and the order does not wait for them.
+      await accessChanged(trx, plan.scope.partnerId, [customerId], { wait: false });
+      return plan.view;
+    });
+  } catch (e) {
+    // The customer's lock orders trial purchases, so this is a writer that did not take it: still R-TRI-2's
+    // refusal (the trial's key is the rule), never an unexplained failure.
+    if (isUniqueViolation(e, 'customer_trials_pkey') && trials.length > 0) {
+      refuseOrder(
+        trials.map((p) => ({
+          lineItemNumber: p.lineItemNumber,
+          code: 27006,
+          rule: 'R-TRI-2',
+          field: 'offerId',
+          messageKey: 'order.trialAlreadyUsed',
+          params: { offerId: p.offer.id },
+        })),
+      );
+    }
+    throw e;
+  }
 }
+
+/** A row refused by the unique index `constraint` (PostgreSQL server or embedded). */
+const isUniqueViolation = (e: unknown, constraint: string): boolean =>
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: unknown }).code === '23505' &&
+  (e as { constraint?: unknown }).constraint === constraint;
 
 /**
  * What `placeOrder` would charge (R-BIL-1, R-BIL-5): the same validation and the same computation, and
@@ -464,6 +491,7 @@ async function planOrder(
     view,
     charges: bought.charges,
     paid: purchases.some((p) => !p.offer.isTrial),
+    trials: purchases.filter((p) => p.offer.isTrial),
     rows: [
       { table: 'orders', rows: [order] },
       ...bought.rows,

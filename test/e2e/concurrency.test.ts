@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onServer } from '../support/db.ts';
-import { newCustomer } from '../support/factories.ts';
+import { newCustomer, partnerIdOf } from '../support/factories.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
 import { newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
 import { PG_TEMPLATE_DB, urlFor } from '../support/template.ts';
@@ -230,6 +230,59 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
     const target = await inProcess();
     await seatsWhileShrinking(target, await newCustomer(t));
   });
+
+  // Needs a second connection that holds a write open while the order runs: a database server.
+  it.skipIf(!onServer())(
+    "R-TRI-2: a trial another writer commits while the order waits on the trial's key is refused 400/27006, not a 500 (PostgreSQL only: the embedded database has one connection)",
+    async () => {
+      const target = await inProcess();
+      const customer = await newCustomer(t);
+      const partnerId = await partnerIdOf(t);
+      // A paid subscription for the trial's row to name (not of a product the trial converts to: R-TRI-2).
+      const paid = await target.send(
+        0,
+        'POST',
+        `/v1/customers/${customer}/orders`,
+        orderOf('CN-365-BS', 'monthly', 1),
+      );
+      const subscription = (paid.body.lineItems as { subscriptionId: string }[])[0]?.subscriptionId as string;
+      let answer: Promise<Answer> | undefined;
+      let answered = false;
+      await t.seatwise.db.transaction().execute(async (trx) => {
+        // A writer that does not take the customer's lock, holding the trial's key uncommitted.
+        await trx
+          .insertInto('customer_trials')
+          .values({
+            partner_id: partnerId,
+            customer_id: customer,
+            offer_id: 'CN-365-E3-TRIAL',
+            subscription_id: subscription,
+            started_at: new Date(),
+          })
+          .execute();
+        answer = target
+          .send(0, 'POST', `/v1/customers/${customer}/orders`, orderOf('CN-365-E3-TRIAL', 'none', 25))
+          .finally(() => {
+            answered = true;
+          });
+        // The order has read no trial and now waits on the key: commit under it.
+        for (;;) {
+          const waiting = await sql<{ n: string }>`
+            select count(*) as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(t.seatwise.db);
+          if (Number(waiting.rows[0]?.n) > 0 || answered) break;
+        }
+      });
+      const refused = await (answer as Promise<Answer>);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body).toMatchObject({ code: 27006, data: [{ rule: 'R-TRI-2' }] });
+      const subscriptions = await target.count(
+        `select count(*) as n from subscriptions where customer_id = $1 and offer_id = 'CN-365-E3-TRIAL'`,
+        [customer],
+      );
+      expect(subscriptions).toBe(0);
+    },
+  );
 });
 
 const TOKEN = 'e2e-concurrency-token';
