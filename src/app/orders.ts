@@ -565,6 +565,20 @@ async function planAddOns(
       { field: 'lineItems', rule: 'R-ADD-1' },
     ]);
   }
+  // The order's bases are locked before they are read (a statement of their own, as for the customer): the
+  // lifecycle sweeper moves subscriptions without the customer's lock, and an add-on must not be bought on a
+  // base it is expiring or deleting. The sweeper skips a base held here and takes the add-on along next time.
+  if (lock) {
+    await scope
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .where('order_id', '=', order.id)
+      .where('parent_subscription_id', 'is', null)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
   const subscriptions = await customerSubscriptionRows(scope, customerId);
   const bases = new Map(
     subscriptions

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Tables } from '../../src/db/schema.ts';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onServer } from '../support/db.ts';
@@ -231,9 +232,36 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
     await seatsWhileShrinking(target, await newCustomer(t));
   });
 
-  // Needs a second connection that holds a write open while the order runs: a database server.
+  /**
+   * Runs `request` while another transaction holds `write` uncommitted (a writer that does not take the
+   * customer's lock, as the lifecycle sweeper does not), commits it once the request waits on one of its locks
+   * (or has answered), and returns the answer. Needs a second connection: a database server.
+   */
+  async function underOpenWrite(
+    write: (trx: Transaction<Tables>) => Promise<unknown>,
+    request: () => Promise<Answer>,
+  ): Promise<Answer> {
+    let answer: Promise<Answer> | undefined;
+    let answered = false;
+    await t.seatwise.db.transaction().execute(async (trx) => {
+      await write(trx);
+      answer = request().finally(() => {
+        answered = true;
+      });
+      for (;;) {
+        const waiting = await sql<{ n: string }>`
+          select count(*) as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(t.seatwise.db);
+        if (Number(waiting.rows[0]?.n) > 0 || answered) break;
+      }
+    });
+    return answer as Promise<Answer>;
+  }
+
+  const onServerOnly = 'PostgreSQL only: the embedded database has one connection';
+
   it.skipIf(!onServer())(
-    "R-TRI-2: a trial another writer commits while the order waits on the trial's key is refused 400/27006, not a 500 (PostgreSQL only: the embedded database has one connection)",
+    `R-TRI-2: a trial another writer commits while the order waits on the trial's key is refused 400/27006, not a 500 (${onServerOnly})`,
     async () => {
       const target = await inProcess();
       const customer = await newCustomer(t);
@@ -246,34 +274,21 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
         orderOf('CN-365-BS', 'monthly', 1),
       );
       const subscription = (paid.body.lineItems as { subscriptionId: string }[])[0]?.subscriptionId as string;
-      let answer: Promise<Answer> | undefined;
-      let answered = false;
-      await t.seatwise.db.transaction().execute(async (trx) => {
-        // A writer that does not take the customer's lock, holding the trial's key uncommitted.
-        await trx
-          .insertInto('customer_trials')
-          .values({
-            partner_id: partnerId,
-            customer_id: customer,
-            offer_id: 'CN-365-E3-TRIAL',
-            subscription_id: subscription,
-            started_at: new Date(),
-          })
-          .execute();
-        answer = target
-          .send(0, 'POST', `/v1/customers/${customer}/orders`, orderOf('CN-365-E3-TRIAL', 'none', 25))
-          .finally(() => {
-            answered = true;
-          });
-        // The order has read no trial and now waits on the key: commit under it.
-        for (;;) {
-          const waiting = await sql<{ n: string }>`
-            select count(*) as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`.execute(t.seatwise.db);
-          if (Number(waiting.rows[0]?.n) > 0 || answered) break;
-        }
-      });
-      const refused = await (answer as Promise<Answer>);
+      const refused = await underOpenWrite(
+        (trx) =>
+          trx
+            .insertInto('customer_trials')
+            .values({
+              partner_id: partnerId,
+              customer_id: customer,
+              offer_id: 'CN-365-E3-TRIAL',
+              subscription_id: subscription,
+              started_at: new Date(),
+            })
+            .execute(),
+        () =>
+          target.send(0, 'POST', `/v1/customers/${customer}/orders`, orderOf('CN-365-E3-TRIAL', 'none', 25)),
+      );
       expect(refused.status, JSON.stringify(refused.body)).toBe(400);
       expect(refused.body).toMatchObject({ code: 27006, data: [{ rule: 'R-TRI-2' }] });
       const subscriptions = await target.count(
@@ -281,6 +296,95 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
         [customer],
       );
       expect(subscriptions).toBe(0);
+    },
+  );
+
+  /** A customer with an E3 base bought on one order, and that order as Partner Center returns it. */
+  async function withBase(target: Target) {
+    const customer = await newCustomer(t);
+    const placed = await target.send(
+      0,
+      'POST',
+      `/v1/customers/${customer}/orders`,
+      orderOf('CN-365-E3', 'annual', 5),
+    );
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const lines = placed.body.lineItems as { subscriptionId: string }[];
+    return { customer, placed: placed.body, base: lines[0]?.subscriptionId as string };
+  }
+  const expireBase = (base: string) => (trx: Transaction<Tables>) =>
+    trx.updateTable('subscriptions').set({ status: 'expired' }).where('id', '=', base).execute();
+
+  it.skipIf(!onServer())(
+    `R-ADD-1: an add-on bought while the sweeper expires its base waits for it and is refused 409/27009 (${onServerOnly})`,
+    async () => {
+      const target = await inProcess();
+      const { customer, placed, base } = await withBase(target);
+      const lines = placed.lineItems as object[];
+      const refused = await underOpenWrite(expireBase(base), () =>
+        target.send(0, 'PATCH', `/v1/customers/${customer}/orders/${placed.id as string}`, {
+          ...placed,
+          lineItems: [
+            ...lines,
+            { lineItemNumber: 1, offerId: 'CN-ADD-AUDIO', parentSubscriptionId: base, quantity: 1 },
+          ],
+        }),
+      );
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      expect(refused.body.code).toBe(27009);
+      const addOns = await target.count(
+        `select count(*) as n from subscriptions where parent_subscription_id = $1`,
+        [base],
+      );
+      expect(addOns).toBe(0);
+    },
+  );
+
+  it.skipIf(!onServer())(
+    `R-ADD-3: an add-on reactivated while the sweeper expires its base waits for it and is refused 409/27009 (${onServerOnly})`,
+    async () => {
+      const target = await inProcess();
+      const { customer, placed, base } = await withBase(target);
+      const bought = await target.send(
+        0,
+        'PATCH',
+        `/v1/customers/${customer}/orders/${placed.id as string}`,
+        {
+          ...placed,
+          lineItems: [
+            ...(placed.lineItems as object[]),
+            { lineItemNumber: 1, offerId: 'CN-ADD-AUDIO', parentSubscriptionId: base, quantity: 1 },
+          ],
+        },
+      );
+      expect(bought.status, JSON.stringify(bought.body)).toBe(200);
+      const addOn = (bought.body.lineItems as { subscriptionId: string }[])[1]?.subscriptionId as string;
+      const path = `/v1/customers/${customer}/subscriptions/${addOn}`;
+      const put = async (status: string, extra: object = {}) => {
+        const current = await target.send(0, 'GET', path, undefined);
+        const etag = (current.body.attributes as { etag: string }).etag;
+        return target.send(
+          0,
+          'PATCH',
+          path,
+          { ...current.body, status, ...extra },
+          { 'If-Match': `"${etag}"` },
+        );
+      };
+      const suspended = await put('suspended', { suspensionReasons: ['nonPayment'] });
+      expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
+      const current = await target.send(0, 'GET', path, undefined);
+      const etag = (current.body.attributes as { etag: string }).etag;
+      const refused = await underOpenWrite(expireBase(base), () =>
+        target.send(0, 'PATCH', path, { ...current.body, status: 'active' }, { 'If-Match': `"${etag}"` }),
+      );
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      expect(refused.body.code).toBe(27009);
+      const status = await target.count(
+        `select count(*) as n from subscriptions where id = $1 and status = 'suspended'`,
+        [addOn],
+      );
+      expect(status).toBe(1);
     },
   );
 });
