@@ -18,7 +18,7 @@ import { insertAtCommit } from '../db/change-signal.ts';
 import type { Rows } from '../db/insert-all.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
-import { PartnerScope } from '../db/scope.ts';
+import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
@@ -393,13 +393,6 @@ export async function placeOrder(
     throw e;
   }
 }
-
-/** A row refused by the unique index `constraint` (PostgreSQL server or embedded). */
-const isUniqueViolation = (e: unknown, constraint: string): boolean =>
-  typeof e === 'object' &&
-  e !== null &&
-  (e as { code?: unknown }).code === '23505' &&
-  (e as { constraint?: unknown }).constraint === constraint;
 
 /**
  * What `placeOrder` would charge (R-BIL-1, R-BIL-5): the same validation and the same computation, and

@@ -299,6 +299,57 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
     },
   );
 
+  it.skipIf(!onServer())(
+    `R-SEC-3: renaming a user to a principal name another request is taking at that moment is refused 409/900135, not a 500 (${onServerOnly})`,
+    async () => {
+      const target = await inProcess();
+      const customer = await newCustomer(t);
+      const partnerId = await partnerIdOf(t);
+      const domain = (
+        (await target.send(0, 'GET', `/v1/customers/${customer}`, undefined)).body.companyProfile as {
+          domain: string;
+        }
+      ).domain;
+      const ada = await target.send(0, 'POST', `/v1/customers/${customer}/users`, {
+        userPrincipalName: `ada@${domain}`,
+        displayName: 'Ada',
+      });
+      expect(ada.status, JSON.stringify(ada.body)).toBe(201);
+      const wanted = `grace@${domain}`;
+      const refused = await underOpenWrite(
+        (trx) =>
+          trx
+            .insertInto('customer_users')
+            .values({
+              partner_id: partnerId,
+              customer_id: customer,
+              id: randomUUID(),
+              user_principal_name: wanted,
+              first_name: null,
+              last_name: null,
+              display_name: 'Grace',
+              usage_location: null,
+              role: 'user',
+              created_at: new Date(),
+              last_modified_at: new Date(),
+              version: 1,
+            })
+            .execute(),
+        () =>
+          target.send(0, 'PATCH', `/v1/customers/${customer}/users/${ada.body.id as string}`, {
+            userPrincipalName: wanted,
+          }),
+      );
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      expect(refused.body.code).toBe(900135);
+      const named = await target.count(
+        `select count(*) as n from customer_users where customer_id = $1 and user_principal_name = $2`,
+        [customer, wanted],
+      );
+      expect(named).toBe(1);
+    },
+  );
+
   /** A customer with an E3 base bought on one order, and that order as Partner Center returns it. */
   async function withBase(target: Target) {
     const customer = await newCustomer(t);
