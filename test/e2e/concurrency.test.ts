@@ -182,6 +182,39 @@ async function seatsWhileShrinking(target: Target, customer: string) {
   expect(assigned).toBeLessThanOrEqual(quantity);
 }
 
+/** R-API-3: many PATCHes naming one ETag at once, each renaming the subscription: exactly one applies. */
+async function oneETagOneWinner(target: Target, customer: string) {
+  const bought = await target.send(
+    0,
+    'POST',
+    `/v1/customers/${customer}/orders`,
+    orderOf('CN-365-E3', 'annual', 3),
+  );
+  expect(bought.status, JSON.stringify(bought.body)).toBe(201);
+  const subscription = (bought.body.lineItems as { subscriptionId: string }[])[0]?.subscriptionId as string;
+  const path = `/v1/customers/${customer}/subscriptions/${subscription}`;
+  const current = await target.send(0, 'GET', path, undefined);
+  const etag = (current.body.attributes as { etag: string }).etag;
+  const answers = await Promise.all(
+    range(100).map((i) =>
+      target.send(
+        i,
+        'PATCH',
+        path,
+        { ...current.body, friendlyName: `Name ${i}` },
+        { 'If-Match': `"${etag}"` },
+      ),
+    ),
+  );
+  expect(tally(answers)).toEqual({ '200': 1, '412/2055': 99 });
+  const winner = answers.find((a) => a.status === 200)?.body.friendlyName;
+  const renamed = await target.count(
+    `select count(*) as n from subscriptions where id = $1 and friendly_name = $2 and version = $3`,
+    [subscription, winner, Number(etag) + 1],
+  );
+  expect(renamed).toBe(1);
+}
+
 describe('R-SEC-3: rules under concurrency, in one process', () => {
   let t: TestSeatwise;
   afterEach(async () => {
@@ -230,6 +263,11 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
   it('R-QTY-1: licence assignments racing quantity decreases never leave more assigned than the quantity', async () => {
     const target = await inProcess();
     await seatsWhileShrinking(target, await newCustomer(t));
+  });
+
+  it('R-API-3: 100 PATCHes naming one ETag at once: one applies, 99 answer 412/2055', async () => {
+    const target = await inProcess();
+    await oneETagOneWinner(target, await newCustomer(t));
   });
 
   /**
@@ -536,6 +574,10 @@ describe.skipIf(!onServer())(
 
     it('R-ACC: 12 users asking at once, over both processes, for the 5 licences of a subscription get 5', async () => {
       await seatsForUsers(target, await newCustomerThrough('concseats'), 5, 12);
+    });
+
+    it('R-API-3: 100 PATCHes naming one ETag at once, over both processes: one applies, 99 answer 412/2055', async () => {
+      await oneETagOneWinner(target, await newCustomerThrough('concetag'));
     });
 
     it('R-QTY-1: licence assignments racing quantity decreases over both processes never exceed the quantity', async () => {
