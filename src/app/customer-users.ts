@@ -475,7 +475,7 @@ export async function updateLicenses(
             )
             .orderBy('created_at')
             .orderBy('id')
-            .forUpdate()
+            .forNoKeyUpdate()
             .execute();
     const held = await scope
       .selectFrom('license_assignments')

@@ -67,7 +67,7 @@ function parseTarget(value: string | undefined, sub: SubRow): SubscriptionStatus
 
 const addOnsOf = (scope: PartnerScope, baseId: string, lock: boolean) => {
   const query = scope.selectFrom('subscriptions').selectAll().where('parent_subscription_id', '=', baseId);
-  return (lock ? query.forUpdate() : query).execute();
+  return (lock ? query.forNoKeyUpdate() : query).execute();
 };
 
 /**
@@ -88,7 +88,7 @@ async function lockBaseOf(scope: PartnerScope, customerId: string, subscriptionI
         .where('a.customer_id', '=', customerId)
         .where('a.id', '=', subscriptionId),
     )
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 

@@ -569,7 +569,7 @@ async function planAddOns(
       .where('order_id', '=', order.id)
       .where('parent_subscription_id', 'is', null)
       .orderBy('id')
-      .forUpdate()
+      .forNoKeyUpdate()
       .execute();
   }
   const subscriptions = await customerSubscriptionRows(scope, customerId);

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onServer } from '../support/db.ts';
 import { newCustomer, partnerIdOf } from '../support/factories.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
-import { newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
+import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
+import { sweep } from '../../src/jobs/lifecycle-sweeper.ts';
 import { PG_TEMPLATE_DB, urlFor } from '../support/template.ts';
 
 /**
@@ -268,6 +269,51 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
   it('R-API-3: 100 PATCHes naming one ETag at once: one applies, 99 answer 412/2055', async () => {
     const target = await inProcess();
     await oneETagOneWinner(target, await newCustomer(t));
+  });
+
+  it('R-RET-3: the sweeper renewing 20 subscriptions while each is suspended by a PATCH: each is either renewed (the PATCH 412) or suspended, never both, no 5xx', async () => {
+    const target = await inProcess();
+    const customer = await newCustomer(t);
+    const bought = await target.send(0, 'POST', `/v1/customers/${customer}/orders`, {
+      billingCycle: 'monthly',
+      lineItems: range(20).map((i) => ({ lineItemNumber: i, offerId: 'CN-365-BB', quantity: 1 })),
+    });
+    expect(bought.status, JSON.stringify(bought.body)).toBe(201);
+    const ids = (bought.body.lineItems as { subscriptionId: string }[]).map((l) => l.subscriptionId);
+    const views = await Promise.all(
+      ids.map((id) => target.send(0, 'GET', `/v1/customers/${customer}/subscriptions/${id}`, undefined)),
+    );
+    // Past the first term's end: the sweep renews every active one (R-REN-1).
+    const after = new Date(REFERENCE_TIME.getTime() + 32 * 24 * 3600 * 1000);
+    await t.seatwise.testClock?.moveTo(after);
+    const [answers] = await Promise.all([
+      Promise.all(
+        views.map((v, i) =>
+          target.send(
+            i,
+            'PATCH',
+            `/v1/customers/${customer}/subscriptions/${ids[i] as string}`,
+            { ...v.body, status: 'suspended', suspensionReasons: ['nonPayment'] },
+            { 'If-Match': `"${(v.body.attributes as { etag: string }).etag}"` },
+          ),
+        ),
+      ),
+      sweep(t.seatwise.db, after),
+    ]);
+    expect(answers.filter((a) => a.status !== 200 && a.status !== 412)).toEqual([]);
+    for (const [i, id] of ids.entries()) {
+      const renewed = await target.count(
+        `select count(*) as n from subscriptions where id = $1 and commitment_end_date > $2`,
+        [id, after.toISOString()],
+      );
+      const suspended = await target.count(
+        `select count(*) as n from subscriptions where id = $1 and status = 'suspended'`,
+        [id],
+      );
+      expect({ renewed, suspended }).toEqual(
+        answers[i]?.status === 200 ? { renewed: 0, suspended: 1 } : { renewed: 1, suspended: 0 },
+      );
+    }
   });
 
   /**
