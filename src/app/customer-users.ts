@@ -16,7 +16,7 @@ import { storableText } from '../domain/text.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
-import { PartnerScope } from '../db/scope.ts';
+import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
 import { recordChange, type SystemContext } from './audit.ts';
 import { loadOffers } from './catalog.ts';
@@ -96,6 +96,9 @@ function authorize(ctx: Ctx, cloud: Cloud, access: 'read' | 'write') {
     requirePermission(ctx.actor.role, access === 'read' ? 'customers.view' : 'customerUsers.manage');
   throwIfUserManagementUnavailable(cloud, access, actorKind(ctx));
 }
+
+/** The unique index on a tenant's user principal names. */
+const UPN_KEY = 'customer_users_partner_id_customer_id_user_principal_name_key';
 
 const upnTaken = (userPrincipalName: string) =>
   new DomainError('conflict', 900135, 'customerUser.upnTaken', { userPrincipalName }, [
@@ -263,6 +266,8 @@ export async function updateCustomerUser(
     }
     after.last_modified_at = deps.now;
     after.version = before.version + 1;
+    // The check above reads what was committed; a name another request is taking at the same moment is
+    // caught by the unique index, and refused the same way.
     await scope
       .updateTable('customer_users')
       .set({
@@ -276,7 +281,11 @@ export async function updateCustomerUser(
         version: after.version,
       })
       .where('id', '=', before.id)
-      .execute();
+      .execute()
+      .catch((e: unknown) => {
+        if (isUniqueViolation(e, UPN_KEY)) throw upnTaken(after.user_principal_name);
+        throw e;
+      });
     const view = toCustomerUserView(after);
     await recordChange(
       scope,
@@ -471,7 +480,7 @@ export async function updateLicenses(
             )
             .orderBy('created_at')
             .orderBy('id')
-            .forUpdate()
+            .forNoKeyUpdate()
             .execute();
     const held = await scope
       .selectFrom('license_assignments')

@@ -152,14 +152,20 @@ export async function getCustomerRow(scope: PartnerScope, id: string): Promise<R
   return row;
 }
 
-/** Takes the customer's row lock inside the caller's transaction (SELECT … FOR UPDATE), or 404. */
+/**
+ * Takes the customer's row lock inside the caller's transaction, or 404. FOR NO KEY UPDATE, not FOR UPDATE:
+ * it orders the customer's writers just the same, but lets other transactions insert rows that reference the
+ * customer (a foreign key check takes FOR KEY SHARE): the lifecycle sweeper, which holds subscriptions and
+ * then writes audit records naming their customer, would otherwise deadlock with a PATCH that holds the
+ * customer and waits for one of those subscriptions.
+ */
 export async function lockCustomerRow(scope: PartnerScope, id: string): Promise<Row<'customers'>> {
   if (!isGuid(id)) throw customerNotFound(id);
   const row = await scope
     .selectFrom('customers')
     .selectAll()
     .where('id', '=', id.toLowerCase())
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
   if (!row) throw customerNotFound(id);
   return row;

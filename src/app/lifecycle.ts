@@ -6,6 +6,7 @@ import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts
 import { DAY_MS } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { expectedVersion, throwIfStale, type ExpectedVersion } from '../domain/versions.ts';
+import { isGuid } from '../domain/ids.ts';
 import {
   cancellationRetentionEnd,
   nextStatus,
@@ -75,8 +76,30 @@ function parseTarget(value: string | undefined, sub: SubRow): SubscriptionStatus
 
 const addOnsOf = (scope: PartnerScope, baseId: string, lock: boolean) => {
   const query = scope.selectFrom('subscriptions').selectAll().where('parent_subscription_id', '=', baseId);
-  return (lock ? query.forUpdate() : query).execute();
+  return (lock ? query.forNoKeyUpdate() : query).execute();
 };
+
+/**
+ * An add-on's base, locked before the add-on itself (a no-op for a base): a reactivation reads the base's
+ * status (R-ADD-3) in a later statement, after any writer that held it (the lifecycle sweeper, which does not
+ * take the customer's lock) has committed. Base before add-on is the order every writer locks them in.
+ */
+async function lockBaseOf(scope: PartnerScope, customerId: string, subscriptionId: string) {
+  if (!isGuid(subscriptionId)) return;
+  await scope
+    .selectFrom('subscriptions')
+    .select('id')
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('subscriptions as a')
+        .select('a.parent_subscription_id')
+        .where('a.partner_id', '=', scope.partnerId)
+        .where('a.customer_id', '=', customerId)
+        .where('a.id', '=', subscriptionId),
+    )
+    .forNoKeyUpdate()
+    .execute();
+}
 
 interface Step {
   before: SubRow;
@@ -246,6 +269,7 @@ async function planUpdate(
 ) {
   const scope = new PartnerScope(trx, ctx.actor.partnerId);
   const customer = lock ? await lockCustomerRow(scope, customerId) : await getCustomerRow(scope, customerId);
+  if (lock) await lockBaseOf(scope, customerId, subscriptionId);
   const sub = lock
     ? await lockSubscriptionRow(scope, customerId, subscriptionId)
     : await getSubscriptionRow(scope, customerId, subscriptionId);

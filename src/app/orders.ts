@@ -18,7 +18,7 @@ import { insertAtCommit } from '../db/change-signal.ts';
 import type { Rows } from '../db/insert-all.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
-import { PartnerScope } from '../db/scope.ts';
+import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
@@ -262,8 +262,10 @@ async function startBillingIfFirst(
 /**
  * The customer an order is for, with what the limits and trial rules need to know (R-ORD-3, R-TRI-2): its
  * subscriptions of the offers the order names and of the products their trials convert to (not every
- * subscription it ever had), and the trial offers it ever held. One statement; with `lock`, it takes the
- * customer's row lock, so that two orders for one customer are validated one after the other.
+ * subscription it ever had), and the trial offers it ever held. With `lock`, the customer's row lock is taken
+ * first, in a statement of its own, so that two orders for one customer are validated one after the other:
+ * under READ COMMITTED a statement reads the rows committed when it began, so a read in the locking statement
+ * itself would predate the wait and miss what the order that held the lock had just committed.
  */
 async function customerForOrder(
   scope: PartnerScope,
@@ -277,7 +279,8 @@ async function customerForOrder(
     ids.add(o.id);
     for (const target of o.conversionTargetOffers) ids.add(target);
   }
-  let query = scope
+  if (lock) await lockCustomerRow(scope, customerId);
+  const row = await scope
     .selectFrom('customers')
     .selectAll('customers')
     .select((eb) => [
@@ -299,9 +302,8 @@ async function customerForOrder(
           .whereRef('customer_trials.customer_id', '=', 'customers.id'),
       ).as('trials'),
     ])
-    .where('customers.id', '=', customerId.toLowerCase());
-  if (lock) query = query.forUpdate('customers');
-  const row = await query.executeTakeFirst();
+    .where('customers.id', '=', customerId.toLowerCase())
+    .executeTakeFirst();
   if (!row) throw customerNotFound(customerId);
   const { relevant, trials, ...customer } = row;
   return {
@@ -361,15 +363,35 @@ export async function placeOrder(
   input: { billingCycle: string; lineItems: NewLineItem[] },
 ): Promise<OrderView> {
   requirePermission(ctx.actor.role, 'subscriptions.buy');
-  return inTransaction(deps.db, async (trx) => {
-    const plan = await planOrder(trx, deps, ctx, customerId, input, true);
-    insertAtCommit(trx, plan.rows);
-    await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
-    // A first subscription lets the tenant's admins sign in (R-ACC). A purchase only widens access: the other
-    // processes drop the tenant when they hear of it, and the order does not wait for them.
-    await accessChanged(trx, plan.scope.partnerId, [customerId], { wait: false });
-    return plan.view;
-  });
+  let trials: Purchase[] = [];
+  try {
+    return await inTransaction(deps.db, async (trx) => {
+      const plan = await planOrder(trx, deps, ctx, customerId, input, true);
+      trials = plan.trials;
+      insertAtCommit(trx, plan.rows);
+      await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
+      // A first subscription lets the tenant's admins sign in (R-ACC). A purchase only widens access: the
+      // other processes drop the tenant when they hear of it, and the order does not wait for them.
+      await accessChanged(trx, plan.scope.partnerId, [customerId], { wait: false });
+      return plan.view;
+    });
+  } catch (e) {
+    // The customer's lock orders trial purchases, so this is a writer that did not take it: still R-TRI-2's
+    // refusal (the trial's key is the rule), never an unexplained failure.
+    if (isUniqueViolation(e, 'customer_trials_pkey') && trials.length > 0) {
+      refuseOrder(
+        trials.map((p) => ({
+          lineItemNumber: p.lineItemNumber,
+          code: 27006,
+          rule: 'R-TRI-2',
+          field: 'offerId',
+          messageKey: 'order.trialAlreadyUsed',
+          params: { offerId: p.offer.id },
+        })),
+      );
+    }
+    throw e;
+  }
 }
 
 /**
@@ -463,6 +485,7 @@ async function planOrder(
     view,
     charges: bought.charges,
     paid: purchases.some((p) => !p.offer.isTrial),
+    trials: purchases.filter((p) => p.offer.isTrial),
     rows: [
       { table: 'orders', rows: [order] },
       ...bought.rows,
@@ -535,6 +558,20 @@ async function planAddOns(
     throw new DomainError('invalid_input', 2000, 'order.noNewAddOn', {}, [
       { field: 'lineItems', rule: 'R-ADD-1' },
     ]);
+  }
+  // The order's bases are locked before they are read (a statement of their own, as for the customer): the
+  // lifecycle sweeper moves subscriptions without the customer's lock, and an add-on must not be bought on a
+  // base it is expiring or deleting. The sweeper skips a base held here and takes the add-on along next time.
+  if (lock) {
+    await scope
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .where('order_id', '=', order.id)
+      .where('parent_subscription_id', 'is', null)
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
   }
   const subscriptions = await customerSubscriptionRows(scope, customerId);
   const bases = new Map(

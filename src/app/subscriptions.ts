@@ -155,7 +155,7 @@ export const offerNameOf = (offers: ReadonlyMap<string, Offer>, id: string): str
 const notFound = (resource: string, id: string) =>
   new DomainError('not_found', 404, 'resource.notFound', { resource, id });
 
-/** The customer's subscription, or undefined; with `lock`, held FOR UPDATE in the caller's transaction. */
+/** The customer's subscription, or undefined; with `lock`, held FOR NO KEY UPDATE (see lockCustomerRow) in the caller's transaction. */
 export async function findSubscriptionRow(
   scope: PartnerScope,
   customerId: string,
@@ -168,7 +168,7 @@ export async function findSubscriptionRow(
     .selectAll()
     .where('customer_id', '=', customerId)
     .where('id', '=', subscriptionId);
-  return (lock ? query.forUpdate() : query).executeTakeFirst();
+  return (lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
 }
 
 export async function getSubscriptionRow(scope: PartnerScope, customerId: string, subscriptionId: string) {
@@ -177,7 +177,7 @@ export async function getSubscriptionRow(scope: PartnerScope, customerId: string
   return row;
 }
 
-/** Like getSubscriptionRow, locked FOR UPDATE in the caller's transaction. */
+/** Like getSubscriptionRow, locked FOR NO KEY UPDATE in the caller's transaction. */
 export async function lockSubscriptionRow(scope: PartnerScope, customerId: string, subscriptionId: string) {
   const row = await findSubscriptionRow(scope, customerId, subscriptionId, true);
   if (!row) throw notFound('subscription', subscriptionId);

@@ -65,3 +65,14 @@ export class PartnerScope {
     return new PartnerScope(trx, this.partnerId);
   }
 }
+
+/**
+ * Whether `e` is PostgreSQL's refusal (server or embedded) of a row that the unique index `constraint` already
+ * holds: a concurrent writer committed the same key. Where a rule describes that key, the use case answers
+ * with the rule's refusal.
+ */
+export const isUniqueViolation = (e: unknown, constraint: string): boolean =>
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: unknown }).code === '23505' &&
+  (e as { constraint?: unknown }).constraint === constraint;

@@ -84,7 +84,8 @@ const SELECT = [
 
 /**
  * One step's due rows, oldest first, locked for this transaction and skipped by any other sweeper that holds
- * them (FOR UPDATE SKIP LOCKED): two processes sweeping at once share the work and never do a row twice.
+ * them (SKIP LOCKED): two processes sweeping at once share the work and never do a row twice. FOR NO KEY
+ * UPDATE, as every writer of subscriptions locks them (see lockCustomerRow).
  * Each WHERE is also the handler's precondition, re-read under the lock: a row that moved on is not due.
  */
 function dueRows(trx: Kysely<Tables>, step: SweepStep, now: Date, limit: number) {
@@ -94,7 +95,7 @@ function dueRows(trx: Kysely<Tables>, step: SweepStep, now: Date, limit: number)
     )
     .select([...SELECT, 'p.auto_renew_enabled as parent_auto_renew'])
     .limit(limit)
-    .forUpdate('s')
+    .forNoKeyUpdate('s')
     .skipLocked();
 }
 
@@ -253,7 +254,7 @@ async function deleteAddOnsOf(trx: Kysely<Tables>, deleted: readonly NextState[]
       sql<boolean>`(s.partner_id, s.parent_subscription_id) IN (SELECT * FROM unnest(${deleted.map((d) => d.due.partner_id)}::uuid[], ${deleted.map((d) => d.due.id)}::uuid[]))`,
     )
     .where((eb) => eb.or([eb('s.status', '!=', 'deleted'), eb('s.data_purged_at', 'is', null)]))
-    .forUpdate('s')
+    .forNoKeyUpdate('s')
     .execute();
   const byBase = new Map(deleted.map((d) => [d.due.id, d]));
   return addOns.map((a) => {
@@ -360,7 +361,7 @@ function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<s
  * Runs every lifecycle transition that is due at `now` (R-RET-3): trial expiry (R-TRI-4), renewal or expiry
  * at term end (R-REN-1/2), expired → disabled after 30 days, deletion and purge when the retention date has
  * passed (R-SUS-5, R-RET-2), and the purge of cancelled subscriptions (R-CAN-1). Idempotent: a second run
- * finds nothing due. Safe with other sweepers on the same PostgreSQL (FOR UPDATE SKIP LOCKED). A date that
+ * finds nothing due. Safe with other sweepers on the same PostgreSQL (SKIP LOCKED). A date that
  * passed while nothing ran takes effect on the next run, dated when it fell due.
  */
 export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Promise<SweepReport> {
