@@ -1,7 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { importCatalog, loadOffers, readCatalogFile } from '../app/catalog.ts';
-import { print, withSeatwise } from './support.ts';
+import { print, printTable, withSeatwise } from './support.ts';
 
 /** The operator's catalog commands (R-CAT-3): import a catalog file, list what is loaded. */
 export function registerCatalogCommands(program: Command): void {
@@ -11,6 +10,7 @@ export function registerCatalogCommands(program: Command): void {
     .description('check a catalog file and insert or replace every offer in it, in one transaction')
     .action((file: string) =>
       withSeatwise('catalog import', async (s) => {
+        const { importCatalog, readCatalogFile } = await import('../app/catalog.ts');
         const offers = readCatalogFile(file);
         const bar = new SingleBar({
           format: 'importing offers [{bar}] {value}/{total}',
@@ -29,10 +29,11 @@ export function registerCatalogCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
       withSeatwise('catalog list', async (s) => {
+        const { loadOffers } = await import('../app/catalog.ts');
         const offers = [...(await loadOffers(s.db)).values()];
         if (o.json) print(JSON.stringify(offers));
         else
-          console.table(
+          printTable(
             offers.map((x) => ({
               id: x.id,
               name: x.name,

@@ -38,6 +38,14 @@ export async function startServer(seatwise: Seatwise): Promise<App> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  await app.listen({ port: seatwise.config.port, host: seatwise.config.host });
+  // The serve command says where it listens, in words, among its other start-up lines; Fastify's own
+  // "Server listening at" would repeat it as a JSON line in the middle of them. Requests log as before.
+  const level = app.log.level;
+  app.log.level = 'warn';
+  try {
+    await app.listen({ port: seatwise.config.port, host: seatwise.config.host });
+  } finally {
+    app.log.level = level;
+  }
   return app;
 }
