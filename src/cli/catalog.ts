@@ -1,6 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { formatMinorUnits, MINOR_DIGITS } from '../domain/billing/money.ts';
 import { print, printTable, withSeatwise } from './support.ts';
+
+const price = (minor: number | undefined, digits: number) =>
+  minor === undefined ? '' : formatMinorUnits(minor, digits);
 
 /** The operator's catalog commands (R-CAT-3): import a catalog file, list what is loaded. */
 export function registerCatalogCommands(program: Command): void {
@@ -37,8 +41,8 @@ export function registerCatalogCommands(program: Command): void {
             offers.map((x) => ({
               id: x.id,
               name: x.name,
-              USD: x.prices.USD,
-              EUR: x.prices.EUR,
+              'USD/licence/month': price(x.prices.USD, MINOR_DIGITS.USD),
+              'EUR/licence/month': price(x.prices.EUR, MINOR_DIGITS.EUR),
               cycles: x.isTrial ? 'trial' : x.billingCycles.join('/'),
               segments: x.segments.join(','),
               clouds: x.clouds.join(','),

@@ -11,9 +11,17 @@ export const print = (line: string) => process.stdout.write(`${line}\n`);
 
 type Cell = string | number | boolean | null | undefined;
 
+/** Numbers and amounts (`12.50`, `-3.00 USD`) line up on the right; an empty cell goes with either. */
+const numeric = (v: Cell) =>
+  typeof v === 'number' ||
+  v === '' ||
+  v === null ||
+  v === undefined ||
+  /^-?\d+(\.\d+)?( [A-Z]{3})?$/.test(String(v));
+
 /**
- * Prints rows as an aligned table (cli-table3): one column per key of the first row, numbers to the right,
- * no quotes and no index column; no colours, so the output reads the same in a file or a pipe.
+ * Prints rows as an aligned table (cli-table3): one column per key of the first row, numbers and amounts to the right,
+ * one line per row, no quotes and no index column; no colours, so the output reads the same in a file or a pipe.
  */
 export function printTable(rows: Record<string, Cell>[]): void {
   const first = rows[0];
@@ -21,8 +29,8 @@ export function printTable(rows: Record<string, Cell>[]): void {
   const keys = Object.keys(first);
   const table = new Table({
     head: keys,
-    style: { head: [], border: [] },
-    colAligns: keys.map((k) => (rows.every((r) => typeof r[k] === 'number') ? 'right' : 'left')),
+    style: { head: [], border: [], compact: true },
+    colAligns: keys.map((k) => (rows.every((r) => numeric(r[k])) ? 'right' : 'left')),
   });
   for (const r of rows)
     table.push(keys.map((k) => (r[k] === null || r[k] === undefined ? '' : String(r[k]))));
