@@ -51,7 +51,7 @@ const path = (customerId: string, subscriptionId?: string) =>
 export function parseLicences(text: string, what: string): number {
   const n = /^\d{1,7}$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > 1_000_000)
-    throw new UsageError(`${what} must be a whole number of licences from 1 to 1000000, not "${text}".`);
+    throw new UsageError(`${what} must be a whole number from 1 to 1000000, not "${text}".`);
   return n;
 }
 
@@ -278,7 +278,7 @@ export function registerSubscriptionCommands(program: Command): void {
       .description('set the number of licences, a total within the offer’s bounds (R-QTY-1)'),
   ).action(async (customer: string, id: string, licences: string, o: TargetOptions) => {
     subscriptionId(id);
-    const quantity = parseLicences(licences, 'licences');
+    const quantity = parseLicences(licences, 'the number of licences');
     const t = apiTarget(o);
     const customerId = await resolveCustomer(t, customer);
     const s = await patchSubscription(t, customerId, id, { quantity });
