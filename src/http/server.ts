@@ -24,7 +24,8 @@ export async function startServer(seatwise: Seatwise): Promise<App> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.warn(`received ${signal}: closing`);
+    // In words, like the start-up lines above it in the terminal (Ctrl-C), not as a JSON log line.
+    process.stdout.write(`Seatwise: ${signal} received, closing.\n`);
     app
       .close()
       .then(() => seatwise.close())
