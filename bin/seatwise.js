@@ -1,7 +1,22 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step between a clone and `npm start`.
-import { register } from 'tsx/esm/api';
+// Runs the compiled command (dist/seatwise.mjs, built by `npm install`), and builds it first when the
+// sources changed since; compiling TypeScript at every run cost seconds per command.
+import { pathToFileURL } from 'node:url';
+import { CLI_BUNDLE, ensureCliBuilt } from '../scripts/build-cli.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+let entry;
+try {
+  await ensureCliBuilt();
+  entry = pathToFileURL(CLI_BUNDLE).href;
+} catch (e) {
+  // A checkout where dist/ cannot be written: run the sources through tsx, slower but the same program.
+  process.stderr.write(
+    `seatwise: cannot build the command (${e instanceof Error ? e.message : e}); running the sources\n`,
+  );
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = new URL('../src/cli/main.ts', import.meta.url).href;
+}
+process.setSourceMapsEnabled(true);
+const { main } = await import(entry);
 await main(process.argv);

@@ -18,15 +18,14 @@ export class ApiError extends Error {
   }
 }
 
+/** A command line that cannot be right, found before any request is sent (exit 2). */
+export class UsageError extends Error {}
+
 export function apiTarget(o: { url?: string; token?: string; locale?: string }): ApiTarget {
   const url = o.url ?? process.env.SEATWISE_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
   const token = o.token ?? process.env.SEATWISE_TOKEN;
   if (!token) {
-    throw new ApiError(
-      0,
-      2000,
-      'No API token: pass --token or set SEATWISE_TOKEN (see: seatwise token create).',
-    );
+    throw new UsageError('No API token: pass --token or set SEATWISE_TOKEN (see: seatwise token create).');
   }
   return { url: url.replace(/\/+$/, ''), token, locale: o.locale ?? 'en-US' };
 }

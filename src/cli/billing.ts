@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { systemContext } from '../app/audit.ts';
-import { customerStatement, statementCsv } from '../app/statements.ts';
 import { formatMinorUnits, minorDigitsOf } from '../domain/billing/money.ts';
 import { parseMonth } from '../domain/billing/statement-month.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid } from '../domain/ids.ts';
-import { PartnerScope } from '../db/scope.ts';
 import type { Seatwise } from '../composition.ts';
-import { partnerOf, print, withSeatwise } from './support.ts';
+import { partnerOf, print, printTable, withSeatwise } from './support.ts';
 
 /** The partner a customer belongs to, from the instance's registry of customer domains (a shared table). */
 async function partnerOfCustomer(s: Seatwise, customerId: string): Promise<string> {
@@ -33,6 +30,11 @@ export function registerBillingCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((customerId: string, monthText: string, o: { partner?: string; csv?: boolean; json?: boolean }) =>
       withSeatwise('statement', async (s) => {
+        const [{ systemContext }, { customerStatement, statementCsv }, { PartnerScope }] = await Promise.all([
+          import('../app/audit.ts'),
+          import('../app/statements.ts'),
+          import('../db/scope.ts'),
+        ]);
         const month = parseMonth(monthText);
         const partnerId = o.partner
           ? (await partnerOf(s, o.partner)).id
@@ -55,7 +57,7 @@ export function registerBillingCommands(program: Command): void {
         print(`Statement of ${statement.customerName} (${customerId}) for ${statement.month}`);
         if (statement.lines.length === 0) print('No charges or credits this month.');
         else
-          console.table(
+          printTable(
             statement.lines.map((l) => ({
               date: l.postedAt.slice(0, 10),
               subscription: l.subscriptionName,

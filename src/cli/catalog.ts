@@ -1,7 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { importCatalog, loadOffers, readCatalog } from '../app/catalog.ts';
-import { print, withSeatwise } from './support.ts';
+import { formatMinorUnits, MINOR_DIGITS } from '../domain/billing/money.ts';
+import { print, printTable, withSeatwise } from './support.ts';
+
+const price = (minor: number | undefined, digits: number) =>
+  minor === undefined ? '' : formatMinorUnits(minor, digits);
 
 /** The operator's catalog commands (R-CAT-3): import a catalog file, list what is loaded. */
 export function registerCatalogCommands(program: Command): void {
@@ -17,6 +20,7 @@ export function registerCatalogCommands(program: Command): void {
     )
     .action((file: string, o: { prices?: string }) =>
       withSeatwise('catalog import', async (s) => {
+        const { importCatalog, readCatalog } = await import('../app/catalog.ts');
         const { format, offers, notes } = readCatalog(file, o.prices);
         const bar = new SingleBar({
           format: 'importing offers [{bar}] {value}/{total}',
@@ -37,18 +41,22 @@ export function registerCatalogCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
       withSeatwise('catalog list', async (s) => {
+        const { loadOffers } = await import('../app/catalog.ts');
         const offers = [...(await loadOffers(s.db)).values()];
         if (o.json) print(JSON.stringify(offers));
         else
-          console.table(
+          printTable(
             offers.map((x) => ({
               id: x.id,
               name: x.name,
-              USD: x.prices.USD,
-              EUR: x.prices.EUR,
+              'USD/licence/month': price(x.prices.USD, MINOR_DIGITS.USD),
+              'EUR/licence/month': price(x.prices.EUR, MINOR_DIGITS.EUR),
               cycles: x.isTrial ? 'trial' : x.billingCycles.join('/'),
               segments: x.segments.join(','),
               clouds: x.clouds.join(','),
+              'not sold': x.notSold
+                ? `${x.notSold.reason}${x.notSold.value ? ` (${x.notSold.value})` : ''}`
+                : '',
             })),
           );
       }),

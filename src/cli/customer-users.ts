@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
-import { systemContext } from '../app/audit.ts';
-import {
-  createCustomerUser,
-  listCustomerUsers,
-  updateLicenses,
-  type CustomerUserCursor,
-  type CustomerUserView,
-} from '../app/customer-users.ts';
+import type { CustomerUserCursor, CustomerUserView } from '../app/customer-users.ts';
 import { isGuid } from '../domain/ids.ts';
-import { PartnerScope } from '../db/scope.ts';
-import { partnerOf, print, withSeatwise } from './support.ts';
+import { partnerOf, print, printTable, withSeatwise } from './support.ts';
+
+const useCases = async () => {
+  const [users, { systemContext }, { PartnerScope }] = await Promise.all([
+    import('../app/customer-users.ts'),
+    import('../app/audit.ts'),
+    import('../db/scope.ts'),
+  ]);
+  return { ...users, systemContext, PartnerScope };
+};
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -30,6 +31,7 @@ export function registerCustomerUserCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((customerId: string, o: { partner: string; json?: boolean }) =>
       withSeatwise('customer-user list', async (s) => {
+        const { listCustomerUsers, systemContext, PartnerScope } = await useCases();
         const p = await partnerOf(s, o.partner);
         const scope = new PartnerScope(s.db, p.id);
         const all: CustomerUserView[] = [];
@@ -51,7 +53,7 @@ export function registerCustomerUserCommands(program: Command): void {
         if (o.json) print(JSON.stringify(all));
         else if (all.length === 0) print('No users.');
         else
-          console.table(
+          printTable(
             all.map((u) => ({
               id: u.id,
               userPrincipalName: u.userPrincipalName,
@@ -76,6 +78,7 @@ export function registerCustomerUserCommands(program: Command): void {
         o: { partner: string; name?: string; admin?: boolean; json?: boolean },
       ) =>
         withSeatwise('customer-user create', async (s) => {
+          const { createCustomerUser, systemContext } = await useCases();
           const p = await partnerOf(s, o.partner);
           const user = await createCustomerUser(
             { db: s.db, cloud: s.instance.cloud, now: s.clock.now() },
@@ -108,6 +111,7 @@ export function registerCustomerUserCommands(program: Command): void {
         o: { partner: string; assign: string[]; remove: string[]; json?: boolean },
       ) =>
         withSeatwise('customer-user licenses', async (s) => {
+          const { updateLicenses, systemContext } = await useCases();
           const p = await partnerOf(s, o.partner);
           const result = await updateLicenses(
             { db: s.db, cloud: s.instance.cloud, now: s.clock.now() },
@@ -134,6 +138,7 @@ export function registerCustomerUserCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((customerId: string, user: string, o: { partner: string; plan?: string; json?: boolean }) =>
       withSeatwise('customer-user access', async (s) => {
+        const { systemContext } = await useCases();
         const p = await partnerOf(s, o.partner);
         const [decision] = await s.access.decideFor(p.id, systemContext('operator'), [
           {
@@ -145,7 +150,7 @@ export function registerCustomerUserCommands(program: Command): void {
         if (!decision) return;
         if (o.json) print(JSON.stringify(decision));
         else
-          console.table(
+          printTable(
             (['signIn', 'service', 'data'] as const).map((what) => ({
               what,
               allowed: decision[what].allowed,

@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import { systemContext } from '../app/audit.ts';
-import {
-  listCustomers,
-  newCustomersOpen,
-  qualifyCustomer,
-  setNewCustomersOpen,
-  type CustomerCursor,
-  type CustomerView,
-} from '../app/customers.ts';
+import type { CustomerCursor, CustomerView } from '../app/customers.ts';
 import { parseQualification, QUALIFICATIONS } from '../domain/customer/customer-rules.ts';
 import { DomainError } from '../domain/errors.ts';
-import { PartnerScope } from '../db/scope.ts';
-import { partnerOf, print, withSeatwise } from './support.ts';
+import { partnerOf, print, printTable, withSeatwise } from './support.ts';
+
+const useCases = async () => {
+  const [customers, { systemContext }, { PartnerScope }] = await Promise.all([
+    import('../app/customers.ts'),
+    import('../app/audit.ts'),
+    import('../db/scope.ts'),
+  ]);
+  return { ...customers, systemContext, PartnerScope };
+};
 
 const row = (c: CustomerView) => ({
   id: c.id,
@@ -37,6 +37,7 @@ export function registerCustomerCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((o: { partner: string; search?: string; json?: boolean }) =>
       withSeatwise('customer list', async (s) => {
+        const { listCustomers, systemContext, PartnerScope } = await useCases();
         const p = await partnerOf(s, o.partner);
         const scope = new PartnerScope(s.db, p.id);
         const ctx = systemContext('operator');
@@ -50,7 +51,7 @@ export function registerCustomerCommands(program: Command): void {
         } while (after);
         if (o.json) print(JSON.stringify(customers));
         else if (customers.length === 0) print(`No customers${o.search ? ` matching "${o.search}"` : ''}.`);
-        else console.table(customers.map(row));
+        else printTable(customers.map(row));
       }),
     );
 
@@ -61,6 +62,7 @@ export function registerCustomerCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((customerId: string, value: string, o: { partner: string; json?: boolean }) =>
       withSeatwise('customer qualify', async (s) => {
+        const { qualifyCustomer, systemContext } = await useCases();
         const qualification = parseQualification(value);
         if (!qualification) {
           throw new DomainError('invalid_input', 2000, 'customer.unknownQualification', {
@@ -100,6 +102,7 @@ export function registerCustomerCommands(program: Command): void {
       .description(`${open ? 'open' : 'close'} the instance to new customers (SPEC §6)`)
       .action(() =>
         withSeatwise(`instance ${name}`, async (s) => {
+          const { newCustomersOpen, setNewCustomersOpen } = await useCases();
           const was = await newCustomersOpen(s.db);
           await setNewCustomersOpen(s.db, open);
           print(

@@ -1,6 +1,5 @@
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { countDue, sweep, SWEEP_STEPS } from '../jobs/lifecycle-sweeper.ts';
 import { print, withSeatwise } from './support.ts';
 
 /** `seatwise sweep`: runs every lifecycle transition that is due now, once (R-RET-3), with progress. */
@@ -14,6 +13,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action((o: { batch: string; json?: boolean }) =>
       withSeatwise('sweep', async (s) => {
+        const { countDue, sweep, SWEEP_STEPS } = await import('../jobs/lifecycle-sweeper.ts');
         const now = s.clock.now();
         const totals = await countDue(s.db, now);
         const bars = new MultiBar(

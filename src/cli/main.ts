@@ -1,24 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
-import { systemContext } from '../app/audit.ts';
-import { CatalogFileError } from '../app/catalog.ts';
-import { createPartner, createPartnerUser, findPartnerUserByName, issueApiToken } from '../app/partners.ts';
-import { assemble } from '../composition.ts';
-import { ConfigError, loadConfig } from '../config.ts';
 import { PARTNER_ROLES, type PartnerRole } from '../domain/access/permissions.ts';
 import { isDomainError, type ErrorKind } from '../domain/errors.ts';
-import { formatMessage } from '../domain/messages/index.ts';
+import { ConfigError } from '../config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
-import { PartnerScope } from '../db/scope.ts';
-import { startServer } from '../http/server.ts';
-import { InstanceMismatchError } from '../app/instance.ts';
 import { registerBillingCommands } from './billing.ts';
 import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerUserCommands } from './customer-users.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
 import { registerSubscriptionCommands } from './subscriptions.ts';
-import { ApiError } from './api-client.ts';
-import { partnerOf, print, withSeatwise } from './support.ts';
+import { ApiError, UsageError } from './api-client.ts';
+import { partnerOf, print, printTable, withSeatwise } from './support.ts';
+
+// Only light modules are imported here (commander, the domain's constants and errors); the database, the
+// server and the use cases are imported by the command that needs them (see support.ts).
 
 /** Exit codes: 0 done, 1 failure, 2 usage or configuration error, 3 refused by a rule. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
@@ -36,6 +31,11 @@ export function buildCli(): Command {
     .command('serve', { isDefault: true })
     .description('start the HTTP server (API, docs, metrics) on HOST:PORT')
     .action(async () => {
+      const [{ assemble }, { loadConfig }, { startServer }] = await Promise.all([
+        import('../composition.ts'),
+        import('../config.ts'),
+        import('../http/server.ts'),
+      ]);
       const seatwise = await assemble(loadConfig(), { command: 'seatwise serve', webhookDelivery: true });
       const app = await startServer(seatwise);
       const address = app.server.address();
@@ -68,6 +68,7 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action((name: string, o: { type: 'direct' | 'indirectProvider'; mpn?: string; json?: boolean }) =>
       withSeatwise('partner create', async (s) => {
+        const { createPartner } = await import('../app/partners.ts');
         const p = await createPartner(
           s.db,
           { name, partnerType: o.type, ...(o.mpn ? { partnerIdOfRecord: o.mpn } : {}) },
@@ -83,7 +84,7 @@ export function buildCli(): Command {
       withSeatwise('partner list', async (s) => {
         const rows = await s.db.selectFrom('partners').selectAll().orderBy('name').execute();
         if (o.json) print(JSON.stringify(rows));
-        else console.table(rows.map((r) => ({ id: r.id, name: r.name, type: r.partner_type })));
+        else printTable(rows.map((r) => ({ id: r.id, name: r.name, type: r.partner_type })));
       }),
     );
 
@@ -98,6 +99,10 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action((o: { partner: string; name: string; role: PartnerRole; password?: string; json?: boolean }) =>
       withSeatwise('user create', async (s) => {
+        const [{ createPartnerUser }, { systemContext }] = await Promise.all([
+          import('../app/partners.ts'),
+          import('../app/audit.ts'),
+        ]);
         const p = await partnerOf(s, o.partner);
         const user = await createPartnerUser(
           s.db,
@@ -122,6 +127,12 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action((o: { partner: string; user: string; name: string; json?: boolean }) =>
       withSeatwise('token create', async (s) => {
+        const [{ findPartnerUserByName, issueApiToken }, { systemContext }, { PartnerScope }] =
+          await Promise.all([
+            import('../app/partners.ts'),
+            import('../app/audit.ts'),
+            import('../db/scope.ts'),
+          ]);
         const p = await partnerOf(s, o.partner);
         const user = await findPartnerUserByName(new PartnerScope(s.db, p.id), o.user);
         if (!user) throw new Error(`No user "${o.user}" in partner ${p.name}.`);
@@ -151,13 +162,22 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (e) {
-    process.exitCode = report(e);
+    process.exitCode = await report(e);
   }
 }
 
-function report(e: unknown): number {
+async function report(e: unknown): Promise<number> {
   const err = (line: string) => process.stderr.write(`seatwise: ${line}\n`);
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (e instanceof UsageError) {
+    err(e.message);
+    return EXIT.usage;
+  }
+  // Loaded already when one of theirs was thrown; imported here so that the CLI does not load them to start.
+  const [{ CatalogFileError }, { InstanceMismatchError }] = await Promise.all([
+    import('../app/catalog.ts'),
+    import('../app/instance.ts'),
+  ]);
   if (e instanceof ConfigError || e instanceof CatalogFileError) {
     err(e.message);
     return EXIT.usage;
@@ -172,6 +192,7 @@ function report(e: unknown): number {
     return e.status >= 500 ? EXIT.failure : e.code === 2000 ? EXIT.usage : EXIT.refused;
   }
   if (isDomainError(e)) {
+    const { formatMessage } = await import('../domain/messages/index.ts');
     err(`${formatMessage(e.messageKey, e.params, 'en-US')} (code ${e.code})`);
     return exitCodeOf(e.kind);
   }

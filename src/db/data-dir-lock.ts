@@ -28,7 +28,7 @@ export class DataDirLockedError extends Error {
   ) {
     super(
       `The data directory ${dataDir} is in use by process ${owner.pid} (${owner.command}) on ${owner.host}, ` +
-        `started ${owner.startedAt}. Only one process may open an embedded database (STACK.md hazard 1): ` +
+        `started ${owner.startedAt}. Only one process at a time may open an embedded (PGlite) database: ` +
         `stop that process, or use DATABASE_URL to share a PostgreSQL server.`,
     );
     this.name = 'DataDirLockedError';

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTransaction, writeQueuedRows } from './change-signal.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -47,6 +48,28 @@ export function databaseFromUrl(url: string, poolSize = 10): Database {
   return { db, engine: 'postgres', url, close: () => db.destroy() };
 }
 
+const root = join(import.meta.dirname, '..', '..');
+const PGLITE_PACKAGE = join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+
+/** The empty database `npm install` made (scripts/build-pglite-template.mjs), made by the installed PGlite. */
+const PGLITE_TEMPLATE = join(root, 'dist', 'pglite-template.tar.gz');
+
+/**
+ * For a data directory with no database yet: the template to unpack instead of running initdb, which is
+ * most of a first start's time. Without a template (or one another PGlite version made), PGlite runs initdb.
+ */
+function emptyDatabaseTemplate(pgdata: string): { loadDataDir?: Blob } {
+  if (existsSync(join(pgdata, 'PG_VERSION')) || !existsSync(PGLITE_TEMPLATE)) return {};
+  try {
+    const version = readFileSync(`${PGLITE_TEMPLATE}.version`, 'utf8');
+    const installed = (JSON.parse(readFileSync(PGLITE_PACKAGE, 'utf8')) as { version: string }).version;
+    if (version !== installed) return {};
+    return { loadDataDir: new Blob([readFileSync(PGLITE_TEMPLATE)], { type: 'application/x-gzip' }) };
+  } catch {
+    return {};
+  }
+}
+
 export interface OpenOptions {
   databaseUrl: string | undefined;
   dataDir: string;
@@ -64,7 +87,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const onExit = () => release();
   process.once('exit', onExit);
   try {
-    const pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata') });
+    const pgdata = join(options.dataDir, 'pgdata');
+    const pglite = await PGlite.create({ dataDir: pgdata, ...emptyDatabaseTemplate(pgdata) });
     return databaseFromPGlite(pglite, () => {
       process.off('exit', onExit);
       release();

@@ -24,7 +24,8 @@ export async function startServer(seatwise: Seatwise): Promise<App> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.warn(`received ${signal}: closing`);
+    // In words, like the start-up lines above it in the terminal (Ctrl-C), not as a JSON log line.
+    process.stdout.write(`Seatwise: ${signal} received, closing.\n`);
     app
       .close()
       .then(() => seatwise.close())
@@ -38,6 +39,14 @@ export async function startServer(seatwise: Seatwise): Promise<App> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  await app.listen({ port: seatwise.config.port, host: seatwise.config.host });
+  // The serve command says where it listens, in words, among its other start-up lines; Fastify's own
+  // "Server listening at" would repeat it as a JSON line in the middle of them. Requests log as before.
+  const level = app.log.level;
+  app.log.level = 'warn';
+  try {
+    await app.listen({ port: seatwise.config.port, host: seatwise.config.host });
+  } finally {
+    app.log.level = level;
+  }
   return app;
 }
