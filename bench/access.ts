@@ -1,5 +1,5 @@
 /**
- * Access decisions per second and p99 latency through HTTP (issue 7), against a bare node:http server that
+ * Access decisions per second and p99 latency through HTTP, against a bare node:http server that
  * answers a fixed JSON, measured in the same run: target ≥ 0.5 × the bare server's requests/s with p99 < 5 ms,
  * at 50 connections on a tenant with 10,000 users. In the middle of the run a subscription half of the users
  * hold is suspended; every decision asked after that PATCH returned must forbid (target: zero that allow).

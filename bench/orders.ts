@@ -1,6 +1,6 @@
 /**
  * Orders per second through HTTP, with MS-RequestId, against pgbench TPC-B on the same PostgreSQL server in
- * the same run (issue 4's target: orders/s ≥ 0.5 × pgbench TPS). Also runs the embedded database.
+ * the same run (the target: orders/s ≥ 0.5 × pgbench TPS). Also runs the embedded database.
  *
  *   npm run bench:orders                       # both engines, 20 s each
  *   npm run bench:orders -- --seconds 60 --connections 16 --engine postgres

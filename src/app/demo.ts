@@ -370,7 +370,7 @@ export async function seedDemo(
       }
     }
   }
-  // Customer users and their licences (issue 7): a partner's own call on global, the directory's on germany.
+  // Customer users and their licences: a partner's own call on global, the directory's on germany.
   let users = 0;
   const manager =
     CLOUD_POLICIES[cloud].customerUserManagement === 'full' ? ctx : systemContext('directory-sync');

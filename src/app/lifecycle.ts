@@ -135,7 +135,7 @@ async function save(scope: PartnerScope, s: SubRow): Promise<void> {
 /**
  * Applies a subscription PATCH (R-API-1, R-API-3): works out what changed in the full resource, checks each
  * move against the transition table, and writes it with its add-ons (R-ADD-3, R-ADD-4), its audit records,
- * events and ledger lines (R-BIL-2..4, R-QTY-3, R-CAN-2), in one transaction. Order of moves: rename,
+ * events and ledger lines (R-BIL-2, R-BIL-3, R-BIL-4, R-QTY-3, R-CAN-2), in one transaction. Order of moves: rename,
  * auto-renew, reactivate, quantity, suspend or cancel.
  */
 export async function updateSubscription(
@@ -185,7 +185,7 @@ export async function updateSubscription(
   });
 }
 
-/** R-BIL-2..4, R-QTY-3, R-CAN-2: what each step of a change charges or credits, in its current term. */
+/** R-BIL-2, R-BIL-3, R-BIL-4, R-QTY-3, R-CAN-2: what each step of a change charges or credits, in its current term. */
 async function chargesOf(scope: PartnerScope, steps: readonly Step[], now: Date) {
   // The term each subscription is in after the step: a reactivation may have moved it (inCurrentTerm).
   const terms = await currentTerms(
@@ -216,7 +216,7 @@ export interface SubscriptionChangePreview {
 }
 
 /**
- * What `updateSubscription` would do with the same body (R-BIL-2..4, R-CAN-2, R-SUS-3): the same checks and
+ * What `updateSubscription` would do with the same body (R-BIL-2, R-BIL-3, R-BIL-4, R-CAN-2, R-SUS-3): the same checks and
  * the same computation, with the resulting dates (`dataRetentionEndDate` of a suspension or cancellation) and
  * the ledger lines it would write; nothing is written. `If-Match` is optional here; a stale one is refused.
  */

@@ -352,7 +352,7 @@ function toPreview(
 }
 
 /**
- * Places an order (R-ORD-1..5, R-TRI-1..2): validates every line, then creates the order and one
+ * Places an order (R-ORD-1, R-ORD-2, R-ORD-3, R-ORD-4, R-ORD-5, R-TRI-1, R-TRI-2): validates every line, then creates the order and one
  * subscription per line in one transaction, with its charges (R-BIL-1), or refuses the whole order with each
  * failing line's error.
  */

@@ -15,7 +15,7 @@ const useCases = async () => {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
- * The operator's customer user commands (issue 7): list a customer's users, add one, assign and remove
+ * The operator's customer user commands: list a customer's users, add one, assign and remove
  * licences, and ask for a user's access decision. The same use cases and rules as the API; the operator may
  * also write on germany (its directory), nobody on usgov (SPEC §6).
  */

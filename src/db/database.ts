@@ -22,9 +22,8 @@ export interface Database {
 
 /** Wraps an open PGlite instance (a data directory, or a clone loaded in memory for a test). */
 export function databaseFromPGlite(pglite: PGlite, onClose: () => void = () => {}): Database {
-  // PGlite is one session: a query sent while another caller's transaction is open would run inside it
-  // (STACK.md hazard 2). Kysely's PGliteDialect declares a single connection, so Kysely hands it to one
-  // caller at a time and a transaction holds it from BEGIN to COMMIT; test/db/database.test.ts checks it.
+  // PGlite is one session: a query sent while another caller's transaction is open would run inside it.
+  // Kysely's PGliteDialect declares a single connection, so Kysely hands it to one caller at a time and a transaction holds it from BEGIN to COMMIT; test/db/database.test.ts checks it.
   const db = new Kysely<Tables>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

@@ -33,13 +33,13 @@ import { ErrorBody } from './schemas.ts';
 export type App = FastifyInstance;
 
 /**
- * Builds the HTTP app over an assembled Seatwise: conventions first (R-API-1..6), then the routes. The app
+ * Builds the HTTP app over an assembled Seatwise: conventions first (R-API-1, R-API-2, R-API-3, R-API-4, R-API-5, R-API-6), then the routes. The app
  * does not listen; `server.ts` does, and tests use `inject`.
  */
 export async function buildApp(seatwise: Seatwise, options: { consoleDist?: string } = {}): Promise<App> {
   const app = Fastify({
     logger: { level: seatwise.config.logLevel },
-    // Logging every request halved throughput here (STACK.md); errors are logged by the error handler.
+    // Logging every request halved throughput here; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },

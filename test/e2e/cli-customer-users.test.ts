@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const json = <T>(out: { stdout: string }) => JSON.parse(out.stdout) as T;
 
-describe.skipIf(onServer())('seatwise customer-user (SPEC §7, issue 7)', () => {
+describe.skipIf(onServer())('seatwise customer-user (SPEC §7)', () => {
   it(
     "lists a demo customer's users, adds one, assigns a licence and shows its access decision; refuses a bad name",
     { timeout: 300_000 },

@@ -26,7 +26,7 @@ async function advance(by: string) {
   expect(res.statusCode).toBe(200);
 }
 
-describe('what the console needs from the API (issue 6)', () => {
+describe('what the console needs from the API', () => {
   it('R-SUS-3, R-CAN-1: the retention preview is the date a suspension or a cancellation made now gets', async () => {
     t = await newSeatwise();
     const customerId = await newCustomer(t);

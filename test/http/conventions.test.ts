@@ -6,7 +6,7 @@ afterEach(async () => {
   await t.close();
 });
 
-describe('HTTP conventions (R-API-1..6)', () => {
+describe('HTTP conventions (R-API-1, R-API-2, R-API-3, R-API-4, R-API-5, R-API-6)', () => {
   it('R-API-5: no token is a 401 with a Partner Center error body; the bootstrap token lists customers', async () => {
     t = await newSeatwise();
     const anonymous = await t.app.inject({ method: 'GET', url: '/v1/customers' });

@@ -32,7 +32,7 @@ interface Collection<T> {
 
 const usersUrl = (c: string) => `/v1/customers/${c}/users`;
 
-describe('customer users (issue 7, Partner Center /customers/{id}/users)', () => {
+describe('customer users (Partner Center /customers/{id}/users)', () => {
   it('create, read, list a page at a time, update and delete, in Partner Center shapes', async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);

@@ -101,7 +101,7 @@ async function otherPartner(t: TestSeatwise): Promise<{ partnerId: string; auth:
   return { partnerId: other.id, auth: await userWithRole(t, 'GlobalAdmin', other.id) };
 }
 
-describe('customers (R-CUS-1, R-CUS-2, R-API-1..4, SPEC §6)', () => {
+describe('customers (R-CUS-1, R-CUS-2, R-API-1, R-API-2, R-API-3, R-API-4, SPEC §6)', () => {
   it("R-API-1: Partner Center's sample body is accepted unchanged and normalized", async () => {
     const t = await start();
     const res = await create(t, t.auth);

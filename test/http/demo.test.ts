@@ -25,7 +25,7 @@ const start = async (cloud: string) => {
 };
 const auth = { authorization: 'Bearer demo-test-token' };
 
-describe('demo data on first start (issue 4, R-API-8)', () => {
+describe('demo data on first start (R-API-8)', () => {
   it.each(['global', 'usgov', 'germany'])(
     'the %s demo loads through the rules and shows a living console',
     async (cloud) => {
@@ -85,7 +85,7 @@ describe('demo data on first start (issue 4, R-API-8)', () => {
     },
   );
 
-  it('issue 7: the demo customers have users with licences, and their access decisions name what decided', async () => {
+  it('the demo customers have users with licences, and their access decisions name what decided', async () => {
     const { app } = await start('global');
     const customers = await app.inject({ method: 'GET', url: '/v1/customers?search=contoso', headers: auth });
     const contoso = customers.json<{ items: { id: string }[] }>().items[0]?.id ?? '';

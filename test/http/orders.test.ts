@@ -70,7 +70,7 @@ const countRows = async () => ({
   subscriptions: (await t.seatwise.db.selectFrom('subscriptions').select('id').execute()).length,
 });
 
-describe('orders (R-ORD-1..5)', () => {
+describe('orders (R-ORD-1, R-ORD-2, R-ORD-3, R-ORD-4, R-ORD-5)', () => {
   it("R-API-1, R-ORD-5: Partner Center's sample order body works unchanged and creates the subscriptions", async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);
@@ -305,7 +305,7 @@ describe('orders (R-ORD-1..5)', () => {
   });
 });
 
-describe('trials (R-TRI-1..3)', () => {
+describe('trials (R-TRI-1, R-TRI-2, R-TRI-3)', () => {
   it('R-TRI-1: a trial is ordered with cycle none, has 25 licences, is free and lasts 30 days', async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
 import { exited, startServerProcess, type RunningServer } from './process.ts';
 
-/** Debian's Chromium; Playwright's own browsers cannot be downloaded here (STACK.md). */
+/** Debian's Chromium; Playwright's own browsers cannot be downloaded here. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS_DIR = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 

@@ -7,7 +7,7 @@ import { databaseFromPGlite, databaseFromUrl, migrate } from '../../src/db/datab
 import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.ts';
 
 /**
- * Migrates one template database per run; each test then clones it (STACK.md hazard 4): a PGlite dump
+ * Migrates one template database per run; each test then clones it: a PGlite dump
  * loaded in memory, or `CREATE DATABASE ... TEMPLATE` on a PostgreSQL server.
  */
 export default async function setup(): Promise<void> {

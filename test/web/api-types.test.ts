@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { API_TYPES_PATH, apiTypesFor, currentOpenApiDocument } from '../../scripts/api-types.ts';
 
-describe("the console's API types (issue 6: a client of the REST API, typed by its OpenAPI document)", () => {
+describe("the console's API types (a client of the REST API, typed by its OpenAPI document)", () => {
   it('R-API-6: web/src/api/schema.d.ts is what the current server’s /openapi.json generates', async () => {
     const fresh = await apiTypesFor(await currentOpenApiDocument());
     const committed = readFileSync(API_TYPES_PATH, 'utf8');

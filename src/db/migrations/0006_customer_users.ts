@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { runStatements } from './run-statements.ts';
 
 // Frozen: never edit a migration that has shipped; add the next one instead.
-// Customer users, their licence assignments (issue 7, R-ACC, R-RET-2), and the registry of server processes
+// Customer users, their licence assignments (R-ACC, R-RET-2), and the registry of server processes
 // that answer access decisions from memory (SPEC §8).
 //
 // A licence is bound to one subscription: the subscription's quantity caps it, purging the subscription removes

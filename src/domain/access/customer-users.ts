@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts';
 import { CUSTOMER_USER_ROLES, type CustomerUserRole } from './decisions.ts';
 
 /**
- * Rules for customer users and their licences (issue 7, SPEC §6, R-ACC): who may change them on which
+ * Rules for customer users and their licences (SPEC §6, R-ACC): who may change them on which
  * instance, what a user principal name looks like, how many licences a subscription holds. Pure.
  */
 

@@ -3,7 +3,7 @@ import { DAY_MS } from '../clock.ts';
 import { divideRounded, toSafeNumber } from './money.ts';
 
 /**
- * Which charge or credit a subscription change gives (R-BIL-1..5, R-QTY-3, R-CAN-2, R-ADD-2, R-REN-1). Pure:
+ * Which charge or credit a subscription change gives (R-BIL-1, R-BIL-2, R-BIL-3, R-BIL-4, R-BIL-5, R-QTY-3, R-CAN-2, R-ADD-2, R-REN-1). Pure:
  * the use cases hand in the subscription before and after the change and the term it is in, and write the
  * lines this returns in the change's own transaction. Previews call the same functions and write nothing.
  *

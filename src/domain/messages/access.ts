@@ -1,6 +1,6 @@
 import type { Translations } from './index.ts';
 
-/** Messages for customer users, licences and access decisions (issue 7, R-ACC, SPEC §6). */
+/** Messages for customer users, licences and access decisions (R-ACC, SPEC §6). */
 export const ACCESS_MESSAGES = {
   'customerUser.managementAbsent': {
     'en-US':

@@ -118,7 +118,7 @@ export const billingRoutes =
         schema: {
           tags: ['billing'],
           summary:
-            'What a subscription PATCH with this body would charge or credit (R-BIL-2..4, R-CAN-2), and the dates it would set (dataRetentionEndDate); nothing is written',
+            'What a subscription PATCH with this body would charge or credit (R-BIL-2, R-BIL-3, R-BIL-4, R-CAN-2), and the dates it would set (dataRetentionEndDate); nothing is written',
           params: SubParams,
           headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
           body: SubscriptionPatch,

@@ -42,7 +42,7 @@ function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefi
 }
 
 /**
- * Customer users and their licences (issue 7; Partner Center's /customers/{id}/users, licenseupdates,
+ * Customer users and their licences (Partner Center's /customers/{id}/users, licenseupdates,
  * subscribedskus, directoryroles). Read-only on germany and absent on usgov (SPEC §6).
  */
 export const customerUserRoutes =

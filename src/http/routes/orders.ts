@@ -58,7 +58,7 @@ export function partnerCenterOrder(view: OrderView) {
 const Params = Type.Object({ customerId: Type.String() });
 const OrderParams = Type.Object({ customerId: Type.String(), orderId: Type.String() });
 
-/** Orders (R-ORD-1..5), trials through the same call (R-TRI-1), add-ons by PATCHing the base's order (R-ADD-1). */
+/** Orders (R-ORD-1, R-ORD-2, R-ORD-3, R-ORD-4, R-ORD-5), trials through the same call (R-TRI-1), add-ons by PATCHing the base's order (R-ADD-1). */
 export const orderRoutes =
   (seatwise: Seatwise): FastifyPluginAsyncTypebox =>
   async (app) => {

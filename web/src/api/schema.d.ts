@@ -5443,7 +5443,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** What a subscription PATCH with this body would charge or credit (R-BIL-2..4, R-CAN-2), and the dates it would set (dataRetentionEndDate); nothing is written */
+    /** What a subscription PATCH with this body would charge or credit (R-BIL-2, R-BIL-3, R-BIL-4, R-CAN-2), and the dates it would set (dataRetentionEndDate); nothing is written */
     post: {
       parameters: {
         query?: never;
