@@ -9,6 +9,7 @@ export const TID = {
   headerRole: 'header-role',
   headerInstance: 'header-instance',
   notice: 'notice',
+  sessionEnded: 'session-ended',
   errorAlert: 'error-alert',
   customerCount: 'customer-count',
   customerRow: 'customer-row',

@@ -4,6 +4,7 @@
  * one of them does not compile; web/src/i18n/messages.test.ts checks the placeholders match too.
  */
 const EN_US = {
+  'signIn.sessionEnded': 'Your session ended. Sign in again to go on.',
   'app.name': 'Seatwise',
   'nav.skip': 'Skip to content',
   'nav.dashboard': 'Dashboard',
@@ -363,6 +364,7 @@ const EN_US = {
 export type MessageKey = keyof typeof EN_US;
 
 const FR_FR: Record<MessageKey, string> = {
+  'signIn.sessionEnded': 'Votre session est terminée. Reconnectez-vous pour continuer.',
   'app.name': 'Seatwise',
   'nav.skip': 'Aller au contenu',
   'nav.dashboard': 'Tableau de bord',
@@ -730,6 +732,7 @@ const FR_FR: Record<MessageKey, string> = {
 };
 
 const DE_DE: Record<MessageKey, string> = {
+  'signIn.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich erneut an, um fortzufahren.',
   'app.name': 'Seatwise',
   'nav.skip': 'Zum Inhalt springen',
   'nav.dashboard': 'Dashboard',
