@@ -71,24 +71,22 @@ export function NewCustomer() {
     }
     setBusy(true);
     try {
+      // The customer and its qualification are one act on the server: refused, neither exists.
       const customer = await ok(
         api.POST('/v1/customers', {
-          body: customerBody(form),
+          body: {
+            ...customerBody(form),
+            ...(form.qualification ? { qualifications: [form.qualification] } : {}),
+          },
           headers: { 'MS-RequestId': requestId.current },
         }),
       );
-      if (form.qualification) {
-        await ok(
-          api.POST('/v1/customers/{customerId}/qualifications', {
-            params: { path: { customerId: customer.id } },
-            body: { qualification: form.qualification },
-          }),
-        );
-      }
       await client.invalidateQueries({ queryKey: ['customers'] });
       void navigate(`/customers/${customer.id}/subscriptions`, { state: { notice: 'customer.created' } });
     } catch (err) {
       setBusy(false);
+      // Every refusal gets a new request id for the next try: the corrected form is another request (R-API-2).
+      requestId.current = newRequestId();
       if (err instanceof ApiError) {
         const field = fieldOfError(err.body.data, err.code);
         if (field) {
@@ -96,8 +94,6 @@ export function NewCustomer() {
           document.getElementById(`customer-${field}`)?.focus();
           return;
         }
-        // A refusal the form cannot fix by itself gets a new request id for the next try (R-API-2).
-        requestId.current = newRequestId();
       }
       setError(err);
     }
@@ -187,12 +183,18 @@ export function NewCustomer() {
         <fieldset>
           <legend>{t('customer.qualification')}</legend>
           <p className="hint">{t('customer.qualificationHint')}</p>
+          {problems.qualification && (
+            <p className="problem" id="customer-qualification-problem">
+              {problems.qualification}
+            </p>
+          )}
           <div className="choices">
             <label className="choice">
               <input
                 type="radio"
                 name="qualification"
                 value=""
+                id="customer-qualification"
                 checked={form.qualification === ''}
                 onChange={() => set('qualification')('')}
               />

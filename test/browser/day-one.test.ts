@@ -1,0 +1,173 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { TID } from '../../web/src/testids.ts';
+import {
+  failureShot,
+  hasFocus,
+  openBrowser,
+  startConsoleServer,
+  stopConsoleServer,
+  type Browser,
+} from '../support/browser.ts';
+import { onServer } from '../support/db.ts';
+import type { RunningServer } from '../support/process.ts';
+
+// What a partner meets on the first day, in a real browser against a real server with the demo data: the
+// session's end, the new-customer form's refusals, and the requests and errors the page logs on the way.
+const TOKEN = 'day-one-bootstrap-token';
+const PASSWORD = 'day-one-admin-password';
+const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-day-one-'));
+let server: RunningServer;
+const browsers: Browser[] = [];
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const customerCount = async () => (await call<{ totalCount: number }>('GET', '/v1/customers')).totalCount;
+
+/** Failed requests (4xx, 5xx, network) and console errors, as a partner's browser would log them. */
+function watch(page: Page) {
+  const failures: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400)
+      failures.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('requestfailed', (r) => failures.push(`failed ${r.method()} ${r.url()}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') failures.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => failures.push(`page: ${e.message}`));
+  return failures;
+}
+
+async function open(locale = 'en-US') {
+  const b = await openBrowser(locale, 'Europe/Paris');
+  browsers.push(b);
+  return b.page;
+}
+
+async function signIn(page: Page, go = true) {
+  if (go) await page.goto(server.url);
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
+}
+
+beforeAll(async () => {
+  if (onServer()) return;
+  server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
+}, 120_000);
+
+afterAll(async () => {
+  await stopConsoleServer(server, browsers, dataDir);
+});
+
+describe.skipIf(onServer())('the console on day one', () => {
+  it(
+    'signing out and a session that expires both bring back sign-in with a note and no partner data; no 401 before sign-in',
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const page = await open();
+      onTestFailed(() => failureShot(page, 'day-one-session'));
+      const failures = watch(page);
+      await page.goto(server.url);
+      await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+      expect(await page.getByTestId(TID.sessionEnded).count()).toBe(0);
+      expect(failures).toEqual([]);
+
+      await signIn(page, false);
+      await page
+        .getByRole('navigation', { name: 'Dashboard menu' })
+        .getByRole('link', { name: 'Customers' })
+        .click();
+      await expect.poll(() => page.getByText('Northwind Traders').count()).toBeGreaterThan(0);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+      expect(await page.getByTestId(TID.sessionEnded).textContent()).toMatch(/session ended/);
+      expect(await page.getByTestId(TID.header).count()).toBe(0);
+      expect(await page.locator('body').textContent()).not.toContain('Northwind');
+
+      // Signed in again, the session expires on the server (twelve hours on its clock): the next click ends it.
+      await signIn(page, false);
+      await expect.poll(() => page.getByTestId(TID.sessionEnded).count()).toBe(0);
+      await page
+        .getByRole('navigation', { name: 'Dashboard menu' })
+        .getByRole('link', { name: 'Customers' })
+        .click();
+      await expect.poll(() => page.getByText('Northwind Traders').count()).toBeGreaterThan(0);
+      await call('POST', '/v1/testclock', { advanceBy: 'P1D' });
+      await page.getByRole('link', { name: 'Northwind Traders' }).first().click();
+      await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+      expect(await page.getByTestId(TID.sessionEnded).textContent()).toMatch(/session ended/);
+      expect(await page.locator('body').textContent()).not.toContain('Northwind');
+      // The one failed request is the expired session's: nothing else, no console error.
+      expect(failures.filter((f) => !f.startsWith('401 GET') && !f.includes('status of 401'))).toEqual([]);
+    },
+  );
+
+  it(
+    'new customer: a refusal keeps the form, renews the request id, and a refused qualification creates nothing',
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const page = await open();
+      onTestFailed(() => failureShot(page, 'day-one-new-customer'));
+      await signIn(page);
+      const before = await customerCount();
+      await page.goto(`${server.url}/customers/new`);
+      await page.locator('#customer-companyName').fill('Maple Schools');
+      await page.locator('#customer-domain').fill('northwindtraders.onmicrosoft.com'); // a demo customer's
+      await page.locator('#customer-email').fill('it@maple.example');
+      await page.locator('#customer-firstName').fill('Jo');
+      await page.locator('#customer-lastName').fill('Tremblay');
+      await page.locator('#customer-country').selectOption('CA');
+      await page.locator('#customer-addressLine1').fill('1 Rue Principale');
+      await page.locator('#customer-city').fill('Ottawa');
+      await page.getByRole('radio', { name: 'Government Community Cloud' }).check();
+      await page.getByRole('button', { name: 'Create customer' }).click();
+      // The domain is taken: said next to the domain, everything typed still there.
+      await expect.poll(() => page.locator('#customer-domain-problem').textContent()).toMatch(/domain/i);
+      expect(await hasFocus(page, '#customer-domain')).toBe(true);
+      expect(await page.locator('#customer-companyName').inputValue()).toBe('Maple Schools');
+      expect(await page.locator('#customer-city').inputValue()).toBe('Ottawa');
+
+      // Fixed domain, same qualification: refused (GCC is for US customers), and no customer was made.
+      await page.locator('#customer-domain').fill('mapleschools.onmicrosoft.com');
+      await page.getByRole('button', { name: 'Create customer' }).click();
+      await expect.poll(() => page.locator('#customer-qualification-problem').isVisible()).toBe(true);
+      expect(await page.locator('#customer-qualification-problem').textContent()).not.toMatch(/request/i);
+      expect(await customerCount()).toBe(before);
+      expect(await page.locator('#customer-domain').inputValue()).toBe('mapleschools.onmicrosoft.com');
+
+      // Education instead: created at once, with its qualification.
+      await page.getByRole('radio', { name: 'Education' }).check();
+      await page.getByRole('button', { name: 'Create customer' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The customer was created.');
+      expect(await customerCount()).toBe(before + 1);
+      const id = /\/customers\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
+      expect(
+        (await call<{ qualification: string }[]>('GET', `/v1/customers/${id}/qualifications`)).map(
+          (q) => q.qualification,
+        ),
+      ).toEqual(['Education']);
+    },
+  );
+});
