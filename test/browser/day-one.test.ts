@@ -68,6 +68,49 @@ async function signIn(page: Page, go = true) {
   await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
 }
 
+async function newCustomer(domain: string, name: string): Promise<string> {
+  const c = await call<{ id: string }>('POST', '/v1/customers', {
+    companyProfile: { domain, companyName: name },
+    billingProfile: {
+      email: `it@${domain}`,
+      culture: 'en-US',
+      language: 'en',
+      companyName: name,
+      defaultAddress: {
+        country: 'US',
+        city: 'Redmond',
+        state: 'WA',
+        addressLine1: '1 Main Street',
+        postalCode: '98052',
+        firstName: 'Dana',
+        lastName: 'Smith',
+      },
+    },
+  });
+  return c.id;
+}
+
+interface Sub {
+  id: string;
+  offerId: string;
+  status: string;
+  billingCycle: string;
+  quantity: number;
+}
+const subscriptionsOf = async (customerId: string) =>
+  (await call<{ items: Sub[] }>('GET', `/v1/customers/${customerId}/subscriptions`)).items;
+
+/** A customer with one subscription of `offerId` bought through the API; its id and the subscription's. */
+async function customerWith(domain: string, name: string, offerId: string, billingCycle = 'monthly') {
+  const customerId = await newCustomer(domain, name);
+  await call('POST', `/v1/customers/${customerId}/orders`, {
+    billingCycle,
+    lineItems: [{ lineItemNumber: 0, offerId, quantity: 2 }],
+  });
+  const sub = (await subscriptionsOf(customerId)).find((x) => x.offerId === offerId) as Sub;
+  return { customerId, sub };
+}
+
 beforeAll(async () => {
   if (onServer()) return;
   server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
@@ -168,6 +211,68 @@ describe.skipIf(onServer())('the console on day one', () => {
           (q) => q.qualification,
         ),
       ).toEqual(['Education']);
+    },
+  );
+  it(
+    'a refused user keeps the form and says why by the field; a refused add-on line says its own reason; the Buy field resets; no add-ons to buy once cancelled',
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const page = await open();
+      onTestFailed(() => failureShot(page, 'day-one-refusals'));
+      const domain = 'refusals.onmicrosoft.com';
+      const { customerId, sub } = await customerWith(domain, 'Refusals Inc', 'CN-365-BS');
+      await signIn(page);
+      await page.goto(`${server.url}/customers/${customerId}/users`);
+      await page.getByLabel('User name', { exact: true }).fill('lee.gu');
+      await page.getByLabel('Display name').fill('Lee Gu');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The user was added.');
+      await page.getByLabel('User name', { exact: true }).fill('lee.gu');
+      await page.getByLabel('Display name').fill('Lee Gu Again');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect.poll(() => page.locator('#user-name-problem').isVisible()).toBe(true);
+      expect(await page.getByLabel('User name', { exact: true }).inputValue()).toBe('lee.gu');
+      expect(await page.getByLabel('Display name').inputValue()).toBe('Lee Gu Again');
+
+      // An add-on of 0 licences: the line's own reason next to the add-on, no rule number.
+      await page.goto(`${server.url}/customers/${customerId}/subscriptions/${sub.id}`);
+      const addOn = page.locator(`[data-testid="${TID.addOnRow}"][data-offer="CN-ADD-STORAGE"]`);
+      await addOn.getByLabel('Licences for Contoso Extra File Storage').fill('0');
+      await addOn.getByRole('button', { name: 'Buy Contoso Extra File Storage' }).click();
+      await expect.poll(() => addOn.getByTestId(TID.lineError).count()).toBe(1);
+      const said = await addOn.getByTestId(TID.errorAlert).innerText();
+      expect(said).not.toMatch(/R-[A-Z]+|CN-ADD|code/);
+      expect(said).toContain('Contoso Extra File Storage');
+      expect(await addOn.getByTestId(TID.lineError).textContent()).not.toBe('');
+
+      // Bought: the field is back to its starting quantity.
+      await addOn.getByLabel('Licences for Contoso Extra File Storage').fill('3');
+      await addOn.getByRole('button', { name: 'Buy Contoso Extra File Storage' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The add-on was bought.');
+      await expect
+        .poll(() => addOn.getByLabel('Licences for Contoso Extra File Storage').inputValue())
+        .toBe('1');
+
+      // Cancelled: its add-ons are listed, none offered to buy.
+      const current = await call<{ attributes: { etag: string } }>(
+        'GET',
+        `/v1/customers/${customerId}/subscriptions/${sub.id}`,
+      );
+      await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'if-match': `"${current.attributes.etag}"`,
+        },
+        body: JSON.stringify({ ...current, status: 'deleted' }),
+      });
+      expect((await subscriptionsOf(customerId)).find((x) => x.id === sub.id)?.status).toBe('deleted');
+      await page.reload();
+      await expect.poll(() => page.locator('.addon-list').isVisible()).toBe(true);
+      expect(await page.getByTestId(TID.addOnRow).count()).toBe(0);
     },
   );
 });

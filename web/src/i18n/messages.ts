@@ -4,6 +4,7 @@
  * one of them does not compile; web/src/i18n/messages.test.ts checks the placeholders match too.
  */
 const EN_US = {
+  'error.details': 'Details for support',
   'signIn.sessionEnded': 'Your session ended. Sign in again to go on.',
   'app.name': 'Seatwise',
   'nav.skip': 'Skip to content',
@@ -130,7 +131,7 @@ const EN_US = {
   'form.required': 'Fill in this field.',
   'error.refused': 'The request was refused.',
   'error.network': 'Seatwise could not be reached. Check the connection and try again.',
-  'error.code': '(code {code})',
+  'error.code': 'Error code {code}',
   'error.stale':
     'Someone changed this in the meantime: the page now shows the latest version; check it and submit again.',
   'signIn.title': 'Sign in',
@@ -364,6 +365,7 @@ const EN_US = {
 export type MessageKey = keyof typeof EN_US;
 
 const FR_FR: Record<MessageKey, string> = {
+  'error.details': 'Détails pour le support',
   'signIn.sessionEnded': 'Votre session est terminée. Reconnectez-vous pour continuer.',
   'app.name': 'Seatwise',
   'nav.skip': 'Aller au contenu',
@@ -497,7 +499,7 @@ const FR_FR: Record<MessageKey, string> = {
   'form.required': 'Remplissez ce champ.',
   'error.refused': 'La demande a été refusée.',
   'error.network': 'Seatwise est injoignable. Vérifiez la connexion et réessayez.',
-  'error.code': '(code {code})',
+  'error.code': 'Code d’erreur {code}',
   'error.stale':
     'Quelqu’un a modifié ceci entre-temps : la page montre maintenant la dernière version ; vérifiez-la et envoyez de nouveau.',
   'signIn.title': 'Connexion',
@@ -732,6 +734,7 @@ const FR_FR: Record<MessageKey, string> = {
 };
 
 const DE_DE: Record<MessageKey, string> = {
+  'error.details': 'Details für den Support',
   'signIn.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich erneut an, um fortzufahren.',
   'app.name': 'Seatwise',
   'nav.skip': 'Zum Inhalt springen',
@@ -863,7 +866,7 @@ const DE_DE: Record<MessageKey, string> = {
   'form.required': 'Füllen Sie dieses Feld aus.',
   'error.refused': 'Die Anfrage wurde abgelehnt.',
   'error.network': 'Seatwise ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
-  'error.code': '(Code {code})',
+  'error.code': 'Fehlercode {code}',
   'error.stale':
     'Jemand hat dies inzwischen geändert: Die Seite zeigt jetzt den neuesten Stand; prüfen Sie ihn und senden Sie erneut.',
   'signIn.title': 'Anmelden',

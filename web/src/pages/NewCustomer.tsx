@@ -7,6 +7,7 @@ import { QUALIFICATION_KEY } from '../components/labels.ts';
 import { useFormat, useLocale, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { COUNTRY_CODES } from '../logic/countries.ts';
+import { partnerText } from '../logic/partner-text.ts';
 import {
   CULTURES,
   customerBody,
@@ -90,7 +91,7 @@ export function NewCustomer() {
       if (err instanceof ApiError) {
         const field = fieldOfError(err.body.data, err.code);
         if (field) {
-          setProblems((p) => ({ ...p, [field]: err.body.description }));
+          setProblems((p) => ({ ...p, [field]: partnerText(err.body.description) }));
           document.getElementById(`customer-${field}`)?.focus();
           return;
         }

@@ -6,6 +6,7 @@ import { keys } from '../../api/queries.ts';
 import { ErrorAlert, Loading, StatusBadge } from '../../components/common.tsx';
 import { useFormat, useT } from '../../i18n/I18n.tsx';
 import { TID } from '../../testids.ts';
+import { partnerText } from '../../logic/partner-text.ts';
 
 /**
  * Add-on licences for a base subscription (R-ADD-1, R-ADD-2): the ones it has, and the ones it can take,
@@ -21,7 +22,10 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
     queryFn: () =>
       ok(api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}/addons', { params: { path } })),
   });
+  // Add-ons are bought for an active subscription only: a cancelled or suspended one lists none to buy.
+  const buying = s.status === 'active';
   const catalog = useQuery({
+    enabled: buying,
     queryKey: [...base, 'addoncatalog'],
     queryFn: () =>
       ok(
@@ -30,10 +34,11 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
         }),
       ),
   });
-  if (owned.isPending || catalog.isPending) return <Loading />;
+  if (owned.isPending || (buying && catalog.isPending)) return <Loading />;
   if (owned.isError || catalog.isError)
     return <ErrorAlert error={owned.error ?? catalog.error} focus={false} />;
-  if (owned.data.items.length === 0 && catalog.data.items.length === 0) return null;
+  const offered = buying ? (catalog.data?.items ?? []) : [];
+  if (owned.data.items.length === 0 && offered.length === 0) return null;
   const cycleKey = s.billingCycle === 'annual' ? 'order.perLicenceYear' : 'order.perLicenceMonth';
   return (
     <section className="panel" aria-labelledby="addons-title">
@@ -50,7 +55,7 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
           ))}
         </ul>
       )}
-      {catalog.data.items.length > 0 && (
+      {offered.length > 0 && (
         <div className="table-wrap">
           <table>
             <thead>
@@ -63,7 +68,7 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
               </tr>
             </thead>
             <tbody>
-              {catalog.data.items.map((entry) => (
+              {offered.map((entry) => (
                 <AddOnRow
                   key={entry.offer.id}
                   s={s}
@@ -139,6 +144,7 @@ function AddOnRow({
       );
       requestId.current = newRequestId();
       setBusy(false);
+      setQuantity(String(Math.max(1, entry.offer.minimumQuantity)));
       onBought();
     } catch (err) {
       requestId.current = newRequestId();
@@ -156,8 +162,8 @@ function AddOnRow({
       <td>
         <span className="offer-name">{entry.offer.name}</span>
         <span className="offer-description">{entry.offer.description}</span>
-        {entry.reason && <p className="reason">{entry.reason.description}</p>}
-        <ErrorAlert error={error} />
+        {entry.reason && <p className="reason">{partnerText(entry.reason.description)}</p>}
+        <ErrorAlert error={error} names={{ [entry.offer.id]: entry.offer.name }} />
       </td>
       <td className="num nowrap">
         {f.money(entry.unitPrice, entry.currency)}
