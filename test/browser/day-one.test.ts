@@ -43,10 +43,19 @@ const customerCount = async () => (await call<{ totalCount: number }>('GET', '/v
 function watch(page: Page) {
   const failures: string[] = [];
   page.on('response', (r) => {
-    if (r.status() >= 400)
-      failures.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    if (r.status() >= 400) {
+      const what = `${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`;
+      failures.push(what);
+      void r.text().then(
+        (body) => console.error(what, body.slice(0, 300)),
+        () => undefined,
+      );
+    }
   });
-  page.on('requestfailed', (r) => failures.push(`failed ${r.method()} ${r.url()}`));
+  // A request the browser itself drops as the page moves on (net::ERR_ABORTED) is no failure.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') failures.push(`failed ${r.method()} ${r.url()}`);
+  });
   page.on('console', (m) => {
     if (m.type() === 'error') failures.push(`console: ${m.text()}`);
   });
@@ -273,6 +282,92 @@ describe.skipIf(onServer())('the console on day one', () => {
       await page.reload();
       await expect.poll(() => page.locator('.addon-list').isVisible()).toBe(true);
       expect(await page.getByTestId(TID.addOnRow).count()).toBe(0);
+    },
+  );
+  it(
+    'the money before every change: quantity up and down, add-on, suspension, reactivation, conversion, cancellation; annual prices per year; no failed request on the way',
+    {
+      timeout: 240_000,
+    },
+    async () => {
+      const page = await open();
+      onTestFailed(() => failureShot(page, 'day-one-money'));
+      const failures = watch(page);
+      const { customerId, sub } = await customerWith('money.onmicrosoft.com', 'Money Inc', 'CN-365-BS');
+      const annual = await customerWith('annual.onmicrosoft.com', 'Annual Inc', 'CN-365-BS', 'annual');
+      await signIn(page);
+      const money = page.locator('section[aria-labelledby="edit-title"]').getByTestId(TID.changeMoney);
+      const convertMoney = page
+        .locator('section[aria-labelledby="convert-title"]')
+        .getByTestId(TID.changeMoney);
+
+      // An annual subscription's price is twelve months' price, per year.
+      await page.goto(`${server.url}/customers/${annual.customerId}/subscriptions/${annual.sub.id}`);
+      await expect.poll(() => page.getByText('$150.00 per licence per year').count()).toBe(1);
+
+      await page.goto(`${server.url}/customers/${customerId}/subscriptions/${sub.id}`);
+      const addOn = page.locator(`[data-testid="${TID.addOnRow}"][data-offer="CN-ADD-STORAGE"]`);
+      await addOn.getByLabel('Licences for Contoso Extra File Storage').fill('2');
+      await expect
+        .poll(() => addOn.getByTestId(TID.changeMoney).textContent())
+        .toMatch(/^Submitting charges \$/);
+      await addOn.getByRole('button', { name: 'Buy Contoso Extra File Storage' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The add-on was bought.');
+
+      await page.getByLabel('Licences', { exact: true }).fill('5');
+      await expect.poll(() => money.textContent()).toMatch(/^Submitting charges \$/);
+      await page.getByLabel('Licences', { exact: true }).fill('1');
+      await expect
+        .poll(() => money.textContent())
+        .toMatch(/^Submitting (credits \$|charges and credits nothing)/);
+      await page.getByLabel('Licences', { exact: true }).fill('2');
+
+      await page.getByRole('radio', { name: 'Suspended' }).check();
+      await page.getByLabel('Reason').selectOption('nonPayment');
+      await expect.poll(() => money.textContent()).toMatch(/^Submitting credits \$.*includes the add-on/);
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toMatch(/suspended/i);
+      await page.getByRole('radio', { name: 'Active' }).check();
+      await expect.poll(() => money.textContent()).toMatch(/^Submitting charges \$/);
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId(TID.notice).textContent())
+        .toBe('The subscription is active again.');
+
+      await page.getByRole('button', { name: 'Cancel subscription…' }).click();
+      await expect
+        .poll(() => page.getByTestId(TID.cancelAddOns).textContent())
+        .toBe('Its add-on is cancelled too.');
+      await page
+        .getByTestId(TID.cancelDialog)
+        .getByRole('button', { name: 'Cancel subscription', exact: true })
+        .click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toMatch(/cancelled/i);
+
+      // A trial converted: the price, the licences checked in the console's words before sending.
+      await page.goto(`${server.url}/customers/${customerId}/subscriptions/new`);
+      await page.getByRole('radio', { name: /Trial/ }).check();
+      await page.locator('[data-offer="CN-365-BP-TRIAL"]').getByRole('checkbox').check();
+      await page.getByRole('button', { name: 'Submit order' }).click();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toMatch(/order was placed/);
+      await page.getByRole('link', { name: 'Contoso 365 Business Premium Trial' }).click();
+      await page.getByLabel('Convert to').selectOption({ label: 'Contoso 365 Business Premium (Monthly)' });
+      await expect
+        .poll(() => page.getByTestId(TID.convertPrice).textContent())
+        .toMatch(/per licence per month/);
+      await page.locator('#convert-quantity').fill('9999999');
+      await page.getByRole('button', { name: 'Convert to paid' }).click();
+      await expect
+        .poll(() => page.locator('#convert-quantity-problem').textContent())
+        .toMatch(/^Enter a whole number from 1 to/);
+      await page.locator('#convert-quantity').fill('3');
+      await expect.poll(() => convertMoney.textContent()).toMatch(/^Submitting charges \$/);
+      await page.getByRole('button', { name: 'Convert to paid' }).click();
+      await expect
+        .poll(() => page.getByTestId(TID.notice).textContent())
+        .toBe('The trial was converted to a paid subscription.');
+
+      expect(failures).toEqual([]);
     },
   );
 });

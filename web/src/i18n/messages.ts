@@ -4,6 +4,14 @@
  * one of them does not compile; web/src/i18n/messages.test.ts checks the placeholders match too.
  */
 const EN_US = {
+  'cancel.addOnsToo':
+    '{count, plural, one {Its add-on is cancelled too.} other {Its # add-ons are cancelled too.}}',
+  'money.withAddOns':
+    '{count, plural, one {This includes the add-on that changes with it.} other {This includes the # add-ons that change with it.}}',
+  'money.none': 'Submitting charges and credits nothing.',
+  'money.credit': 'Submitting credits {amount}.',
+  'money.charge': 'Submitting charges {amount} now.',
+  'money.pending': 'Working out the charge…',
   'error.details': 'Details for support',
   'signIn.sessionEnded': 'Your session ended. Sign in again to go on.',
   'app.name': 'Seatwise',
@@ -365,6 +373,14 @@ const EN_US = {
 export type MessageKey = keyof typeof EN_US;
 
 const FR_FR: Record<MessageKey, string> = {
+  'cancel.addOnsToo':
+    '{count, plural, one {Son composant additionnel est annulé aussi.} other {Ses # composants additionnels sont annulés aussi.}}',
+  'money.withAddOns':
+    '{count, plural, one {Cela comprend le composant additionnel qui change avec lui.} other {Cela comprend les # composants additionnels qui changent avec lui.}}',
+  'money.none': 'En validant, rien n’est facturé ni crédité.',
+  'money.credit': 'En validant, {amount} sera crédité.',
+  'money.charge': 'En validant, {amount} sera facturé maintenant.',
+  'money.pending': 'Calcul du montant…',
   'error.details': 'Détails pour le support',
   'signIn.sessionEnded': 'Votre session est terminée. Reconnectez-vous pour continuer.',
   'app.name': 'Seatwise',
@@ -734,6 +750,14 @@ const FR_FR: Record<MessageKey, string> = {
 };
 
 const DE_DE: Record<MessageKey, string> = {
+  'cancel.addOnsToo':
+    '{count, plural, one {Sein Add-On wird ebenfalls gekündigt.} other {Seine # Add-Ons werden ebenfalls gekündigt.}}',
+  'money.withAddOns':
+    '{count, plural, one {Darin enthalten ist das Add-On, das sich mit ändert.} other {Darin enthalten sind die # Add-Ons, die sich mit ändern.}}',
+  'money.none': 'Beim Absenden wird nichts berechnet oder gutgeschrieben.',
+  'money.credit': 'Beim Absenden werden {amount} gutgeschrieben.',
+  'money.charge': 'Beim Absenden werden jetzt {amount} berechnet.',
+  'money.pending': 'Betrag wird berechnet…',
   'error.details': 'Details für den Support',
   'signIn.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich erneut an, um fortzufahren.',
   'app.name': 'Seatwise',

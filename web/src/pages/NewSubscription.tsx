@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError, newRequestId, ok, type CatalogEntry } from '../api/client.ts';
-import { keys } from '../api/queries.ts';
+import { keys, PREVIEW, refreshCustomer } from '../api/queries.ts';
 import { ErrorAlert, Loading } from '../components/common.tsx';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -78,6 +78,7 @@ export function NewSubscription() {
   const previewBody = lines.length > 0 && !invalid ? orderBody(lines, type) : undefined;
   const preview = useQuery({
     queryKey: ['customer', customerId, 'orderPreview', JSON.stringify(previewBody ?? null)],
+    meta: PREVIEW,
     enabled: previewBody !== undefined,
     retry: false,
     queryFn: () =>
@@ -119,7 +120,7 @@ export function NewSubscription() {
           headers: { 'MS-RequestId': requestId.current },
         }),
       );
-      await client.invalidateQueries({ queryKey: ['customer', customerId] });
+      await refreshCustomer(client, customerId);
       void navigate(`/customers/${customerId}/subscriptions`, {
         state: { notice: order.lineItems.length === 1 ? 'order.placedOne' : 'order.placedMany' },
       });

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, newRequestId, ok, type CatalogEntry, type Subscription } from '../../api/client.ts';
-import { keys } from '../../api/queries.ts';
+import { api, newRequestId, ok, type CatalogEntry, type Order, type Subscription } from '../../api/client.ts';
+import { keys, PREVIEW } from '../../api/queries.ts';
+import { ChangeMoney } from '../../components/ChangeMoney.tsx';
 import { ErrorAlert, Loading, StatusBadge } from '../../components/common.tsx';
 import { useFormat, useT } from '../../i18n/I18n.tsx';
 import { TID } from '../../testids.ts';
@@ -106,43 +107,70 @@ function AddOnRow({
   const [busy, setBusy] = useState(false);
   const requestId = useRef(newRequestId());
   const id = `addon-qty-${entry.offer.id}`;
+  const orderPath = { customerId: s.customerId, orderId: s.orderId };
+  const orderKey = [...keys.subscription(s.customerId, s.id), 'order', s.orderId];
+  const order = useQuery({
+    queryKey: orderKey,
+    enabled: entry.purchasable && canBuy,
+    queryFn: () =>
+      ok(api.GET('/v1/customers/{customerId}/orders/{orderId}', { params: { path: orderPath } })),
+  });
+  // The order PATCH that buys the add-on: the order's lines and a new one naming this subscription.
+  const bodyFor = (o: Order, count: number) => ({
+    id: o.id,
+    referenceCustomerId: o.referenceCustomerId,
+    billingCycle: o.billingCycle,
+    lineItems: [
+      ...o.lineItems.map((l) => ({
+        lineItemNumber: l.lineItemNumber,
+        offerId: l.offerId,
+        quantity: l.quantity,
+        subscriptionId: l.subscriptionId,
+        ...(l.parentSubscriptionId ? { parentSubscriptionId: l.parentSubscriptionId } : {}),
+      })),
+      {
+        lineItemNumber: Math.max(-1, ...o.lineItems.map((l) => l.lineItemNumber)) + 1,
+        offerId: entry.offer.id,
+        quantity: count,
+        parentSubscriptionId: s.id,
+      },
+    ],
+  });
+  const count = Number(quantity);
+  const valid =
+    Number.isInteger(count) && count >= entry.offer.minimumQuantity && count <= entry.offer.maximumQuantity;
+  // The money before Buy (R-ADD-2, prorated to the base's term end), from the server's preview.
+  const money = useQuery({
+    queryKey: [...orderKey, 'addOnPreview', order.dataUpdatedAt, entry.offer.id, count],
+    meta: PREVIEW,
+    enabled: order.data !== undefined && valid && !busy,
+    retry: false,
+    queryFn: () =>
+      ok(
+        api.POST('/v1/customers/{customerId}/orders/{orderId}/preview', {
+          params: { path: orderPath },
+          body: bodyFor(order.data as Order, count),
+        }),
+      ),
+  });
 
   const buy = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      const orderPath = { customerId: s.customerId, orderId: s.orderId };
-      const order = await ok(
+      const current = await ok(
         api.GET('/v1/customers/{customerId}/orders/{orderId}', { params: { path: orderPath } }),
       );
-      const next = Math.max(-1, ...order.lineItems.map((l) => l.lineItemNumber)) + 1;
       await ok(
         api.PATCH('/v1/customers/{customerId}/orders/{orderId}', {
           params: { path: orderPath },
           headers: { 'MS-RequestId': requestId.current },
-          body: {
-            id: order.id,
-            referenceCustomerId: order.referenceCustomerId,
-            billingCycle: order.billingCycle,
-            lineItems: [
-              ...order.lineItems.map((l) => ({
-                lineItemNumber: l.lineItemNumber,
-                offerId: l.offerId,
-                quantity: l.quantity,
-                subscriptionId: l.subscriptionId,
-                ...(l.parentSubscriptionId ? { parentSubscriptionId: l.parentSubscriptionId } : {}),
-              })),
-              {
-                lineItemNumber: next,
-                offerId: entry.offer.id,
-                quantity: Number(quantity),
-                parentSubscriptionId: s.id,
-              },
-            ],
-          },
+          body: bodyFor(current, count),
         }),
       );
       requestId.current = newRequestId();
+      // The order as it is now, before the next preview is built on it.
+      await order.refetch();
       setBusy(false);
       setQuantity(String(Math.max(1, entry.offer.minimumQuantity)));
       onBought();
@@ -189,6 +217,12 @@ function AddOnRow({
               {t('addOns.buyButton', { name: entry.offer.name })}
             </button>
           </div>
+        )}
+        {entry.purchasable && canBuy && valid && (
+          <ChangeMoney
+            pending={money.isPending}
+            preview={money.data && { total: money.data.total, currency: money.data.currencyCode, addOns: 0 }}
+          />
         )}
       </td>
     </tr>
