@@ -370,4 +370,43 @@ describe.skipIf(onServer())('the console on day one', () => {
       expect(failures).toEqual([]);
     },
   );
+  it(
+    'the activity log names every operation and says who, which user and which licence, in three languages',
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const page = await open();
+      onTestFailed(() => failureShot(page, 'day-one-activity'));
+      const domain = 'activity.onmicrosoft.com';
+      const { customerId, sub } = await customerWith(domain, 'Activity Inc', 'CN-365-BS');
+      const user = await call<{ id: string }>('POST', `/v1/customers/${customerId}/users`, {
+        userPrincipalName: `lee.gu@${domain}`,
+        displayName: 'Lee Gu',
+        role: 'user',
+      });
+      await call('POST', `/v1/customers/${customerId}/users/${user.id}/licenseupdates`, {
+        licensesToAssign: [{ skuId: sub.id }],
+      });
+      await signIn(page);
+      await page.goto(`${server.url}/customers/${customerId}/activity`);
+      const rows = page.getByTestId(TID.activityRow);
+      await expect.poll(() => rows.allTextContents()).toContainEqual(expect.stringContaining('User added'));
+      const texts = (await rows.allTextContents()).join('\n');
+      expect(texts).not.toMatch(/create_customer_user|update_user_licenses/);
+      expect(texts).toContain(`lee.gu@${domain}`);
+      expect(texts).toContain('Licence assigned from Contoso 365 Business Standard');
+      for (const [language, words] of [
+        ['fr-FR', ['Utilisateur ajouté', 'Licence attribuée depuis Contoso 365 Business Standard']],
+        ['de-DE', ['Benutzer hinzugefügt', 'Lizenz aus Contoso 365 Business Standard zugewiesen']],
+      ] as const) {
+        await page
+          .getByTestId(TID.header)
+          .getByLabel(/Language|Langue|Sprache/)
+          .selectOption(language);
+        for (const w of words)
+          await expect.poll(() => rows.allTextContents()).toContainEqual(expect.stringContaining(w));
+      }
+    },
+  );
 });

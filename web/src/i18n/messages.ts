@@ -4,6 +4,15 @@
  * one of them does not compile; web/src/i18n/messages.test.ts checks the placeholders match too.
  */
 const EN_US = {
+  'activity.aSubscription': 'a subscription',
+  'activity.licenceRemoved': 'Licence removed from {name}',
+  'activity.licenceAdded': 'Licence assigned from {name}',
+  'activity.roleChange': 'Role: {role}',
+  'operation.other': 'Other change',
+  'operation.update_user_licenses': 'Licences changed',
+  'operation.delete_customer_user': 'User removed',
+  'operation.update_customer_user': 'User changed',
+  'operation.create_customer_user': 'User added',
   'cancel.addOnsToo':
     '{count, plural, one {Its add-on is cancelled too.} other {Its # add-ons are cancelled too.}}',
   'money.withAddOns':
@@ -373,6 +382,15 @@ const EN_US = {
 export type MessageKey = keyof typeof EN_US;
 
 const FR_FR: Record<MessageKey, string> = {
+  'activity.aSubscription': 'un abonnement',
+  'activity.licenceRemoved': 'Licence retirée de {name}',
+  'activity.licenceAdded': 'Licence attribuée depuis {name}',
+  'activity.roleChange': 'Rôle : {role}',
+  'operation.other': 'Autre modification',
+  'operation.update_user_licenses': 'Licences modifiées',
+  'operation.delete_customer_user': 'Utilisateur supprimé',
+  'operation.update_customer_user': 'Utilisateur modifié',
+  'operation.create_customer_user': 'Utilisateur ajouté',
   'cancel.addOnsToo':
     '{count, plural, one {Son composant additionnel est annulé aussi.} other {Ses # composants additionnels sont annulés aussi.}}',
   'money.withAddOns':
@@ -750,6 +768,15 @@ const FR_FR: Record<MessageKey, string> = {
 };
 
 const DE_DE: Record<MessageKey, string> = {
+  'activity.aSubscription': 'einem Abonnement',
+  'activity.licenceRemoved': 'Lizenz aus {name} entzogen',
+  'activity.licenceAdded': 'Lizenz aus {name} zugewiesen',
+  'activity.roleChange': 'Rolle: {role}',
+  'operation.other': 'Andere Änderung',
+  'operation.update_user_licenses': 'Lizenzen geändert',
+  'operation.delete_customer_user': 'Benutzer entfernt',
+  'operation.update_customer_user': 'Benutzer geändert',
+  'operation.create_customer_user': 'Benutzer hinzugefügt',
   'cancel.addOnsToo':
     '{count, plural, one {Sein Add-On wird ebenfalls gekündigt.} other {Seine # Add-Ons werden ebenfalls gekündigt.}}',
   'money.withAddOns':
