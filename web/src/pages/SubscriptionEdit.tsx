@@ -24,6 +24,7 @@ import {
   type FormProblem,
   type SubscriptionForm,
 } from '../logic/subscription-form.ts';
+import { partnerText } from '../logic/partner-text.ts';
 import { TID } from '../testids.ts';
 import { useCustomerQuery } from './CustomerPage.tsx';
 import { AddOns } from './subscription/AddOns.tsx';
@@ -451,7 +452,12 @@ function EditForm({
             }
           />
         )}
-        {money.isError && <ErrorAlert error={money.error} focus={false} />}
+        {money.error instanceof ApiError && !error && (
+          // Said before Submit, quietly: Submit gives the same refusal as an alert.
+          <p className="problem" data-testid={TID.changeRefused}>
+            {partnerText(money.error.body.description)}
+          </p>
+        )}
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
             {busy ? t('common.saving') : t('common.submit')}
