@@ -4,6 +4,7 @@
  * one of them does not compile; web/src/i18n/messages.test.ts checks the placeholders match too.
  */
 const EN_US = {
+  'notAllowed.title': 'Your role cannot use this page.',
   'activity.aSubscription': 'a subscription',
   'activity.licenceRemoved': 'Licence removed from {name}',
   'activity.licenceAdded': 'Licence assigned from {name}',
@@ -382,6 +383,7 @@ const EN_US = {
 export type MessageKey = keyof typeof EN_US;
 
 const FR_FR: Record<MessageKey, string> = {
+  'notAllowed.title': 'Votre rôle ne permet pas d’utiliser cette page.',
   'activity.aSubscription': 'un abonnement',
   'activity.licenceRemoved': 'Licence retirée de {name}',
   'activity.licenceAdded': 'Licence attribuée depuis {name}',
@@ -611,7 +613,7 @@ const FR_FR: Record<MessageKey, string> = {
   'subscriptions.status': 'État',
   'subscriptions.dates': 'Dates',
   'subscriptions.addOn': 'Composant additionnel',
-  'subscriptions.renewsOn': 'Renouvelé le {date}',
+  'subscriptions.renewsOn': 'Se renouvelle le {date}',
   'subscriptions.endsOn': 'Prend fin le {date}',
   'subscriptions.trialEnds': 'Essai jusqu’au {date}',
   'subscriptions.dataDeletedOn': 'Données supprimées le {date}',
@@ -768,6 +770,7 @@ const FR_FR: Record<MessageKey, string> = {
 };
 
 const DE_DE: Record<MessageKey, string> = {
+  'notAllowed.title': 'Ihre Rolle kann diese Seite nicht verwenden.',
   'activity.aSubscription': 'einem Abonnement',
   'activity.licenceRemoved': 'Lizenz aus {name} entzogen',
   'activity.licenceAdded': 'Lizenz aus {name} zugewiesen',
@@ -828,7 +831,7 @@ const DE_DE: Record<MessageKey, string> = {
   'access.state.active': 'Aktiv',
   'access.state.expired': 'Abgelaufen',
   'access.state.suspended':
-    '{reason, select, nonPayment {Wegen Zahlungsausfalls gesperrt} fraud {Wegen Betrugs gesperrt} customerRequest {Auf Wunsch des Kunden gesperrt} another {Aus einem anderen Grund gesperrt} several {Aus mehreren Gründen gesperrt ({reasons})} other {Gesperrt (ohne Angabe eines Grundes)}}',
+    '{reason, select, nonPayment {Wegen Zahlungsausfalls angehalten} fraud {Wegen Betrugs angehalten} customerRequest {Auf Wunsch des Kunden angehalten} another {Aus einem anderen Grund angehalten} several {Aus mehreren Gründen angehalten ({reasons})} other {Angehalten (ohne Angabe eines Grundes)}}',
   'access.state.disabled': 'Deaktiviert',
   'access.state.trialExpired': 'Testversion beendet',
   'access.state.cancelled': 'Gekündigt',
@@ -884,12 +887,12 @@ const DE_DE: Record<MessageKey, string> = {
   'billing.net': 'Netto',
   'billing.lineCount': 'Posten',
   'billing.reason.purchase': 'Kauf',
-  'billing.reason.addOnPurchase': 'Kauf eines Add-ons',
+  'billing.reason.addOnPurchase': 'Kauf eines Add-Ons',
   'billing.reason.conversion': 'Testversion umgewandelt',
   'billing.reason.renewal': 'Verlängerung',
   'billing.reason.quantityIncrease': 'Lizenzen hinzugefügt',
   'billing.reason.quantityDecrease': 'Lizenzen entfernt',
-  'billing.reason.suspension': 'Sperrung',
+  'billing.reason.suspension': 'Anhalten',
   'billing.reason.reactivation': 'Reaktivierung',
   'billing.reason.cancellation': 'Kündigung',
   'cancel.confirmCredit': 'Dem Kunden werden {amount} gutgeschrieben.',
@@ -996,7 +999,7 @@ const DE_DE: Record<MessageKey, string> = {
   'subscriptions.status': 'Status',
   'subscriptions.dates': 'Termine',
   'subscriptions.addOn': 'Add-On',
-  'subscriptions.renewsOn': 'Verlängert am {date}',
+  'subscriptions.renewsOn': 'Verlängert sich am {date}',
   'subscriptions.endsOn': 'Endet am {date}',
   'subscriptions.trialEnds': 'Testversion bis {date}',
   'subscriptions.dataDeletedOn': 'Daten gelöscht am {date}',
