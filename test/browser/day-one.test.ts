@@ -306,6 +306,8 @@ describe.skipIf(onServer())('the console on day one', () => {
       await expect.poll(() => page.getByText('$150.00 per licence per year').count()).toBe(1);
 
       await page.goto(`${server.url}/customers/${customerId}/subscriptions/${sub.id}`);
+      // The ids support asks for are on the page.
+      await expect.poll(() => page.getByTestId(TID.subscriptionId).textContent()).toBe(sub.id);
       const addOn = page.locator(`[data-testid="${TID.addOnRow}"][data-offer="CN-ADD-STORAGE"]`);
       await addOn.getByLabel('Licences for Contoso Extra File Storage').fill('2');
       await expect

@@ -10,6 +10,7 @@ export const TID = {
   headerInstance: 'header-instance',
   notice: 'notice',
   changeMoney: 'change-money',
+  subscriptionId: 'subscription-id',
   changeRefused: 'change-refused',
   sessionEnded: 'session-ended',
   errorAlert: 'error-alert',

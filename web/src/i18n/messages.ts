@@ -4,6 +4,9 @@
  * one of them does not compile; web/src/i18n/messages.test.ts checks the placeholders match too.
  */
 const EN_US = {
+  'customer.id': 'Customer ID',
+  'edit.orderId': 'Order ID',
+  'edit.subscriptionId': 'Subscription ID',
   'notAllowed.title': 'Your role cannot use this page.',
   'activity.aSubscription': 'a subscription',
   'activity.licenceRemoved': 'Licence removed from {name}',
@@ -383,6 +386,9 @@ const EN_US = {
 export type MessageKey = keyof typeof EN_US;
 
 const FR_FR: Record<MessageKey, string> = {
+  'customer.id': 'ID client',
+  'edit.orderId': 'ID de commande',
+  'edit.subscriptionId': 'ID d’abonnement',
   'notAllowed.title': 'Votre rôle ne permet pas d’utiliser cette page.',
   'activity.aSubscription': 'un abonnement',
   'activity.licenceRemoved': 'Licence retirée de {name}',
@@ -770,6 +776,9 @@ const FR_FR: Record<MessageKey, string> = {
 };
 
 const DE_DE: Record<MessageKey, string> = {
+  'customer.id': 'Kunden-ID',
+  'edit.orderId': 'Bestell-ID',
+  'edit.subscriptionId': 'Abonnement-ID',
   'notAllowed.title': 'Ihre Rolle kann diese Seite nicht verwenden.',
   'activity.aSubscription': 'einem Abonnement',
   'activity.licenceRemoved': 'Lizenz aus {name} entzogen',

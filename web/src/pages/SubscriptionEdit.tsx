@@ -168,6 +168,20 @@ function Summary({ s }: { s: Subscription }) {
             </dd>
           </div>
         )}
+        <div>
+          <dt>{t('edit.subscriptionId')}</dt>
+          <dd>
+            <code className="id" data-testid={TID.subscriptionId}>
+              {s.id}
+            </code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('edit.orderId')}</dt>
+          <dd>
+            <code className="id">{s.orderId}</code>
+          </dd>
+        </div>
         {s.dataRetentionEndDate && (
           <div>
             <dt>{s.dataPurgedAt ? t('edit.dataPurged') : t('edit.dataDeletedOn')}</dt>
