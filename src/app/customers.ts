@@ -181,6 +181,8 @@ export async function getCustomer(scope: PartnerScope, ctx: Ctx, id: string): Pr
 export interface NewCustomer {
   companyProfile: { domain: string; companyName?: string; organizationRegistrationNumber?: string };
   billingProfile: BillingProfileInput;
+  /** Seatwise extension: qualifications given at creation, all-or-nothing with the customer (R-CUS-2). */
+  qualifications?: readonly Qualification[];
 }
 
 /** What the use cases need to know about where they run. */
@@ -238,7 +240,17 @@ export async function createCustomer(
         { field: 'companyProfile.domain', rule: 'R-CUS-1', domain },
       ]);
     }
-    const qualifications = initialQualifications(where.cloud, where.now);
+    // Each qualification asked for is checked as if added right after creation; a refusal undoes the customer.
+    let qualifications = initialQualifications(where.cloud, where.now);
+    for (const qualification of input.qualifications ?? []) {
+      qualifications = qualify(
+        { id, country, qualifications },
+        qualification,
+        'actor' in ctx ? 'partner' : 'operator',
+        where.cloud,
+        where.now,
+      ).qualifications;
+    }
     const scope = new PartnerScope(trx, partnerId);
     const row = await scope
       .insertInto('customers', {

@@ -14,13 +14,29 @@ import { SignIn } from './pages/SignIn.tsx';
 import { SubscriptionEdit } from './pages/SubscriptionEdit.tsx';
 import { SubscriptionsTab } from './pages/SubscriptionsTab.tsx';
 import { UsersTab } from './pages/UsersTab.tsx';
-import { SessionProvider, useMe } from './session.tsx';
+import type { ReactNode } from 'react';
+import { SessionProvider, useMe, useSession, type Permission } from './session.tsx';
 
 function NotFound() {
   const t = useT();
   return (
     <div className="page-head">
       <h1>{t('notFound.title')}</h1>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link>
+      </p>
+    </div>
+  );
+}
+
+/** A page only some roles may use: the others are told so, rather than shown a form the server refuses. */
+function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const t = useT();
+  const { can } = useSession();
+  if (can(permission)) return children;
+  return (
+    <div className="page-head">
+      <h1>{t('notAllowed.title')}</h1>
       <p>
         <Link to="/">{t('notFound.home')}</Link>
       </p>
@@ -40,7 +56,14 @@ export function App() {
         <Route element={<Layout />}>
           <Route index element={<Dashboard />} />
           <Route path="customers" element={<Customers />} />
-          <Route path="customers/new" element={<NewCustomer />} />
+          <Route
+            path="customers/new"
+            element={
+              <Allowed permission="customers.create">
+                <NewCustomer />
+              </Allowed>
+            }
+          />
           <Route path="customers/:customerId/subscriptions/new" element={<NewSubscription />} />
           <Route path="customers/:customerId/subscriptions/:subscriptionId" element={<SubscriptionEdit />} />
           <Route path="customers/:customerId" element={<CustomerPage />}>

@@ -5,7 +5,7 @@ import { BrowserRouter } from 'react-router';
 import { ApiError, onSessionEnded } from './api/client.ts';
 import { App } from './App.tsx';
 import { I18nProvider } from './i18n/I18n.tsx';
-import { ME_KEY } from './session.tsx';
+import { endSession } from './session.tsx';
 import './styles.css';
 
 const client: QueryClient = new QueryClient({
@@ -19,13 +19,13 @@ const client: QueryClient = new QueryClient({
   // A session that ended (expired, signed out elsewhere) brings back the sign-in page.
   queryCache: new QueryCache({
     onError: (e) => {
-      if (e instanceof ApiError && e.status === 401) client.setQueryData(ME_KEY, null);
+      if (e instanceof ApiError && e.status === 401) endSession(client);
     },
   }),
 });
 
 // A change refused with 401 (the session expired while the page was open) also brings back the sign-in page.
-onSessionEnded(() => client.setQueryData(ME_KEY, null));
+onSessionEnded(() => endSession(client));
 
 const root = document.getElementById('root');
 if (root) {

@@ -149,6 +149,13 @@ const NewCustomerBody = Type.Object({
     organizationRegistrationNumber: Type.Optional(text(64)),
   }),
   billingProfile: BillingProfileInput,
+  qualifications: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      maxItems: 5,
+      description:
+        'Seatwise extension: qualifications to give the customer as it is created (R-CUS-2); one refused, nothing is created',
+    }),
+  ),
 });
 
 const CustomerParams = Type.Object({ customerId: Type.String() });
@@ -253,6 +260,17 @@ export const customerRoutes =
       async (req, reply) => {
         const ctx = contextOf(req);
         const { companyProfile, billingProfile } = req.body;
+        const qualifications = (req.body.qualifications ?? []).map((value, i) => {
+          const qualification = parseQualification(value);
+          if (qualification) return qualification;
+          throw new DomainError(
+            'invalid_input',
+            2000,
+            'customer.unknownQualification',
+            { value, allowed: QUALIFICATIONS.join(', ') },
+            [{ field: `qualifications.${i}`, allowed: QUALIFICATIONS }],
+          );
+        });
         return idempotent(seatwise, req, reply, async (db) => {
           const customer = await createCustomer(
             db,
@@ -269,6 +287,7 @@ export const customerRoutes =
                   : { organizationRegistrationNumber: companyProfile.organizationRegistrationNumber }),
               },
               billingProfile,
+              ...(qualifications.length ? { qualifications } : {}),
             },
             where(),
           );

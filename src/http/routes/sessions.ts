@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { signIn, signOut } from '../../app/auth.ts';
+import { authenticateSession, signIn, signOut } from '../../app/auth.ts';
 import type { Actor } from '../../app/context.ts';
 import { getOwnUser, getPartner } from '../../app/partners.ts';
 import type { Seatwise } from '../../composition.ts';
 import { allowedActions, PARTNER_ACTIONS, PARTNER_ROLES } from '../../domain/access/permissions.ts';
 import { CLOUD_POLICIES, CLOUDS } from '../../domain/cloud.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { actorOf, sendRetryAfter, SESSION_COOKIE } from '../auth.ts';
 import { guessingOf } from '../../app/guessing.ts';
@@ -108,6 +109,40 @@ export const sessionRoutes =
       async (req) => {
         const body = await me(actorOf(req));
         return req.sessionCsrfToken ? { ...body, csrfToken: req.sessionCsrfToken } : body;
+      },
+    );
+
+    app.get(
+      '/v1/sessions/current',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['sessions'],
+          summary:
+            "The console's session, if any: 200 with signedIn false when there is none (a page load before sign-in is not a failure)",
+          security: [],
+          response: {
+            200: Type.Union([
+              Type.Object({ signedIn: Type.Literal(false) }),
+              Type.Object({ signedIn: Type.Literal(true), me: Me }),
+            ]),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const cookie = req.cookies[SESSION_COOKIE];
+        if (!cookie) return { signedIn: false as const };
+        try {
+          const session = await authenticateSession(seatwise.db, cookie, seatwise.clock.now());
+          return {
+            signedIn: true as const,
+            me: { ...(await me(session.actor)), csrfToken: session.csrfToken },
+          };
+        } catch (e) {
+          if (e instanceof DomainError && e.kind === 'unauthenticated') return { signedIn: false as const };
+          throw e;
+        }
       },
     );
 

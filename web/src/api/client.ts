@@ -104,7 +104,6 @@ export async function ok<T>(
   const body: ErrorBody = isErrorBody(error)
     ? { ...error, data: Array.isArray(error.data) ? error.data : [] }
     : { code: response.status, description: response.statusText, data: [], source: 'console' };
-  if (response.status === 401 && !response.url.endsWith('/v1/sessions') && !response.url.endsWith('/v1/me'))
-    state.onSessionEnded?.();
+  if (response.status === 401 && !response.url.endsWith('/v1/sessions')) state.onSessionEnded?.();
   throw new ApiError(response.status, body);
 }

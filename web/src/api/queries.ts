@@ -1,3 +1,4 @@
+import type { Query, QueryClient } from '@tanstack/react-query';
 import { api, ok, type AuditRecord } from './client.ts';
 
 const DAY_MS = 86_400_000;
@@ -41,4 +42,20 @@ export async function fetchActivity(customerId: string | undefined, days: number
     }),
   );
   return [...page.items].reverse();
+}
+
+/** Marks a query that previews a change: once the change is made, it is dropped, never asked again. */
+export const PREVIEW = { preview: true } as const;
+
+/**
+ * After a change to a customer's data: its queries are asked again, except the previews, which described
+ * the state before the change (asked again they would be refused: a stale ETag, a converted trial). They
+ * are left to go with the component that showed them: removed while it is still on screen, it would ask
+ * again at once.
+ */
+export async function refreshCustomer(client: QueryClient, customerId: string): Promise<void> {
+  await client.invalidateQueries({
+    queryKey: ['customer', customerId],
+    predicate: (q: Query) => q.meta?.preview !== true,
+  });
 }

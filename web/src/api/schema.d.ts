@@ -966,6 +966,8 @@ export type paths = {
               domain: string;
               organizationRegistrationNumber?: string;
             };
+            /** @description Seatwise extension: qualifications to give the customer as it is created (R-CUS-2); one refused, nothing is created */
+            qualifications?: string[];
           };
         };
       };
@@ -9051,7 +9053,192 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The console's session, if any: 200 with signedIn false when there is none (a page load before sign-in is not a failure) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | {
+                  /** @enum {boolean} */
+                  signedIn: false;
+                }
+              | {
+                  me: {
+                    /** @description with a console session: the token to send as X-CSRF-Token on every change (a reloaded page reads it here) */
+                    csrfToken?: string;
+                    instance: {
+                      /** @enum {unknown} */
+                      cloud: 'global' | 'usgov' | 'germany';
+                      displayName: string;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description the server's time (the test clock's when it is on), for date ranges the console asks for
+                     */
+                    now: string;
+                    partner: {
+                      id: string;
+                      name: string;
+                    };
+                    permissions: (
+                      | 'customers.view'
+                      | 'customers.create'
+                      | 'customers.edit'
+                      | 'subscriptions.buy'
+                      | 'subscriptions.manage'
+                      | 'customerUsers.manage'
+                      | 'billing.view'
+                      | 'partnerUsers.manage'
+                    )[];
+                    user: {
+                      displayName: string;
+                      id: string;
+                      /** @description the user's console language (en-US, fr-FR, de-DE), null to follow the browser */
+                      locale: string | null;
+                      /** @enum {unknown} */
+                      role: 'GlobalAdmin' | 'AdminAgent' | 'SalesAgent' | 'HelpdeskAgent' | 'BillingAdmin';
+                      userName: string;
+                    };
+                  };
+                  /** @enum {boolean} */
+                  signedIn: true;
+                };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
     put?: never;
     post?: never;
     /** Sign out */

@@ -26,15 +26,29 @@ const OPERATION_KEY: Record<string, MessageKey> = {
   create_api_token: 'operation.create_api_token',
   create_webhook_registration: 'operation.create_webhook_registration',
   delete_webhook_registration: 'operation.delete_webhook_registration',
+  create_customer_user: 'operation.create_customer_user',
+  update_customer_user: 'operation.update_customer_user',
+  delete_customer_user: 'operation.delete_customer_user',
+  update_user_licenses: 'operation.update_user_licenses',
 };
+
+const ROLE_KEY: Record<string, MessageKey> = { admin: 'users.role.admin', user: 'users.role.user' };
+
+/** Names the page knows for the ids a record holds: subscriptions by id, users' sign-in names by id. */
+export interface ActivityNames {
+  subscriptions?: Readonly<Record<string, string>>;
+  users?: Readonly<Record<string, string>>;
+}
 
 /** The activity log (R-AUD): when, what, on which resource, by whom, and what changed. */
 export function ActivityTable({
   records,
   showCustomer = false,
+  names = {},
 }: {
   records: AuditRecord[];
   showCustomer?: boolean;
+  names?: ActivityNames;
 }) {
   const t = useT();
   const f = useFormat();
@@ -64,10 +78,38 @@ export function ActivityTable({
                     {r.customerId ? <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link> : null}
                   </td>
                 )}
-                <td>{op ? t(op) : r.operationType}</td>
+                <td>{op ? t(op) : t('operation.other')}</td>
                 <td>
                   {change.name && <span className="strong">{change.name}</span>}
+                  {(change.user ?? (change.userId && names.users?.[change.userId])) && (
+                    <span className="strong">
+                      {change.user ?? (change.userId ? names.users?.[change.userId] : undefined)}
+                    </span>
+                  )}
                   <ul className="changes">
+                    {change.role && (
+                      <li>
+                        {t('activity.roleChange', {
+                          role: ROLE_KEY[change.role.to]
+                            ? t(ROLE_KEY[change.role.to] as MessageKey)
+                            : change.role.to,
+                        })}
+                      </li>
+                    )}
+                    {change.licencesAdded?.map((id) => (
+                      <li key={`+${id}`}>
+                        {t('activity.licenceAdded', {
+                          name: names.subscriptions?.[id] ?? t('activity.aSubscription'),
+                        })}
+                      </li>
+                    ))}
+                    {change.licencesRemoved?.map((id) => (
+                      <li key={`-${id}`}>
+                        {t('activity.licenceRemoved', {
+                          name: names.subscriptions?.[id] ?? t('activity.aSubscription'),
+                        })}
+                      </li>
+                    ))}
                     {change.status && (
                       <li>
                         {t('activity.statusChange', {

@@ -1,14 +1,28 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiError } from '../api/client.ts';
 import { useT } from '../i18n/I18n.tsx';
+import { citedRules, lineReasons, partnerText } from '../logic/partner-text.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { TID } from '../testids.ts';
 
 /**
- * A refused or failed call, in the user's language: the API localizes its own descriptions (X-Locale), so
- * the console shows them as they come, with Partner Center's code. Takes focus when it appears.
+ * A refused or failed call, in the user's language: the API localizes its own descriptions (X-Locale); the
+ * console shows them without the rule citations meant for developers, each refused line's reason under it,
+ * and Partner Center's code in a "details" part for support. Takes focus when it appears.
  */
-export function ErrorAlert({ error, focus = true }: { error: unknown; focus?: boolean }) {
+export function ErrorAlert({
+  error,
+  focus = true,
+  lines = true,
+  names = {},
+}: {
+  error: unknown;
+  focus?: boolean;
+  /** Whether to list the refused lines' reasons (off where the form shows each by its line). */
+  lines?: boolean;
+  /** Product names by offer id, for the ids the server's text names. */
+  names?: Readonly<Record<string, string>>;
+}) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -16,15 +30,30 @@ export function ErrorAlert({ error, focus = true }: { error: unknown; focus?: bo
   }, [error, focus]);
   if (!error) return null;
   const api = error instanceof ApiError ? error : undefined;
+  const reasons = api && lines ? lineReasons(api.body.data) : [];
+  const rules = api ? citedRules(api.body.description) : [];
   return (
     <div className="alert alert-error" role="alert" tabIndex={-1} ref={ref} data-testid={TID.errorAlert}>
       <p className="alert-title">{api ? t('error.refused') : t('error.network')}</p>
-      {api && (
-        <p>
-          {api.body.description} <span className="muted">{t('error.code', { code: api.code })}</span>
-        </p>
+      {api && <p>{partnerText(api.body.description, names)}</p>}
+      {reasons.length > 0 && (
+        <ul className="line-reasons">
+          {reasons.map((r, i) => (
+            <li key={i} data-testid={TID.lineError}>
+              {partnerText(r, names)}
+            </li>
+          ))}
+        </ul>
       )}
       {api?.status === 412 && <p>{t('error.stale')}</p>}
+      {api && (
+        <details className="error-details">
+          <summary>{t('error.details')}</summary>
+          <p>
+            {t('error.code', { code: api.code })} {rules.join(', ')}
+          </p>
+        </details>
+      )}
     </div>
   );
 }

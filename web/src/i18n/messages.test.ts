@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { GLOSSARY } from './glossary.ts';
 import { LOCALES } from './locale.ts';
 import { MESSAGES } from './messages.ts';
 
@@ -87,5 +88,20 @@ describe('the console components (SPEC §5)', () => {
       literalTexts(readFileSync(f, 'utf8'), f).map((text) => `${relative(SRC, f)}: ${text}`),
     );
     expect(literals).toEqual([]);
+  });
+});
+
+describe('the glossary (one term per concept per language)', () => {
+  it('no message uses a word the glossary avoids for a concept', () => {
+    const found: string[] = [];
+    for (const locale of LOCALES) {
+      const catalog: Record<string, string> = MESSAGES[locale];
+      for (const [key, text] of Object.entries(catalog))
+        for (const term of GLOSSARY[locale])
+          for (const word of term.avoid)
+            if (new RegExp(`(^|[^\\p{L}-])${word}($|[^\\p{L}-])`, term.exactCase ? 'u' : 'iu').test(text))
+              found.push(`${locale} ${key}: "${word}" (use "${term.use}")`);
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -28,4 +28,19 @@ describe('the activity log lines (R-AUD)', () => {
     expect(parseReason('with its base')).toEqual({ codes: [], withBase: true });
     expect(parseReason('renewed at term end: 2027')).toBeUndefined();
   });
+
+  it('names the user, the role and the licences a user record changed', () => {
+    expect(
+      describeChange({
+        resourceOldValue: JSON.stringify({ userPrincipalName: 'lee@x.example', role: 'user' }),
+        resourceNewValue: JSON.stringify({ userPrincipalName: 'lee@x.example', role: 'admin' }),
+      }),
+    ).toEqual({ user: 'lee@x.example', role: { from: 'user', to: 'admin' } });
+    expect(
+      describeChange({
+        resourceOldValue: JSON.stringify({ userId: 'u1', subscriptionIds: ['a', 'b'] }),
+        resourceNewValue: JSON.stringify({ userId: 'u1', subscriptionIds: ['b', 'c'] }),
+      }),
+    ).toEqual({ userId: 'u1', licencesAdded: ['c'], licencesRemoved: ['a'] });
+  });
 });

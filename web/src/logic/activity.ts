@@ -5,6 +5,14 @@ export interface ChangeSummary {
   name?: string;
   status?: { from: string; to: string };
   quantity?: { from: number; to: number };
+  /** A customer's user the record is about (its sign-in name), for user and licence records. */
+  user?: string;
+  /** The user's id, when the record names no sign-in name (licence records): the page may know it. */
+  userId?: string;
+  role?: { from?: string; to: string };
+  /** Subscriptions whose licence the user got, and lost (licence records). */
+  licencesAdded?: string[];
+  licencesRemoved?: string[];
 }
 
 const parse = (v: string | null): Record<string, unknown> | undefined => {
@@ -36,6 +44,21 @@ export function describeChange(r: Pick<AuditRecord, 'resourceOldValue' | 'resour
     before.quantity !== after.quantity
   )
     summary.quantity = { from: before.quantity, to: after.quantity };
+  const upn = after?.userPrincipalName ?? before?.userPrincipalName;
+  if (typeof upn === 'string') summary.user = upn;
+  else if (typeof after?.userId === 'string') summary.userId = after.userId;
+  if (typeof after?.role === 'string' && after.role !== before?.role)
+    summary.role = { ...(typeof before?.role === 'string' ? { from: before.role } : {}), to: after.role };
+  const ids = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+  const had = ids(before?.subscriptionIds);
+  const has = ids(after?.subscriptionIds);
+  if (had && has) {
+    const added = has.filter((id) => !had.includes(id));
+    const removed = had.filter((id) => !has.includes(id));
+    if (added.length) summary.licencesAdded = added;
+    if (removed.length) summary.licencesRemoved = removed;
+  }
   return summary;
 }
 

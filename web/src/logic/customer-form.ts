@@ -105,6 +105,7 @@ const FIELD_OF_PATH: Record<string, CustomerField> = {
   'billingProfile.defaultAddress.city': 'city',
   'billingProfile.defaultAddress.postalCode': 'postalCode',
   'billingProfile.defaultAddress.state': 'state',
+  qualification: 'qualification',
 };
 
 /** The form field a refusal's `data` names (`body.billingProfile.email` → `email`), if any. */
@@ -114,7 +115,13 @@ export function fieldOfError(data: readonly unknown[], code: number): CustomerFi
   for (const item of data) {
     const path = (item as { field?: unknown } | null)?.field;
     if (typeof path !== 'string') continue;
-    const field = FIELD_OF_PATH[path.replace(/^body\./, '').replace(/\.$/, '')];
+    const field =
+      FIELD_OF_PATH[
+        path
+          .replace(/^body\./, '')
+          .replace(/\.$/, '')
+          .replace(/^qualifications\.\d+$/, 'qualification')
+      ];
     if (field) return field;
   }
   return undefined;

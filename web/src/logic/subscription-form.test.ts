@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../api/client.ts';
-import { allowedEdits, formOf, patchFor } from './subscription-form.ts';
+import { allowedEdits, formOf, patchFor, termPrice } from './subscription-form.ts';
 
 const sub = (over: Partial<Subscription> = {}): Subscription =>
   ({
@@ -57,5 +57,12 @@ describe('the subscription edit form (SPEC §5 step 6)', () => {
       addOns: false,
     });
     expect(allowedEdits(sub({ status: 'deleted' }))).toMatchObject({ form: false, cancel: false });
+  });
+});
+
+describe('the price a subscription page shows', () => {
+  it('R-BIL-1: an annual subscription costs twelve monthly prices per licence per year; a monthly one its price', () => {
+    expect(termPrice({ unitPrice: 3600, billingCycle: 'annual' })).toBe(43200);
+    expect(termPrice({ unitPrice: 1250, billingCycle: 'monthly' })).toBe(1250);
   });
 });

@@ -100,3 +100,10 @@ export function allowedEdits(s: Subscription) {
     addOns: s.status === 'active' && !s.isTrial && s.parentSubscriptionId === null,
   };
 }
+
+/**
+ * A subscription's price per licence for its billing term, as the partner pays it: prices are kept per
+ * licence per month, and an annual term costs twelve months (R-BIL-1).
+ */
+export const termPrice = (s: { unitPrice: number; billingCycle: string }): number =>
+  s.billingCycle === 'annual' ? s.unitPrice * 12 : s.unitPrice;

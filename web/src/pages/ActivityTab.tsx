@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { api, ok } from '../api/client.ts';
 import { fetchActivity, keys } from '../api/queries.ts';
 import { ActivityTable } from '../components/ActivityTable.tsx';
 import { ErrorAlert, Loading } from '../components/common.tsx';
 import { useT } from '../i18n/I18n.tsx';
+import { useSession } from '../session.tsx';
 import { useTabCustomer } from './CustomerPage.tsx';
 
 const PERIODS = [7, 30, 90];
@@ -13,10 +15,35 @@ export function ActivityTab() {
   const t = useT();
   const customer = useTabCustomer();
   const [days, setDays] = useState(30);
+  const { me } = useSession();
   const activity = useQuery({
     queryKey: keys.activity(customer.id, days),
     queryFn: () => fetchActivity(customer.id, days),
   });
+  // Names for the ids licence records hold: the customer's subscriptions and users (where users exist).
+  const subscriptions = useQuery({
+    queryKey: keys.subscriptions(customer.id),
+    queryFn: () =>
+      ok(
+        api.GET('/v1/customers/{customerId}/subscriptions', {
+          params: { path: { customerId: customer.id } },
+        }),
+      ),
+  });
+  const users = useQuery({
+    queryKey: ['customer', customer.id, 'userNames'],
+    enabled: me.instance.cloud !== 'usgov',
+    queryFn: () =>
+      ok(
+        api.GET('/v1/customers/{customerId}/users', {
+          params: { path: { customerId: customer.id }, query: { size: 500 } },
+        }),
+      ),
+  });
+  const names = {
+    subscriptions: Object.fromEntries((subscriptions.data?.items ?? []).map((x) => [x.id, x.friendlyName])),
+    users: Object.fromEntries((users.data?.items ?? []).map((u) => [u.id, u.userPrincipalName])),
+  };
   return (
     <section aria-labelledby="activity-title">
       <div className="section-head">
@@ -37,7 +64,7 @@ export function ActivityTab() {
       ) : activity.isError ? (
         <ErrorAlert error={activity.error} focus={false} />
       ) : (
-        <ActivityTable records={activity.data} />
+        <ActivityTable records={activity.data} names={names} />
       )}
     </section>
   );

@@ -45,6 +45,9 @@ export function CustomerHeader({ customer }: { customer: Customer }) {
         </li>
         <li>{f.country(customer.billingProfile.defaultAddress.country)}</li>
         <li>{t('customer.since', { date: f.date(customer.accountOpenedAt) })}</li>
+        <li>
+          {t('customer.id')} <code className="id">{customer.id}</code>
+        </li>
       </ul>
     </div>
   );

@@ -7,6 +7,7 @@ import { QUALIFICATION_KEY } from '../components/labels.ts';
 import { useFormat, useLocale, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { COUNTRY_CODES } from '../logic/countries.ts';
+import { partnerText } from '../logic/partner-text.ts';
 import {
   CULTURES,
   customerBody,
@@ -71,33 +72,29 @@ export function NewCustomer() {
     }
     setBusy(true);
     try {
+      // The customer and its qualification are one act on the server: refused, neither exists.
       const customer = await ok(
         api.POST('/v1/customers', {
-          body: customerBody(form),
+          body: {
+            ...customerBody(form),
+            ...(form.qualification ? { qualifications: [form.qualification] } : {}),
+          },
           headers: { 'MS-RequestId': requestId.current },
         }),
       );
-      if (form.qualification) {
-        await ok(
-          api.POST('/v1/customers/{customerId}/qualifications', {
-            params: { path: { customerId: customer.id } },
-            body: { qualification: form.qualification },
-          }),
-        );
-      }
       await client.invalidateQueries({ queryKey: ['customers'] });
       void navigate(`/customers/${customer.id}/subscriptions`, { state: { notice: 'customer.created' } });
     } catch (err) {
       setBusy(false);
+      // Every refusal gets a new request id for the next try: the corrected form is another request (R-API-2).
+      requestId.current = newRequestId();
       if (err instanceof ApiError) {
         const field = fieldOfError(err.body.data, err.code);
         if (field) {
-          setProblems((p) => ({ ...p, [field]: err.body.description }));
+          setProblems((p) => ({ ...p, [field]: partnerText(err.body.description) }));
           document.getElementById(`customer-${field}`)?.focus();
           return;
         }
-        // A refusal the form cannot fix by itself gets a new request id for the next try (R-API-2).
-        requestId.current = newRequestId();
       }
       setError(err);
     }
@@ -187,12 +184,18 @@ export function NewCustomer() {
         <fieldset>
           <legend>{t('customer.qualification')}</legend>
           <p className="hint">{t('customer.qualificationHint')}</p>
+          {problems.qualification && (
+            <p className="problem" id="customer-qualification-problem">
+              {problems.qualification}
+            </p>
+          )}
           <div className="choices">
             <label className="choice">
               <input
                 type="radio"
                 name="qualification"
                 value=""
+                id="customer-qualification"
                 checked={form.qualification === ''}
                 onChange={() => set('qualification')('')}
               />

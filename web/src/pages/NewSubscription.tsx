@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError, newRequestId, ok, type CatalogEntry } from '../api/client.ts';
-import { keys } from '../api/queries.ts';
+import { keys, PREVIEW, refreshCustomer } from '../api/queries.ts';
 import { ErrorAlert, Loading } from '../components/common.tsx';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -19,6 +19,7 @@ import {
 } from '../logic/order.ts';
 import { TID } from '../testids.ts';
 import { useCustomerQuery } from './CustomerPage.tsx';
+import { partnerText } from '../logic/partner-text.ts';
 
 const TYPE_LABEL: Record<BillingType, MessageKey> = {
   monthly: 'cycle.monthly',
@@ -69,6 +70,7 @@ export function NewSubscription() {
   const entries = catalog.data?.items ?? [];
   const currency = catalog.data?.currency ?? 'USD';
   const lines = orderLines(entries, selection, type);
+  const names = Object.fromEntries(entries.map((e) => [e.offer.id, e.offer.name]));
   const total = orderTotal(lines);
   const invalid = lines.some((l) => l.problem);
   // What the server would charge for this order now (R-BIL-1), from the same code as the order itself: the
@@ -76,6 +78,7 @@ export function NewSubscription() {
   const previewBody = lines.length > 0 && !invalid ? orderBody(lines, type) : undefined;
   const preview = useQuery({
     queryKey: ['customer', customerId, 'orderPreview', JSON.stringify(previewBody ?? null)],
+    meta: PREVIEW,
     enabled: previewBody !== undefined,
     retry: false,
     queryFn: () =>
@@ -117,7 +120,7 @@ export function NewSubscription() {
           headers: { 'MS-RequestId': requestId.current },
         }),
       );
-      await client.invalidateQueries({ queryKey: ['customer', customerId] });
+      await refreshCustomer(client, customerId);
       void navigate(`/customers/${customerId}/subscriptions`, {
         state: { notice: order.lineItems.length === 1 ? 'order.placedOne' : 'order.placedMany' },
       });
@@ -141,7 +144,7 @@ export function NewSubscription() {
         <h1>{t('order.title')}</h1>
         <p className="muted">{t('order.lead', { customer: name })}</p>
       </div>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} lines={refusals.size === 0} names={names} />
       <form className="order" onSubmit={(e) => void submit(e)} noValidate>
         <fieldset className="billing-types">
           <legend>{t('order.billingType')}</legend>
@@ -225,7 +228,7 @@ export function NewSubscription() {
                             </label>
                             {entry.reason && (
                               <p className="reason" id={`reason-${id}`} data-testid={TID.catalogReason}>
-                                {entry.reason.description}{' '}
+                                {partnerText(entry.reason.description, names)}{' '}
                                 {entry.reason.code === 'suspendedExists' && entry.reason.subscriptionId && (
                                   <Link
                                     to={`/customers/${customerId}/subscriptions/${entry.reason.subscriptionId}`}
@@ -237,7 +240,7 @@ export function NewSubscription() {
                             )}
                             {refusal && (
                               <p className="problem" id={`refusal-${id}`} data-testid={TID.lineError}>
-                                {refusal.description}
+                                {partnerText(refusal.description, names)}
                               </p>
                             )}
                           </td>

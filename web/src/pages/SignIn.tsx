@@ -2,12 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { ErrorAlert } from '../components/common.tsx';
 import { LanguagePicker } from '../components/Layout.tsx';
 import { useT } from '../i18n/I18n.tsx';
-import { useSignIn } from '../session.tsx';
+import { TID } from '../testids.ts';
+import { useSessionEnded, useSignIn } from '../session.tsx';
 
 /** Sign-in for partner users (POST /v1/sessions); the page they asked for opens once they are in. */
 export function SignIn() {
   const t = useT();
   const signIn = useSignIn();
+  const ended = useSessionEnded();
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
@@ -34,6 +36,11 @@ export function SignIn() {
         </div>
         <h1>{t('signIn.title')}</h1>
         <p className="muted">{t('signIn.lead')}</p>
+        {ended && !error && (
+          <p className="alert alert-info" role="status" data-testid={TID.sessionEnded}>
+            {t('signIn.sessionEnded')}
+          </p>
+        )}
         <ErrorAlert error={error} />
         <form onSubmit={(e) => void submit(e)}>
           <div className="field">

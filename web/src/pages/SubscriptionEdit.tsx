@@ -1,9 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError, newRequestId, ok, type Subscription } from '../api/client.ts';
-import { keys } from '../api/queries.ts';
+import {
+  api,
+  ApiError,
+  newRequestId,
+  ok,
+  type Subscription,
+  type SubscriptionPatchBody,
+} from '../api/client.ts';
+import { keys, PREVIEW, refreshCustomer } from '../api/queries.ts';
 import { describedBy, ErrorAlert, Field, Loading, Notice, StatusBadge } from '../components/common.tsx';
+import { ChangeMoney } from '../components/ChangeMoney.tsx';
 import { CYCLE_KEY, REASON_KEY } from '../components/labels.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -12,9 +20,11 @@ import {
   formOf,
   patchFor,
   SUSPENSION_REASONS,
+  termPrice,
   type FormProblem,
   type SubscriptionForm,
 } from '../logic/subscription-form.ts';
+import { partnerText } from '../logic/partner-text.ts';
 import { TID } from '../testids.ts';
 import { useCustomerQuery } from './CustomerPage.tsx';
 import { AddOns } from './subscription/AddOns.tsx';
@@ -37,6 +47,7 @@ export function useSubscription(customerId: string, subscriptionId: string) {
 export function useRetentionPreview(customerId: string, subscriptionId: string, enabled: boolean) {
   return useQuery({
     queryKey: [...keys.subscription(customerId, subscriptionId), 'retention'],
+    meta: PREVIEW,
     queryFn: () =>
       ok(
         api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}/retentionpreview', {
@@ -58,7 +69,7 @@ export function SubscriptionEdit() {
   const [stale, setStale] = useState<unknown>();
   const client = useQueryClient();
   const refresh = async (message: MessageKey) => {
-    await client.invalidateQueries({ queryKey: ['customer', customerId] });
+    await refreshCustomer(client, customerId);
     setNotice(message);
   };
 
@@ -94,7 +105,7 @@ export function SubscriptionEdit() {
           }}
           onStale={(e) => {
             setStale(e);
-            void client.invalidateQueries({ queryKey: ['customer', customerId] });
+            void refreshCustomer(client, customerId);
           }}
         />
       ) : (
@@ -135,7 +146,7 @@ function Summary({ s }: { s: Subscription }) {
             {s.isTrial
               ? t('order.free')
               : t(s.billingCycle === 'annual' ? 'edit.pricePerYear' : 'edit.pricePerMonth', {
-                  price: f.money(s.unitPrice, s.currency),
+                  price: f.money(termPrice(s), s.currency),
                 })}
           </dd>
         </div>
@@ -157,6 +168,20 @@ function Summary({ s }: { s: Subscription }) {
             </dd>
           </div>
         )}
+        <div>
+          <dt>{t('edit.subscriptionId')}</dt>
+          <dd>
+            <code className="id" data-testid={TID.subscriptionId}>
+              {s.id}
+            </code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('edit.orderId')}</dt>
+          <dd>
+            <code className="id">{s.orderId}</code>
+          </dd>
+        </div>
         {s.dataRetentionEndDate && (
           <div>
             <dt>{s.dataPurgedAt ? t('edit.dataPurged') : t('edit.dataDeletedOn')}</dt>
@@ -228,6 +253,29 @@ function EditForm({
   const offer = useQuery({
     queryKey: ['offer', s.offerId],
     queryFn: () => ok(api.GET('/v1/offers/{offerId}', { params: { path: { offerId: s.offerId } } })),
+  });
+
+  // The money before Submit: the server's preview of this very PATCH, once the form is valid.
+  const draft = patchFor(s, form, offer.data ?? { minimumQuantity: 1, maximumQuantity: 1_000_000 });
+  const previewBody = offer.data && draft.problems.length === 0 ? draft.body : undefined;
+  const money = useQuery({
+    queryKey: [
+      ...keys.subscription(s.customerId, s.id),
+      'changePreview',
+      s.attributes.etag,
+      JSON.stringify(previewBody ?? null),
+    ],
+    meta: PREVIEW,
+    enabled: previewBody !== undefined && !busy,
+    retry: false,
+    queryFn: () =>
+      ok(
+        api.POST('/v1/customers/{customerId}/subscriptions/{subscriptionId}/preview', {
+          params: { path: { customerId: s.customerId, subscriptionId: s.id } },
+          body: previewBody as SubscriptionPatchBody,
+          headers: { 'If-Match': `"${s.attributes.etag}"` },
+        }),
+      ),
   });
 
   const problem = (field: FormProblem['field']) => {
@@ -406,6 +454,24 @@ function EditForm({
           )}
         </fieldset>
         {nothing && <p role="status">{t('edit.nothingChanged')}</p>}
+        {previewBody && (
+          <ChangeMoney
+            pending={money.isPending}
+            preview={
+              money.data && {
+                total: money.data.total,
+                currency: money.data.currency,
+                addOns: Math.max(0, money.data.subscriptions.length - 1),
+              }
+            }
+          />
+        )}
+        {money.error instanceof ApiError && !error && (
+          // Said before Submit, quietly: Submit gives the same refusal as an alert.
+          <p className="problem" data-testid={TID.changeRefused}>
+            {partnerText(money.error.body.description)}
+          </p>
+        )}
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
             {busy ? t('common.saving') : t('common.submit')}

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
-import { api, newRequestId, ok, type Schemas } from '../api/client.ts';
+import { api, ApiError, newRequestId, ok, type Schemas } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { ErrorAlert, Field, Loading, Notice } from '../components/common.tsx';
 import { useFormat, useT } from '../i18n/I18n.tsx';
@@ -10,6 +10,7 @@ import { accessSentence } from '../logic/access.ts';
 import { useSession } from '../session.tsx';
 import { TID } from '../testids.ts';
 import { useTabCustomer } from './CustomerPage.tsx';
+import { partnerText } from '../logic/partner-text.ts';
 
 type Decision = Schemas['AccessDecision'];
 interface UserRow {
@@ -248,19 +249,19 @@ export function UsersTab() {
       {editable && (
         <AddUser
           domain={customer.companyProfile.domain}
-          onAdd={(body) =>
-            run(
-              () =>
-                ok(
-                  api.POST('/v1/customers/{customerId}/users', {
-                    params: { path: { customerId: customer.id } },
-                    body,
-                    headers: { 'MS-RequestId': newRequestId() },
-                  }),
-                ),
-              'users.added',
-            )
-          }
+          onAdd={async (body) => {
+            setError(undefined);
+            setNotice(undefined);
+            await ok(
+              api.POST('/v1/customers/{customerId}/users', {
+                params: { path: { customerId: customer.id } },
+                body,
+                headers: { 'MS-RequestId': newRequestId() },
+              }),
+            );
+            await client.invalidateQueries({ queryKey: usersKey(customer.id) });
+            setNotice('users.added');
+          }}
         />
       )}
     </section>
@@ -300,6 +301,17 @@ function AssignLicence({
   );
 }
 
+/** The add-user field a refusal's `data` names (`userPrincipalName`, `displayName`), if any. */
+function fieldOf(data: readonly unknown[]): 'name' | 'displayName' | undefined {
+  for (const item of data) {
+    const field = (item as { field?: unknown } | null)?.field;
+    if (typeof field !== 'string') continue;
+    if (/userPrincipalName$/i.test(field)) return 'name';
+    if (/displayName$/i.test(field)) return 'displayName';
+  }
+  return undefined;
+}
+
 function AddUser({
   domain,
   onAdd,
@@ -313,22 +325,40 @@ function AddUser({
   const [role, setRole] = useState<'admin' | 'user'>('user');
   const [checked, setChecked] = useState(false);
   const busy = useRef(false);
-  const nameProblem = checked && !/^[A-Za-z0-9._-]+$/.test(name) ? t('users.nameProblem') : undefined;
-  const displayProblem = checked && displayName.trim() === '' ? t('form.required') : undefined;
+  const [error, setError] = useState<unknown>();
+  const [serverProblem, setServerProblem] = useState<{
+    name?: string | undefined;
+    displayName?: string | undefined;
+  }>({});
+  const nameProblem =
+    checked && !/^[A-Za-z0-9._-]+$/.test(name) ? t('users.nameProblem') : serverProblem.name;
+  const displayProblem =
+    checked && displayName.trim() === '' ? t('form.required') : serverProblem.displayName;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setChecked(true);
     if (!/^[A-Za-z0-9._-]+$/.test(name) || displayName.trim() === '' || busy.current) return;
     busy.current = true;
-    await onAdd({ userPrincipalName: `${name}@${domain}`, displayName: displayName.trim(), role });
-    busy.current = false;
-    setName('');
-    setDisplayName('');
-    setChecked(false);
+    setError(undefined);
+    setServerProblem({});
+    try {
+      await onAdd({ userPrincipalName: `${name}@${domain}`, displayName: displayName.trim(), role });
+      setName('');
+      setDisplayName('');
+      setChecked(false);
+    } catch (err) {
+      // Refused: what was typed stays, and the reason shows by the field it is about, else on this form.
+      const field = err instanceof ApiError ? fieldOf(err.body.data) : undefined;
+      if (err instanceof ApiError && field) setServerProblem({ [field]: partnerText(err.body.description) });
+      else setError(err);
+    } finally {
+      busy.current = false;
+    }
   };
   return (
     <form className="panel" aria-labelledby="add-user-title" onSubmit={(e) => void submit(e)} noValidate>
       <h3 id="add-user-title">{t('users.addTitle')}</h3>
+      <ErrorAlert error={error} />
       <Field
         id="user-name"
         label={t('users.userName')}
@@ -338,7 +368,10 @@ function AddUser({
         <input
           id="user-name"
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => {
+            setName(e.target.value);
+            setServerProblem((p) => ({ ...p, name: undefined }));
+          }}
           aria-describedby={nameProblem ? 'user-name-hint user-name-problem' : 'user-name-hint'}
           aria-invalid={nameProblem ? true : undefined}
         />
@@ -347,7 +380,10 @@ function AddUser({
         <input
           id="user-display"
           value={displayName}
-          onChange={(e) => setDisplayName(e.target.value)}
+          onChange={(e) => {
+            setDisplayName(e.target.value);
+            setServerProblem((p) => ({ ...p, displayName: undefined }));
+          }}
           {...(displayProblem ? { 'aria-describedby': 'user-display-problem', 'aria-invalid': true } : {})}
         />
       </Field>

@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, newRequestId, ok, type CatalogEntry, type Subscription } from '../../api/client.ts';
-import { keys } from '../../api/queries.ts';
+import { api, newRequestId, ok, type CatalogEntry, type Order, type Subscription } from '../../api/client.ts';
+import { keys, PREVIEW } from '../../api/queries.ts';
+import { ChangeMoney } from '../../components/ChangeMoney.tsx';
 import { ErrorAlert, Loading, StatusBadge } from '../../components/common.tsx';
 import { useFormat, useT } from '../../i18n/I18n.tsx';
 import { TID } from '../../testids.ts';
+import { partnerText } from '../../logic/partner-text.ts';
 
 /**
  * Add-on licences for a base subscription (R-ADD-1, R-ADD-2): the ones it has, and the ones it can take,
@@ -21,7 +23,10 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
     queryFn: () =>
       ok(api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}/addons', { params: { path } })),
   });
+  // Add-ons are bought for an active subscription only: a cancelled or suspended one lists none to buy.
+  const buying = s.status === 'active';
   const catalog = useQuery({
+    enabled: buying,
     queryKey: [...base, 'addoncatalog'],
     queryFn: () =>
       ok(
@@ -30,10 +35,11 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
         }),
       ),
   });
-  if (owned.isPending || catalog.isPending) return <Loading />;
+  if (owned.isPending || (buying && catalog.isPending)) return <Loading />;
   if (owned.isError || catalog.isError)
     return <ErrorAlert error={owned.error ?? catalog.error} focus={false} />;
-  if (owned.data.items.length === 0 && catalog.data.items.length === 0) return null;
+  const offered = buying ? (catalog.data?.items ?? []) : [];
+  if (owned.data.items.length === 0 && offered.length === 0) return null;
   const cycleKey = s.billingCycle === 'annual' ? 'order.perLicenceYear' : 'order.perLicenceMonth';
   return (
     <section className="panel" aria-labelledby="addons-title">
@@ -50,7 +56,7 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
           ))}
         </ul>
       )}
-      {catalog.data.items.length > 0 && (
+      {offered.length > 0 && (
         <div className="table-wrap">
           <table>
             <thead>
@@ -63,7 +69,7 @@ export function AddOns({ s, canBuy, onBought }: { s: Subscription; canBuy: boole
               </tr>
             </thead>
             <tbody>
-              {catalog.data.items.map((entry) => (
+              {offered.map((entry) => (
                 <AddOnRow
                   key={entry.offer.id}
                   s={s}
@@ -101,44 +107,72 @@ function AddOnRow({
   const [busy, setBusy] = useState(false);
   const requestId = useRef(newRequestId());
   const id = `addon-qty-${entry.offer.id}`;
+  const orderPath = { customerId: s.customerId, orderId: s.orderId };
+  const orderKey = [...keys.subscription(s.customerId, s.id), 'order', s.orderId];
+  const order = useQuery({
+    queryKey: orderKey,
+    enabled: entry.purchasable && canBuy,
+    queryFn: () =>
+      ok(api.GET('/v1/customers/{customerId}/orders/{orderId}', { params: { path: orderPath } })),
+  });
+  // The order PATCH that buys the add-on: the order's lines and a new one naming this subscription.
+  const bodyFor = (o: Order, count: number) => ({
+    id: o.id,
+    referenceCustomerId: o.referenceCustomerId,
+    billingCycle: o.billingCycle,
+    lineItems: [
+      ...o.lineItems.map((l) => ({
+        lineItemNumber: l.lineItemNumber,
+        offerId: l.offerId,
+        quantity: l.quantity,
+        subscriptionId: l.subscriptionId,
+        ...(l.parentSubscriptionId ? { parentSubscriptionId: l.parentSubscriptionId } : {}),
+      })),
+      {
+        lineItemNumber: Math.max(-1, ...o.lineItems.map((l) => l.lineItemNumber)) + 1,
+        offerId: entry.offer.id,
+        quantity: count,
+        parentSubscriptionId: s.id,
+      },
+    ],
+  });
+  const count = Number(quantity);
+  const valid =
+    Number.isInteger(count) && count >= entry.offer.minimumQuantity && count <= entry.offer.maximumQuantity;
+  // The money before Buy (R-ADD-2, prorated to the base's term end), from the server's preview.
+  const money = useQuery({
+    queryKey: [...orderKey, 'addOnPreview', order.dataUpdatedAt, entry.offer.id, count],
+    meta: PREVIEW,
+    enabled: order.data !== undefined && valid && !busy,
+    retry: false,
+    queryFn: () =>
+      ok(
+        api.POST('/v1/customers/{customerId}/orders/{orderId}/preview', {
+          params: { path: orderPath },
+          body: bodyFor(order.data as Order, count),
+        }),
+      ),
+  });
 
   const buy = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      const orderPath = { customerId: s.customerId, orderId: s.orderId };
-      const order = await ok(
+      const current = await ok(
         api.GET('/v1/customers/{customerId}/orders/{orderId}', { params: { path: orderPath } }),
       );
-      const next = Math.max(-1, ...order.lineItems.map((l) => l.lineItemNumber)) + 1;
       await ok(
         api.PATCH('/v1/customers/{customerId}/orders/{orderId}', {
           params: { path: orderPath },
           headers: { 'MS-RequestId': requestId.current },
-          body: {
-            id: order.id,
-            referenceCustomerId: order.referenceCustomerId,
-            billingCycle: order.billingCycle,
-            lineItems: [
-              ...order.lineItems.map((l) => ({
-                lineItemNumber: l.lineItemNumber,
-                offerId: l.offerId,
-                quantity: l.quantity,
-                subscriptionId: l.subscriptionId,
-                ...(l.parentSubscriptionId ? { parentSubscriptionId: l.parentSubscriptionId } : {}),
-              })),
-              {
-                lineItemNumber: next,
-                offerId: entry.offer.id,
-                quantity: Number(quantity),
-                parentSubscriptionId: s.id,
-              },
-            ],
-          },
+          body: bodyFor(current, count),
         }),
       );
       requestId.current = newRequestId();
+      // The order as it is now, before the next preview is built on it.
+      await order.refetch();
       setBusy(false);
+      setQuantity(String(Math.max(1, entry.offer.minimumQuantity)));
       onBought();
     } catch (err) {
       requestId.current = newRequestId();
@@ -156,8 +190,8 @@ function AddOnRow({
       <td>
         <span className="offer-name">{entry.offer.name}</span>
         <span className="offer-description">{entry.offer.description}</span>
-        {entry.reason && <p className="reason">{entry.reason.description}</p>}
-        <ErrorAlert error={error} />
+        {entry.reason && <p className="reason">{partnerText(entry.reason.description)}</p>}
+        <ErrorAlert error={error} names={{ [entry.offer.id]: entry.offer.name }} />
       </td>
       <td className="num nowrap">
         {f.money(entry.unitPrice, entry.currency)}
@@ -183,6 +217,12 @@ function AddOnRow({
               {t('addOns.buyButton', { name: entry.offer.name })}
             </button>
           </div>
+        )}
+        {entry.purchasable && canBuy && valid && (
+          <ChangeMoney
+            pending={money.isPending}
+            preview={money.data && { total: money.data.total, currency: money.data.currencyCode, addOns: 0 }}
+          />
         )}
       </td>
     </tr>

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api, newRequestId, ok, type Subscription } from '../../api/client.ts';
-import { keys } from '../../api/queries.ts';
+import { keys, PREVIEW } from '../../api/queries.ts';
 import { ErrorAlert } from '../../components/common.tsx';
 import { useFormat, useT } from '../../i18n/I18n.tsx';
 import { TID } from '../../testids.ts';
@@ -24,6 +24,7 @@ export function CancelSubscription({ s, onCancelled }: { s: Subscription; onCanc
   // The credit the cancellation would give (R-CAN-2, R-BIL-3), from the same code as the PATCH below.
   const billing = useQuery({
     queryKey: [...keys.subscription(s.customerId, s.id), 'cancelPreview', s.attributes.etag],
+    meta: PREVIEW,
     enabled: open,
     retry: false,
     queryFn: () =>
@@ -57,8 +58,10 @@ export function CancelSubscription({ s, onCancelled }: { s: Subscription; onCanc
           headers: { 'If-Match': `"${s.attributes.etag}"`, 'MS-RequestId': requestId.current },
         }),
       );
-      client.setQueryData(keys.subscription(s.customerId, s.id), updated);
+      // The previews described the subscription before: closed first, they are not asked again.
+      setOpen(false);
       close();
+      client.setQueryData(keys.subscription(s.customerId, s.id), updated);
       onCancelled();
     } catch (err) {
       requestId.current = newRequestId();
@@ -95,6 +98,11 @@ export function CancelSubscription({ s, onCancelled }: { s: Subscription; onCanc
               ? t('cancel.confirmCredit', { amount: f.money(-billing.data.total, currency) })
               : t('cancel.confirmNoCredit')}
         </p>
+        {billing.data && billing.data.subscriptions.length > 1 && (
+          <p data-testid={TID.cancelAddOns}>
+            {t('cancel.addOnsToo', { count: billing.data.subscriptions.length - 1 })}
+          </p>
+        )}
         <p>{t('cancel.confirmFinal')}</p>
         <ErrorAlert error={error} />
         <div className="form-actions">
