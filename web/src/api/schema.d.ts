@@ -9101,6 +9101,7 @@ export type paths = {
                       | 'customerUsers.manage'
                       | 'billing.view'
                       | 'partnerUsers.manage'
+                      | 'webhooks.manage'
                     )[];
                     user: {
                       displayName: string;
