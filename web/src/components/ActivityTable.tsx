@@ -30,6 +30,8 @@ const OPERATION_KEY: Record<string, MessageKey> = {
   update_customer_user: 'operation.update_customer_user',
   delete_customer_user: 'operation.delete_customer_user',
   update_user_licenses: 'operation.update_user_licenses',
+  sign_in_failed: 'operation.sign_in_failed',
+  sign_in_throttled: 'operation.sign_in_throttled',
 };
 
 const ROLE_KEY: Record<string, MessageKey> = { admin: 'users.role.admin', user: 'users.role.user' };

@@ -121,10 +121,10 @@ describe('the users tab’s access sentence (R-ACC, R-SUS-1, R-SUS-2)', () => {
     );
     expect(sentence('fr-FR', decision({ reason: 'cancelled', rule: 'R-CAN-1' }))).toMatch(/^Annulé : /);
     expect(sentence('de-DE', suspended('nonPayment'))).toBe(
-      'Wegen Zahlungsausfalls gesperrt: Benutzer können sich nicht anmelden; Administratoren behalten Anmeldung und Datenzugriff bis zum 15. April 2027.',
+      'Wegen Zahlungsausfalls angehalten: Benutzer können sich nicht anmelden; Administratoren behalten Anmeldung und Datenzugriff bis zum 15. April 2027.',
     );
-    expect(sentence('de-DE', suspended('fraud'))).toMatch(/^Wegen Betrugs gesperrt: /);
-    expect(sentence('de-DE', suspended('other'))).toMatch(/^Aus einem anderen Grund gesperrt: /);
+    expect(sentence('de-DE', suspended('fraud'))).toMatch(/^Wegen Betrugs angehalten: /);
+    expect(sentence('de-DE', suspended('other'))).toMatch(/^Aus einem anderen Grund angehalten: /);
     expect(sentence('de-DE', decision({ allowed: true }))).toBe(
       'Aktiv: Benutzer und Administratoren können sich anmelden, die Dienste nutzen und auf die Daten zugreifen.',
     );
