@@ -33,6 +33,11 @@ interface DemoCustomer {
   convert?: [targetOfferId: string, cycle: string, quantity: number];
   /** A change to a line of the first order after purchase, so the ledger shows a credit or a prorated charge. */
   change?: [lineIndex: number, patch: SubscriptionPatch];
+  /**
+   * How many days before its first order the account opened: the first billing then comes that much later,
+   * so a suspension keeps the data 90 + that many days, up to 120 (R-SUS-3). Unset: the same day (90 days).
+   */
+  openedDaysBeforeFirstBilling?: number;
   /** Customer users (name@domain) with their role and the SKUs (offer ids) they hold a licence of. */
   users?: [name: string, displayName: string, role: 'admin' | 'user', skus: string[]][];
 }
@@ -68,6 +73,7 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
     domain: 'fabrikambistro.onmicrosoft.com',
     country: 'FR',
     culture: 'fr-FR',
+    openedDaysBeforeFirstBilling: 20,
     orders: [
       {
         cycle: 'monthly',
@@ -194,6 +200,7 @@ const GLOBAL_CUSTOMERS: DemoCustomer[] = [
     domain: 'wideworldimporters.onmicrosoft.com',
     country: 'NL',
     culture: 'nl-NL',
+    openedDaysBeforeFirstBilling: 60,
     orders: [
       {
         cycle: 'monthly',
@@ -325,6 +332,15 @@ export async function seedDemo(
         demo.qualification,
         where,
       );
+    }
+    if (demo.openedDaysBeforeFirstBilling) {
+      // The account opened earlier than the demo's first order, which is its first billing (R-SUS-3).
+      const opened = new Date(now.getTime() - demo.openedDaysBeforeFirstBilling * 86_400_000);
+      await new PartnerScope(db, partnerId)
+        .updateTable('customers')
+        .set({ account_opened_at: opened })
+        .where('id', '=', customer.id)
+        .execute();
     }
     customerIds.set(demo, customer.id);
     for (const o of demo.orders) {

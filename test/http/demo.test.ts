@@ -26,6 +26,40 @@ const start = async (cloud: string) => {
 const auth = { authorization: 'Bearer demo-test-token' };
 
 describe('demo data on first start (R-API-8)', () => {
+  it('R-SUS-3: demo customers whose first billing came 20 and 60 days after their account opened keep data 110 and 120 days when suspended', async () => {
+    const { app } = await start('global');
+    const customers = await app.inject({ method: 'GET', url: '/v1/customers?size=100', headers: auth });
+    const items = customers.json<{ items: { id: string; companyProfile: { companyName: string } }[] }>()
+      .items;
+    const kept = async (companyName: string) => {
+      const c = items.find((x) => x.companyProfile.companyName === companyName);
+      if (!c) throw new Error(`no demo customer ${companyName}`);
+      const subs = await app.inject({
+        method: 'GET',
+        url: `/v1/customers/${c.id}/subscriptions`,
+        headers: auth,
+      });
+      const active = subs
+        .json<{ items: { id: string; status: string }[] }>()
+        .items.find((x) => x.status === 'active');
+      if (!active) throw new Error(`no active subscription for ${companyName}`);
+      const preview = await app.inject({
+        method: 'POST',
+        url: `/v1/customers/${c.id}/subscriptions/${active.id}/preview`,
+        headers: auth,
+        payload: { status: 'suspended', suspensionReasons: ['nonPayment'] },
+      });
+      expect(preview.statusCode).toBe(200);
+      const until = preview.json<{ subscriptions: { dataRetentionEndDate: string }[] }>().subscriptions[0]
+        ?.dataRetentionEndDate;
+      const now = (seatwise as Seatwise).clock.now();
+      return Math.round((Date.parse(String(until)) - now.getTime()) / 86_400_000);
+    };
+    expect(await kept('Contoso Pharmaceuticals')).toBe(90);
+    expect(await kept('Fabrikam Bistro')).toBe(110);
+    expect(await kept('Wide World Importers')).toBe(120);
+  });
+
   it.each(['global', 'usgov', 'germany'])(
     'the %s demo loads through the rules and shows a living console',
     async (cloud) => {
