@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, monthOf } from './months.ts';
+import { addMonths, fromFirstBilledMonth, monthOf } from './months.ts';
 
 describe('months for statements (R-BIL-6)', () => {
   it('R-BIL-6: a statement month is the UTC month of an instant', () => {
@@ -11,5 +11,17 @@ describe('months for statements (R-BIL-6)', () => {
     expect(addMonths('2026-12', 1)).toBe('2027-01');
     expect(addMonths('2027-03', 0)).toBe('2027-03');
     expect(addMonths('2027-01', -25)).toBe('2024-12');
+  });
+  it('R-BIL-6: the monthly table starts at the first month with a line, and keeps quiet months after it', () => {
+    const row = (month: string, lineCount: number) => ({ month, totals: { lineCount } });
+    const rows = [
+      row('2026-01', 0),
+      row('2026-02', 0),
+      row('2026-03', 4),
+      row('2026-04', 0),
+      row('2026-05', 2),
+    ];
+    expect(fromFirstBilledMonth(rows).map((r) => r.month)).toEqual(['2026-03', '2026-04', '2026-05']);
+    expect(fromFirstBilledMonth([row('2026-01', 0)])).toEqual([]);
   });
 });

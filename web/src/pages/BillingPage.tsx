@@ -9,7 +9,7 @@ import { minorUnitDigits } from '../i18n/format.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import { useSession } from '../session.tsx';
 import { TID } from '../testids.ts';
-import { addMonths, monthOf } from '../logic/months.ts';
+import { addMonths, fromFirstBilledMonth, monthOf } from '../logic/months.ts';
 import { MonthField, StatementView } from './billing/StatementView.tsx';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -70,16 +70,18 @@ function MonthlyChart({ items }: { items: MonthlyTotals }) {
   return (
     <>
       {currencies.map((currency) => {
-        const rows = items.map((i) => ({
-          month: i.month,
-          totals: i.totals.find((x) => x.currency === currency) ?? {
-            charges: 0,
-            credits: 0,
-            net: 0,
-            lineCount: 0,
-            currency,
-          },
-        }));
+        const rows = fromFirstBilledMonth(
+          items.map((i) => ({
+            month: i.month,
+            totals: i.totals.find((x) => x.currency === currency) ?? {
+              charges: 0,
+              credits: 0,
+              net: 0,
+              lineCount: 0,
+              currency,
+            },
+          })),
+        );
         const major = 10 ** minorUnitDigits(currency);
         const title = t('billing.chartTitle', { currency });
         return (
