@@ -90,6 +90,15 @@ export const CatalogEntry = Type.Object({
       links: Type.Optional(Type.Object({ subscription: Link })),
     }),
   ),
+  suspendedSubscription: Type.Optional(
+    Type.Object(
+      { subscriptionId: Type.String(), subscriptionName: Type.String() },
+      {
+        description:
+          'a suspended subscription of this offer the customer has, when the offer can still be bought: reactivating it is the alternative to buying (R-CAT-2, R-SUS-4)',
+      },
+    ),
+  ),
 });
 
 export const CustomerCatalog = Type.Object({

@@ -19,6 +19,7 @@ export const TID = {
   pagerStatus: 'pager-status',
   catalogRow: 'catalog-row',
   catalogReason: 'catalog-reason',
+  catalogSuspendedHint: 'catalog-suspended-hint',
   lineError: 'line-error',
   orderTotal: 'order-total',
   subscriptionRow: 'subscription-row',

@@ -407,6 +407,19 @@ describe('checkLimit (R-ORD-3, R-CAT-2)', () => {
     });
   });
 
+  it('R-CAT-2: an offer still for sale with a suspended subscription of it offers to reactivate that one', () => {
+    const suspended = sub('TWO', 'suspended');
+    const two = entryOf(query({ cycle: 'annual', subscriptions: [suspended] }), 'TWO');
+    expect(two).toMatchObject({
+      purchasable: true,
+      suspendedSubscription: { subscriptionId: suspended.id, subscriptionName: suspended.friendlyName },
+    });
+    expect(two?.reason).toBeUndefined();
+    expect(entryOf(query({ cycle: 'annual', subscriptions: [sub('TWO')] }), 'TWO')).not.toHaveProperty(
+      'suspendedSubscription',
+    );
+  });
+
   it('R-CAT-2: an offer not available for purchase says so, before any other reason', () => {
     const retiredWithLimit = offer('RETIRED', {
       isAvailableForPurchase: false,

@@ -57,6 +57,11 @@ export interface CatalogEntry {
   currency: Currency;
   purchasable: boolean;
   reason?: UnavailableReason;
+  /**
+   * A suspended subscription of this offer that the customer already has, when the offer can still be bought:
+   * the partner may reactivate it rather than buy a new one (R-CAT-2, R-SUS-4).
+   */
+  suspendedSubscription?: { subscriptionId: string; subscriptionName: string };
 }
 
 export interface CatalogQuery {
@@ -204,7 +209,17 @@ export function listCatalog(query: CatalogQuery): CatalogEntry[] {
     const unitPrice = cycle === 'annual' ? monthly * 12 : monthly;
     const reason =
       checkPurchasable(offer) ?? checkPriced(offer, currency) ?? checkLimit(offer, subscriptions);
-    entries.push(entry(offer, unitPrice, currency, reason));
+    const suspended = reason
+      ? undefined
+      : subscriptions.find((s) => s.offerId === offer.id && s.status === 'suspended');
+    entries.push({
+      ...entry(offer, unitPrice, currency, reason),
+      ...(suspended
+        ? {
+            suspendedSubscription: { subscriptionId: suspended.id, subscriptionName: suspended.friendlyName },
+          }
+        : {}),
+    });
   }
   return entries;
 }

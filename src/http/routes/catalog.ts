@@ -151,6 +151,7 @@ function catalogView(catalog: CustomerCatalog, locale: Locale, offerCtx: OfferVi
       unitPrice: e.unitPrice,
       currency: e.currency,
       purchasable: e.purchasable,
+      ...(e.suspendedSubscription ? { suspendedSubscription: e.suspendedSubscription } : {}),
       ...(e.reason
         ? {
             reason: {

@@ -1385,6 +1385,11 @@ export type paths = {
                   subscriptionId?: string;
                   subscriptionName?: string;
                 };
+                /** @description a suspended subscription of this offer the customer has, when the offer can still be bought: reactivating it is the alternative to buying (R-CAT-2, R-SUS-4) */
+                suspendedSubscription?: {
+                  subscriptionId: string;
+                  subscriptionName: string;
+                };
                 /** @description minor units per licence for the cycle (annual = 12 months) */
                 unitPrice: number;
               }[];
@@ -4764,6 +4769,11 @@ export type paths = {
                   rule: string;
                   subscriptionId?: string;
                   subscriptionName?: string;
+                };
+                /** @description a suspended subscription of this offer the customer has, when the offer can still be bought: reactivating it is the alternative to buying (R-CAT-2, R-SUS-4) */
+                suspendedSubscription?: {
+                  subscriptionId: string;
+                  subscriptionName: string;
                 };
                 /** @description minor units per licence for the cycle (annual = 12 months) */
                 unitPrice: number;

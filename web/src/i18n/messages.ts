@@ -268,6 +268,8 @@ const EN_US = {
   'order.licencesFor': 'Licences for {name}',
   'order.quantityRange': 'Enter a whole number from {min} to {max}.',
   'order.reactivate': 'Reactivate {name}',
+  'order.suspendedHint':
+    'This customer has a suspended subscription of this product, {name}: you can reactivate it instead of buying a new one.',
   'order.review': 'Review',
   'order.nothingPicked': 'Tick the products to buy.',
   'order.reviewLine': '{name} × {count, number}',
@@ -659,6 +661,8 @@ const FR_FR: Record<MessageKey, string> = {
   'order.licencesFor': 'Licences pour {name}',
   'order.quantityRange': 'Saisissez un nombre entier de {min} à {max}.',
   'order.reactivate': 'Réactiver {name}',
+  'order.suspendedHint':
+    'Ce client a un abonnement suspendu à ce produit, {name} : vous pouvez le réactiver plutôt que d’en acheter un nouveau.',
   'order.review': 'Récapitulatif',
   'order.nothingPicked': 'Cochez les produits à acheter.',
   'order.reviewLine': '{name} × {count, number}',
@@ -1050,6 +1054,8 @@ const DE_DE: Record<MessageKey, string> = {
   'order.licencesFor': 'Lizenzen für {name}',
   'order.quantityRange': 'Geben Sie eine ganze Zahl von {min} bis {max} ein.',
   'order.reactivate': '{name} reaktivieren',
+  'order.suspendedHint':
+    'Dieser Kunde hat ein angehaltenes Abonnement dieses Produkts, {name}: Sie können es reaktivieren, statt ein neues zu kaufen.',
   'order.review': 'Überprüfen',
   'order.nothingPicked': 'Markieren Sie die Produkte, die Sie kaufen möchten.',
   'order.reviewLine': '{name} × {count, number}',

@@ -238,6 +238,20 @@ export function NewSubscription() {
                                 )}
                               </p>
                             )}
+                            {entry.suspendedSubscription && (
+                              <p className="reason" data-testid={TID.catalogSuspendedHint}>
+                                {t('order.suspendedHint', {
+                                  name: entry.suspendedSubscription.subscriptionName,
+                                })}{' '}
+                                <Link
+                                  to={`/customers/${customerId}/subscriptions/${entry.suspendedSubscription.subscriptionId}`}
+                                >
+                                  {t('order.reactivate', {
+                                    name: entry.suspendedSubscription.subscriptionName,
+                                  })}
+                                </Link>
+                              </p>
+                            )}
                             {refusal && (
                               <p className="problem" id={`refusal-${id}`} data-testid={TID.lineError}>
                                 {partnerText(refusal.description, names)}
