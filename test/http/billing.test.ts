@@ -185,7 +185,7 @@ describe('previews computed by the code that writes the ledger (R-BIL-1, R-BIL-3
     ]);
   });
 
-  it('R-BIL-3, R-SUS-3: the suspend preview shows the 100% credit and the retention date; a stale If-Match is refused', async () => {
+  it('R-BIL-3, R-SUS-3: the suspend preview shows the 100% credit and the retention date; a stale If-Match or body ETag is refused (R-API-3)', async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);
     const sub = await buy(c, 'monthly', 'CN-365-BB', 5);
@@ -203,6 +203,15 @@ describe('previews computed by the code that writes the ledger (R-BIL-1, R-BIL-3
       payload: { ...sub, status: 'suspended' },
     });
     expect(stale.statusCode).toBe(412);
+    // R-API-3: without If-Match, the body's attributes.etag is the version, as for the PATCH it previews.
+    const staleBody = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${c}/subscriptions/${sub.id}/preview`,
+      headers: t.auth,
+      payload: { ...sub, status: 'suspended', attributes: { etag: '"999"', objectType: 'Subscription' } },
+    });
+    expect(staleBody.statusCode).toBe(400);
+    expect(staleBody.json<{ code: number }>().code).toBe(2055);
   });
 });
 

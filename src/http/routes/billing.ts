@@ -28,6 +28,7 @@ import { OrderIn, SubscriptionPatch } from '../commerce-schemas.ts';
 import { toLines } from './orders.ts';
 import { toSubscriptionPatch } from './subscriptions.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
+import { expectedVersion } from '../../domain/versions.ts';
 
 const Params = Type.Object({ customerId: Type.String() });
 const OrderParams = Type.Object({ customerId: Type.String(), orderId: Type.String() });
@@ -131,7 +132,8 @@ export const billingRoutes =
           contextOf(req),
           req.params.customerId,
           req.params.subscriptionId,
-          req.headers['if-match'],
+          // The same version rule as the PATCH it previews: If-Match, else the body's attributes.etag (R-API-3).
+          expectedVersion(req.headers['if-match'], req.body.attributes?.etag),
           toSubscriptionPatch(req.body),
         );
       },
