@@ -11,6 +11,7 @@ import {
   startConsoleServer,
   stopConsoleServer,
   type Browser,
+  apiCaller,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
 import type { RunningServer } from '../support/process.ts';
@@ -23,19 +24,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-day-one-'));
 let server: RunningServer;
 const browsers: Browser[] = [];
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const call = apiCaller(() => server, TOKEN);
 
 const customerCount = async () => (await call<{ totalCount: number }>('GET', '/v1/customers')).totalCount;
 

@@ -10,6 +10,7 @@ import {
   startConsoleServer,
   stopConsoleServer,
   type Browser,
+  apiCaller,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
 import type { RunningServer } from '../support/process.ts';
@@ -22,11 +23,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-layout-'));
 let server: RunningServer;
 const browsers: Browser[] = [];
 
-async function call<T>(method: string, path: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const call = apiCaller(() => server, TOKEN);
 
 // Runs in the page (a string: this file is compiled without the DOM's types).
 const OVERFLOW = '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })';

@@ -16,6 +16,7 @@ import {
   stopConsoleServer,
   tabTo,
   type Browser,
+  apiCaller,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
 import type { RunningServer } from '../support/process.ts';
@@ -29,25 +30,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-browser-'));
 let server: RunningServer;
 const browsers: Browser[] = [];
 
-async function call<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...headers,
-      authorization: `Bearer ${TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const call = apiCaller(() => server, TOKEN);
 
 const serverNow = async () => new Date((await call<{ now: string }>('GET', '/v1/testclock')).now);
 

@@ -151,6 +151,33 @@ export async function startConsoleServer(
   });
 }
 
+/**
+ * The REST API of a console server, as the browser tests set up and check their data: `call(method, path,
+ * body?, headers?)` with the bearer `token`, the parsed answer, and an error naming the call when it fails.
+ * `server` is read at each call, since the tests start it in `beforeAll`.
+ */
+export function apiCaller(server: () => RunningServer, token: string) {
+  return async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const res = await fetch(`${server().url}${path}`, {
+      method,
+      headers: {
+        ...headers,
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
 /** Closes the browsers, stops the server and removes its data. */
 export async function stopConsoleServer(
   server: RunningServer | undefined,
