@@ -4,9 +4,12 @@
  * at 50 connections on a tenant with 10,000 users. In the middle of the run a subscription half of the users
  * hold is suspended; every decision asked after that PATCH returned must forbid (target: zero that allow).
  * A second phase runs two server processes on the same PostgreSQL, asks B and suspends through A.
+ * `--compare DIR` runs the same phases, in the same run, on the server of another checkout (DIR, with its
+ * node_modules): how docs/benchmarks.md compares a design with the one it replaces.
  *
  *   npm run bench:access
  *   npm run bench:access -- --seconds 30 --connections 50 --users 10000
+ *   npm run bench:access -- --compare /tmp/seatwise-main
  *
  * Prints a table; docs/benchmarks.md records what it printed.
  */
@@ -16,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startThrowawayPostgres } from '../scripts/postgres.mjs';
-import { BENCH_TOKEN, createDatabase, fmt, machine, startSeatwise, type Server } from './support.ts';
+import { BENCH_TOKEN, createDatabase, fmt, machine, ROOT, startSeatwise, type Server } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +29,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     /** Writes a V8 CPU profile of each server process into this folder (for finding where the time goes). */
     profile: { type: 'string' },
+    /** Another checkout whose server runs the same phases first, in the same run. */
+    compare: { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
@@ -294,56 +299,88 @@ function startBare(): Promise<{ server: Server; child: ChildProcess }> {
   });
 }
 
-const pgServer = await startThrowawayPostgres({ fsync: true });
-if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
-const rows: string[][] = [];
-let fresh: Run | undefined;
-let twoProcesses: Run | undefined;
-let bareRun: Run | undefined;
-const notes: string[] = [];
-try {
-  const url = await createDatabase(pgServer.url, 'seatwise_bench_access');
-  const env = {
-    DATABASE_URL: url,
-    SEATWISE_DEMO: '1',
-    SEATWISE_SWEEP_INTERVAL: '0',
-  };
+interface TreeRuns {
+  name: string;
+  one: Run;
+  two: Run;
+}
+
+/**
+ * The two Seatwise phases for the checkout at `root`, on a database of its own: one process (suspension
+ * through the same process), then two (ask B, suspend through A).
+ */
+async function measureTree(
+  name: string,
+  root: string,
+  serverUrl: string,
+  database: string,
+  notes: string[],
+  baseline: (tenant: Tenant) => Promise<void>,
+): Promise<TreeRuns> {
+  const url = await createDatabase(serverUrl, database);
+  const env = { DATABASE_URL: url, SEATWISE_DEMO: '1', SEATWISE_SWEEP_INTERVAL: '0' };
   const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const a = await startSeatwise(env, nodeArgs);
+  const a = await startSeatwise(env, nodeArgs, root);
   let b: Server | undefined;
   try {
     const tenant = await setUp(a, url);
-    console.error(`tenant: ${tenant.userIds.length} users with licences (+ admins); warming up ${warmup} s`);
-
-    const bare = await startBare();
-    try {
-      await decisions(bare.server, tenant, warmup, bareCpu(bare.server));
-      bareRun = await decisions(bare.server, tenant, seconds, bareCpu(bare.server));
-    } finally {
-      await bare.server.stop();
-    }
-    console.error(`bare node:http: ${fmt(bareRun.rps)} req/s`);
-
+    console.error(`${name}: ${tenant.userIds.length} users with licences (+ admins); warming up ${warmup} s`);
+    await baseline(tenant);
     await decisions(a, tenant, warmup, seatwiseCpu(a));
-    fresh = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
-    console.error(`seatwise: ${fmt(fresh.rps)} decisions/s, stale after suspend: ${fresh.staleAllowed}`);
-    notes.push(`one process: ${await sources(a)}`);
+    const one = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
+    console.error(`${name}: ${fmt(one.rps)} decisions/s, stale after suspend: ${one.staleAllowed}`);
+    notes.push(`${name}, one process: ${await sources(a)}`);
 
     // Two processes on one PostgreSQL: ask B, suspend through A.
     await setStatus(a, tenant, 'active');
-    b = await startSeatwise(env, nodeArgs);
+    b = await startSeatwise(env, nodeArgs, root);
     await decisions(b, tenant, warmup, seatwiseCpu(b));
-    twoProcesses = await decisions(b, tenant, seconds, seatwiseCpu(b), () =>
-      setStatus(a, tenant, 'suspended'),
-    );
-    console.error(
-      `two processes: ${fmt(twoProcesses.rps)} decisions/s on B, stale: ${twoProcesses.staleAllowed}`,
-    );
-    notes.push(`B: ${await sources(b)}`);
+    const two = await decisions(b, tenant, seconds, seatwiseCpu(b), () => setStatus(a, tenant, 'suspended'));
+    console.error(`${name}, two processes: ${fmt(two.rps)} decisions/s on B, stale: ${two.staleAllowed}`);
+    notes.push(`${name}, B: ${await sources(b)}`);
+    return { name, one, two };
   } finally {
     await b?.stop();
     await a.stop();
   }
+}
+
+/** The bare node:http baseline under the same load, asked about the same users. */
+async function measureBare(tenant: Tenant): Promise<Run> {
+  const bare = await startBare();
+  try {
+    await decisions(bare.server, tenant, warmup, bareCpu(bare.server));
+    const run = await decisions(bare.server, tenant, seconds, bareCpu(bare.server));
+    console.error(`bare node:http: ${fmt(run.rps)} req/s`);
+    return run;
+  } finally {
+    await bare.server.stop();
+  }
+}
+
+const pgServer = await startThrowawayPostgres({ fsync: true });
+if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
+const rows: string[][] = [];
+const trees: TreeRuns[] = [];
+let bareRun: Run | undefined;
+const notes: string[] = [];
+const bareOnce = async (tenant: Tenant) => {
+  bareRun ??= await measureBare(tenant);
+};
+try {
+  if (args.compare) {
+    trees.push(
+      await measureTree(
+        `compared (${args.compare})`,
+        args.compare,
+        pgServer.url,
+        'seatwise_bench_access_compared',
+        notes,
+        bareOnce,
+      ),
+    );
+  }
+  trees.push(await measureTree('this tree', ROOT, pgServer.url, 'seatwise_bench_access', notes, bareOnce));
 } finally {
   pgServer.stop();
 }
@@ -359,10 +396,13 @@ const row = (name: string, r: Run, base: Run) => [
   r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
   r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
 ];
-if (bareRun && fresh && twoProcesses) {
+if (bareRun) {
   rows.push(row('bare node:http, fixed JSON', bareRun, bareRun));
-  rows.push(row('Seatwise, one process', fresh, bareRun));
-  rows.push(row('Seatwise, ask B, suspend via A', twoProcesses, bareRun));
+  for (const t of trees) {
+    const prefix = trees.length > 1 ? `${t.name}: ` : 'Seatwise, ';
+    rows.push(row(`${prefix}one process`, t.one, bareRun));
+    rows.push(row(`${prefix}ask B, suspend via A`, t.two, bareRun));
+  }
 }
 console.log(`\nSeatwise access decisions benchmark — ${new Date().toISOString()}`);
 console.log(`machine: ${machine()}`);
@@ -370,7 +410,7 @@ console.log(
   `load: autocannon, ${connections} connections, ${seconds} s after ${warmup} s of warm-up, POST /v1/accessdecisions for a random one of ${fmt(userCount)} users of one tenant; PostgreSQL 15 (fsync on) on the same machine`,
 );
 console.log(
-  'at mid-run a subscription held by half of the users is suspended (PATCH, waits for every process)\n',
+  'at mid-run a subscription held by half of the users is suspended (PATCH); "asked after" counts the decisions about its users asked after the PATCH returned\n',
 );
 const header = [
   'server',

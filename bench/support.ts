@@ -19,9 +19,16 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `seatwise serve` in its own process (the load generator must not share its event loop). */
-export function startSeatwise(env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'seatwise.js'), 'serve'], {
+/**
+ * Starts `seatwise serve` in its own process (the load generator must not share its event loop), from this
+ * checkout or from `root`, another one (a benchmark comparing two versions in one run).
+ */
+export function startSeatwise(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  root: string = ROOT,
+): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'seatwise.js'), 'serve'], {
     env: {
       ...process.env,
       PORT: '0',

@@ -8,9 +8,7 @@ import { DEMO_PASSWORD, seedDemo } from './app/demo.ts';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './jobs/webhook-delivery.ts';
 import { WebhookTargets, type ResolveHost } from './app/webhook-targets.ts';
 import { AccessDecisions } from './app/access.ts';
-import { TOKEN_CACHE, type TokenGrant } from './app/auth.ts';
-import { cacheCoherence, type CacheCoherence } from './db/cache-coherence.ts';
-import { CoherentCache } from './db/coherent-cache.ts';
+import { TokenCache } from './app/auth.ts';
 
 /**
  * Everything a running Seatwise holds, wired once: the database, the clock, the instance, the metrics.
@@ -27,12 +25,10 @@ export interface Seatwise {
   metrics: Registry;
   /** The webhook delivery worker (R-EVT), when this process runs one (AssembleOptions.webhookDelivery). */
   webhooks: WebhookDelivery | undefined;
-  /** Keeps what processes hold in memory true to the database across processes (SPEC §8). */
-  coherence: CacheCoherence;
-  /** Access decisions (R-ACC), answered from a per-tenant cache. */
+  /** Access decisions (R-ACC), answered from a per-tenant cache checked against the tenant's stamp. */
   access: AccessDecisions;
   /** Bearer tokens already seen, so that an authenticated request costs no database round trip. */
-  tokens: CoherentCache<TokenGrant>;
+  tokens: TokenCache;
   /** Where webhooks may be sent (R-SEC-2), checked at registration and by the delivery worker. */
   webhookTargets: WebhookTargets;
   close(): Promise<void>;
@@ -69,11 +65,6 @@ export interface AssembleOptions {
    * turns it on; tests and other CLI commands leave it off (a test calls `runOnce()` on its own worker).
    */
   webhookDelivery?: boolean | WebhookDeliveryOptions;
-  /**
-   * Answer from memory (access decisions, tokens) and take part in cache coherence as a serving process. On by
-   * default; CLI commands turn it off (they only write, and still make the servers drop what they change).
-   */
-  cache?: boolean;
   /** How webhook host names are resolved (R-SEC-2); the system resolver by default, a fake one in tests. */
   resolveHost?: ResolveHost;
 }
@@ -87,25 +78,12 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       dataDir: config.dataDir,
       command: options.command ?? 'seatwise',
     }));
-  let coherence: CacheCoherence | undefined;
-  let detach = () => {};
   try {
     const { db } = database;
     await migrate(db);
     const instance = await ensureInstance(db, config.cloud, new Date());
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
-    ({ coherence, detach } = cacheCoherence(database, {
-      leaseMs: config.cacheLeaseMs,
-      ackTimeoutMs: config.cacheAckTimeoutMs,
-      serve: options.cache ?? true,
-      metrics,
-      onError: (e) => {
-        if (config.logLevel !== 'silent')
-          process.stderr.write(`cache coherence: ${e instanceof Error ? e.message : String(e)}\n`);
-      },
-    }));
-    await coherence.start();
     let clock: Clock = systemClock;
     let testClock: TestClock | undefined;
     if (config.testClock) {
@@ -158,9 +136,8 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
         })
       : undefined;
     webhooks?.start();
-    const access = new AccessDecisions({ db, coherence, clock, cloud: config.cloud, metrics });
-    const tokens = new CoherentCache<TokenGrant>(coherence, TOKEN_CACHE, 10_000);
-    const started = coherence;
+    const access = new AccessDecisions({ db, clock, cloud: config.cloud, metrics });
+    const tokens = new TokenCache();
     return {
       config,
       db,
@@ -170,25 +147,19 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       testClock,
       metrics,
       webhooks,
-      coherence: started,
       access,
       tokens,
       webhookTargets,
-      // The worker stops (and finishes its sends) before the database it records them in closes; this process
-      // leaves the coherence registry before its connections go.
+      // The worker stops (and finishes its sends) before the database it records them in closes.
       close: async () => {
-        await webhooks?.close();
         try {
-          await started.close();
+          await webhooks?.close();
         } finally {
-          detach();
           await database.close();
         }
       },
     };
   } catch (e) {
-    await coherence?.close().catch(() => {});
-    detach();
     await database.close();
     throw e;
   }

@@ -16,38 +16,66 @@ import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid } from '../domain/ids.ts';
 import type { SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
-import type { CacheCoherence } from '../db/cache-coherence.ts';
-import { signalChange, type SignalOptions } from '../db/change-signal.ts';
-import { CoherentCache } from '../db/coherent-cache.ts';
 import type { Db } from '../db/database.ts';
 import type { SystemContext } from './audit.ts';
 import type { RequestContext } from './context.ts';
 
-/** The cache key of one tenant's access facts: every change to them signals it (`accessChanged`). */
-export const accessKey = (partnerId: string, customerId: string): string =>
-  `access:${partnerId}:${customerId}`;
+/**
+ * Says that these customers' access decisions may have changed (subscription states, users, licences): bumps
+ * each one's access version stamp with an ordinary upsert. Call it inside the transaction that makes the
+ * change, so that the stamp moves exactly when the change commits, and not if it rolls back (R-ACC, SPEC §8).
+ * The writer waits for nobody: a process holding the tenant in memory sees the stamp move at its next decision.
+ */
+export async function accessChanged(db: Db, partnerId: string, customerIds: Iterable<string>): Promise<void> {
+  // Sorted, so that two writers bumping several tenants lock their rows in the same order.
+  const ids = [...new Set(customerIds)].sort();
+  if (ids.length === 0) return;
+  await db
+    .insertInto('access_versions')
+    .values(ids.map((customer_id) => ({ partner_id: partnerId, customer_id, version: 1 })))
+    .onConflict((oc) =>
+      oc.columns(['partner_id', 'customer_id']).doUpdateSet({ version: sql`access_versions.version + 1` }),
+    )
+    .execute();
+}
 
 /**
- * Says that these customers' access may have changed (subscription states, users, licences, offers): every
- * process drops what it holds for them before the change's request answers (SPEC §8, R-ACC). Call it inside
- * the transaction that makes the change.
+ * Says that every tenant's decisions may have changed (a catalog import: an offer's service plans decide what
+ * its licences grant). The instance's offers version is part of every tenant's stamp.
  */
-export async function accessChanged(
+export async function allAccessChanged(db: Db): Promise<void> {
+  await db
+    .updateTable('instance_settings')
+    .set({ offers_version: sql`offers_version + 1` })
+    .where('id', '=', 1)
+    .execute();
+}
+
+/** A tenant's stamp as SQL: its own version and the instance's offers version (`accessChanged`, `allAccessChanged`). */
+const stampOf = (partnerId: unknown, customerId: unknown) => sql<string>`
+  coalesce((SELECT v.version FROM access_versions v WHERE v.partner_id = ${partnerId} AND v.customer_id = ${customerId}), 0)::text
+  || '.' || (SELECT s.offers_version FROM instance_settings s WHERE s.id = 1)::text`;
+
+/** The current stamps of these tenants, in order, in one statement (one read per batch of decisions). */
+export async function readAccessStamps(
   db: Db,
-  partnerId: string,
-  customerIds: Iterable<string>,
-  options?: SignalOptions,
-): Promise<void> {
-  await signalChange(
-    db,
-    [...new Set(customerIds)].map((c) => accessKey(partnerId, c)),
-    options,
-  );
+  tenants: readonly { partnerId: string; customerId: string }[],
+): Promise<string[]> {
+  if (tenants.length === 0) return [];
+  const partners = tenants.map((t) => t.partnerId);
+  const customers = tenants.map((t) => t.customerId);
+  const result = await sql<{ stamp: string }>`
+    SELECT ${stampOf(sql.ref('k.p'), sql.ref('k.c'))} AS stamp
+      FROM unnest(${partners}::uuid[], ${customers}::uuid[]) WITH ORDINALITY AS k(p, c, i)
+     ORDER BY k.i`.execute(db);
+  return result.rows.map((r) => r.stamp);
 }
 
 /** Everything a tenant's decisions depend on, as loaded in one statement. */
 export interface TenantAccess {
   customerId: string;
+  /** The tenant's access stamp these facts were read with. */
+  stamp: string;
   subscriptions: Map<string, SubscriptionAccessFacts>;
   users: Map<string, UserAccessFacts>;
   byPrincipalName: Map<string, string>;
@@ -76,33 +104,25 @@ const NO_REASONS: readonly string[] = Object.freeze([]);
 const maybeDate = (s: Stamp) => (s === null ? null : new Date(s));
 
 /**
- * Loads a tenant's subscriptions, users and licences in one round trip (partner_id in every part: R-ROLE-ISO).
- * `only` restricts the users to those asked about, for a process that answers from the database.
+ * Loads a tenant's subscriptions, users and licences in one round trip (partner_id in every part: R-ROLE-ISO),
+ * with the tenant's stamp read in the same statement: the facts are exactly those of that stamp.
  */
 export async function loadTenantAccess(
   db: Db,
   partnerId: string,
   customerId: string,
-  only?: { ids: string[]; principalNames: string[] },
 ): Promise<TenantAccess | undefined> {
   if (!isGuid(customerId)) return undefined;
-  const ids = only?.ids.filter(isGuid) ?? [];
-  const names = only?.principalNames ?? [];
-  const userFilter = only
-    ? sql`AND (u.id = ANY(${ids}::uuid[]) OR u.user_principal_name = ANY(${names}::text[]))`
-    : sql``;
-  const licenceFilter = only
-    ? sql`AND a.user_id IN (SELECT u.id FROM customer_users u
-        WHERE u.partner_id = ${partnerId} AND u.customer_id = ${customerId} ${userFilter})`
-    : sql``;
   const result = await sql<{
     found: boolean;
+    stamp: string;
     subs: SubTuple[];
     users: UserTuple[];
     licences: LicenceTuple[];
   }>`
     SELECT
       EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = ${partnerId} AND c.id = ${customerId}) AS found,
+      ${stampOf(partnerId, customerId)} AS stamp,
       (SELECT coalesce(json_agg(json_build_array(s.id, s.offer_id, s.status, s.is_trial, s.auto_renew_enabled,
                 p.auto_renew_enabled, s.commitment_end_date, s.status_changed_at, s.data_retention_end_date,
                 s.data_purged_at, o.definition -> 'servicePlans', s.suspension_reasons) ORDER BY s.created_at, s.id), '[]')
@@ -112,12 +132,10 @@ export async function loadTenantAccess(
         WHERE s.partner_id = ${partnerId} AND s.customer_id = ${customerId}) AS subs,
       (SELECT coalesce(json_agg(json_build_array(u.id, u.user_principal_name, u.role)), '[]')
          FROM customer_users u
-        WHERE u.partner_id = ${partnerId} AND u.customer_id = ${customerId} ${userFilter}) AS users,
+        WHERE u.partner_id = ${partnerId} AND u.customer_id = ${customerId}) AS users,
       (SELECT coalesce(json_agg(json_build_array(a.user_id, a.subscription_id, a.excluded_plans)), '[]')
          FROM license_assignments a
-        WHERE a.partner_id = ${partnerId} AND a.customer_id = ${customerId} ${licenceFilter}) AS licences`.execute(
-    db,
-  );
+        WHERE a.partner_id = ${partnerId} AND a.customer_id = ${customerId}) AS licences`.execute(db);
   const row = result.rows[0];
   if (!row?.found) return undefined;
   const subscriptions = new Map<string, SubscriptionAccessFacts>();
@@ -147,7 +165,7 @@ export async function loadTenantAccess(
   for (const [userId, subscriptionId, excludedPlans] of row.licences) {
     users.get(userId)?.licences.push({ subscriptionId, excludedPlans });
   }
-  return { customerId, subscriptions, users, byPrincipalName };
+  return { customerId, stamp: row.stamp, subscriptions, users, byPrincipalName };
 }
 
 /** One question: a tenant, a user (by id or principal name) and optionally a service plan. */
@@ -206,29 +224,77 @@ const UNKNOWN_TENANT: AccessAnswerView = {
   suspensionReasons: [],
 };
 
+/** One tenant's stamp read: the decisions waiting for it, answered when the batch's statement returns. */
+type StampWaiter = { resolve: (stamp: string) => void; reject: (e: unknown) => void };
+
 /**
- * Answers access decisions (R-ACC) from a per-tenant cache kept coherent across processes (SPEC §8), or from
- * the database whenever this process may not trust its memory.
+ * Reads tenants' stamps for decisions, one statement per batch: the questions that arrive while a read is
+ * under way wait for the next one, which is sent after they arrived, so every decision compares against a
+ * stamp read after its request came in (R-ACC: a change whose request has returned is seen).
+ */
+class StampBatches {
+  #next = new Map<string, { partnerId: string; customerId: string; waiters: StampWaiter[] }>();
+  #reading = false;
+  /** Counts the batches sent; a load started for a batch is shared only by questions of that batch. */
+  sent = 0;
+
+  constructor(private readonly db: Db) {}
+
+  stamp(partnerId: string, customerId: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const key = `${partnerId}:${customerId}`;
+      let entry = this.#next.get(key);
+      if (!entry) this.#next.set(key, (entry = { partnerId, customerId, waiters: [] }));
+      entry.waiters.push({ resolve, reject });
+      if (!this.#reading) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#reading = true;
+    try {
+      while (this.#next.size > 0) {
+        const batch = [...this.#next.values()];
+        this.#next = new Map();
+        this.sent++;
+        try {
+          const stamps = await readAccessStamps(this.db, batch);
+          batch.forEach((entry, i) => {
+            for (const w of entry.waiters) w.resolve(stamps[i] ?? '');
+          });
+        } catch (e) {
+          for (const entry of batch) for (const w of entry.waiters) w.reject(e);
+        }
+      }
+    } finally {
+      this.#reading = false;
+    }
+  }
+}
+
+/**
+ * Answers access decisions (R-ACC) from a per-tenant cache. Every decision reads the tenant's stamp (one
+ * statement per batch of concurrent decisions) and answers from memory only when the facts held were read with
+ * that same stamp; otherwise it reloads them. Writers bump the stamp in their own transaction
+ * (`accessChanged`), so a change committed before a decision's request arrived is always seen, in this
+ * process or any other on the same database, and no writer waits for anyone (SPEC §8).
  */
 export class AccessDecisions {
-  readonly #cache: CoherentCache<TenantAccess>;
+  readonly #held = new Map<string, TenantAccess>();
+  /** Loads under way, by tenant: shared by the questions that read the same stamp. */
+  readonly #loading = new Map<string, { stamp: string; promise: Promise<TenantAccess | undefined> }>();
+  readonly #stamps: StampBatches;
   readonly #fromMemory: Counter.Internal;
   readonly #fromDatabase: Counter.Internal;
 
   constructor(
-    private readonly deps: {
-      db: Db;
-      coherence: CacheCoherence;
-      clock: Clock;
-      cloud: Cloud;
-      metrics: Registry;
-    },
-    maxTenants = 1000,
+    private readonly deps: { db: Db; clock: Clock; cloud: Cloud; metrics: Registry },
+    private readonly maxTenants = 1000,
   ) {
-    this.#cache = new CoherentCache(deps.coherence, 'access', maxTenants);
+    this.#stamps = new StampBatches(deps.db);
     const counter = new Counter({
       name: 'seatwise_access_decisions_total',
-      help: 'Access decisions answered, by where the tenant facts came from (memory or database)',
+      help: 'Access decisions answered, by where the tenant facts came from (memory, or the database because the stamp moved or the tenant was not held)',
       labelNames: ['source'],
       registers: [deps.metrics],
     });
@@ -241,22 +307,42 @@ export class AccessDecisions {
     throwIfUserManagementUnavailable(this.deps.cloud, 'read', 'actor' in ctx ? 'partner' : 'operator');
   }
 
-  async #tenant(partnerId: string, tenantId: string, questions: readonly AccessQuestion[]) {
+  async #tenant(partnerId: string, tenantId: string, questions: number): Promise<TenantAccess | undefined> {
     const id = tenantId.toLowerCase();
-    if (this.deps.coherence.cacheUsable()) {
-      const got = await this.#cache.get(`${partnerId}:${id}`, () =>
-        loadTenantAccess(this.deps.db, partnerId, id),
-      );
-      (got.cached ? this.#fromMemory : this.#fromDatabase).inc(questions.length);
-      return got.value;
+    if (!isGuid(id)) return undefined;
+    const key = `${partnerId}:${id}`;
+    const stamp = await this.#stamps.stamp(partnerId, id);
+    const held = this.#held.get(key);
+    if (held?.stamp === stamp) {
+      this.#fromMemory.inc(questions);
+      return held;
     }
-    this.#fromDatabase.inc(questions.length);
-    return loadTenantAccess(this.deps.db, partnerId, id, {
-      ids: questions.flatMap((q) => (q.userId ? [q.userId.toLowerCase()] : [])),
-      principalNames: questions.flatMap((q) =>
-        q.userPrincipalName ? [q.userPrincipalName.toLowerCase()] : [],
-      ),
-    });
+    this.#fromDatabase.inc(questions);
+    let load = this.#loading.get(key);
+    // A load started for the same stamp read the facts after that stamp was current: they are at least as new.
+    if (load?.stamp !== stamp) {
+      const promise = loadTenantAccess(this.deps.db, partnerId, id).then(
+        (tenant) => {
+          if (this.#loading.get(key) === load) this.#loading.delete(key);
+          if (tenant) this.#remember(key, tenant);
+          return tenant;
+        },
+        (e: unknown) => {
+          if (this.#loading.get(key) === load) this.#loading.delete(key);
+          throw e;
+        },
+      );
+      load = { stamp, promise };
+      this.#loading.set(key, load);
+    }
+    return load.promise;
+  }
+
+  #remember(key: string, tenant: TenantAccess): void {
+    this.#held.delete(key);
+    this.#held.set(key, tenant);
+    // A Map keeps insertion order: the first key is the tenant loaded longest ago.
+    if (this.#held.size > this.maxTenants) this.#held.delete(this.#held.keys().next().value as string);
   }
 
   /** One answer, from the tenant's facts as loaded (or not found). */
@@ -325,32 +411,21 @@ export class AccessDecisions {
     }
     const tenants = new Map<string, TenantAccess | undefined>();
     for (const [tenantId, qs] of byTenant) {
-      tenants.set(tenantId, await this.#tenant(partnerId, tenantId, qs));
+      tenants.set(tenantId, await this.#tenant(partnerId, tenantId, qs.length));
     }
     const now = this.deps.clock.now();
     const decidedAt = now.toISOString();
     return questions.map((q) => this.#view(q, tenants.get(q.tenantId), now, decidedAt));
   }
 
-  /**
-   * One decision; an unknown tenant is a 404 here (R-ROLE-ISO), not an answer. A tenant held in memory is
-   * answered without waiting for anything (the hot path).
-   */
-  decideOne(ctx: RequestContext, question: AccessQuestion): AccessDecisionView | Promise<AccessDecisionView> {
-    this.#authorize(ctx);
-    const tenant = this.#cache.peek(`${ctx.actor.partnerId}:${question.tenantId.toLowerCase()}`);
-    if (tenant) {
-      this.#fromMemory.inc();
-      const now = this.deps.clock.now();
-      return this.#view(question, tenant, now, now.toISOString());
+  /** One decision; an unknown tenant is a 404 here (R-ROLE-ISO), not an answer. */
+  async decideOne(ctx: RequestContext, question: AccessQuestion): Promise<AccessDecisionView> {
+    const [decision] = await this.decide(ctx, [question]);
+    if (!decision || decision.signIn.reason === 'unknownTenant') {
+      throw new DomainError('not_found', 404, 'access.tenantNotFound', { tenantId: question.tenantId }, [
+        { field: 'tenantId', rule: 'R-ROLE-ISO' },
+      ]);
     }
-    return this.decide(ctx, [question]).then(([decision]) => {
-      if (!decision || decision.signIn.reason === 'unknownTenant') {
-        throw new DomainError('not_found', 404, 'access.tenantNotFound', { tenantId: question.tenantId }, [
-          { field: 'tenantId', rule: 'R-ROLE-ISO' },
-        ]);
-      }
-      return decision;
-    });
+    return decision;
   }
 }

@@ -1,11 +1,17 @@
 import { newId } from '../domain/ids.ts';
-import { insertAll, type Rows } from '../db/insert-all.ts';
-import type { PartnerScope } from '../db/scope.ts';
+import type { PartnerRows, PartnerScope } from '../db/scope.ts';
 import type { RequestContext } from './context.ts';
 
 /** Audit resource types: Partner Center's (AuditRecord.resourceType) plus Seatwise's own partner users. */
 export type AuditResourceType =
-  'customer' | 'customer_user' | 'order' | 'subscription' | 'license' | 'partner_user' | 'api_token';
+  | 'customer'
+  | 'customer_user'
+  | 'order'
+  | 'subscription'
+  | 'license'
+  | 'partner_user'
+  | 'api_token'
+  | 'webhook_registration';
 
 /** Event types delivered to webhooks (SPEC §2, R-EVT). */
 export type EventType =
@@ -65,15 +71,17 @@ export interface Change {
   reason?: string;
   before?: unknown;
   after?: unknown;
-  event: EventType;
+  /** The event delivered to webhooks; none for a change that is audited only (a webhook registration). */
+  event: EventType | undefined;
   /** The event's payload; by default the resource as it is after the change. */
   payload?: unknown;
 }
 
 /**
  * Records state changes: an audit record and an event for each, written through the caller's transaction so
- * that they exist exactly when the change does (R-EVT, R-AUD). Every use case that changes state calls this
- * (or `recordChange` for one), or writes `changeRows` with its own rows in one statement (`insertAll`).
+ * that they exist exactly when the change does (R-EVT, R-AUD). The one way audit, event and ledger rows are
+ * written: built by `changeRows` (and `ledgerRows`), written by `PartnerScope.insertRows` at the point of the
+ * use case where the change happens, with its other rows when it has some, as this does for changes alone.
  */
 export async function recordChanges(
   scope: PartnerScope,
@@ -81,16 +89,16 @@ export async function recordChanges(
   changes: readonly Change[],
   now: Date,
 ): Promise<void> {
-  await insertAll(scope.db, changeRows(scope.partnerId, ctx, changes, now));
+  await scope.insertRows(changeRows(scope.partnerId, ctx, changes, now));
 }
 
-/** The audit and event rows for changes, for a use case that writes them in its own `insertAll`. */
+/** The audit and event rows for changes, for a use case that writes them with its own rows (`insertRows`). */
 export function changeRows(
   partnerId: string,
   ctx: RequestContext | SystemContext,
   changes: readonly Change[],
   now: Date,
-): Rows[] {
+): PartnerRows[] {
   const actorName = 'actor' in ctx ? ctx.actor.userName : ctx.systemName;
   const partner_id = partnerId;
   const audits = changes.map((change) => ({
@@ -110,16 +118,18 @@ export function changeRows(
     correlation_id: ctx.correlationId ?? null,
     operation_date: now,
   }));
-  const events = changes.map((change) => ({
-    partner_id,
-    id: newId(),
-    type: change.event,
-    resource_type: change.resourceType,
-    resource_id: change.resourceId,
-    customer_id: change.customerId ?? null,
-    payload: JSON.stringify(change.payload ?? change.after ?? null),
-    occurred_at: now,
-  }));
+  const events = changes
+    .flatMap(({ event, ...change }) => (event === undefined ? [] : [{ ...change, event }]))
+    .map((change) => ({
+      partner_id,
+      id: newId(),
+      type: change.event,
+      resource_type: change.resourceType,
+      resource_id: change.resourceId,
+      customer_id: change.customerId ?? null,
+      payload: JSON.stringify(change.payload ?? change.after ?? null),
+      occurred_at: now,
+    }));
   return [
     { table: 'audit_records', rows: audits },
     { table: 'events', rows: events },

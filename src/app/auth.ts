@@ -2,7 +2,6 @@ import type { PartnerRole } from '../domain/access/permissions.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import type { CoherentCache } from '../db/coherent-cache.ts';
 import type { Db } from '../db/database.ts';
 import { PartnerScope } from '../db/scope.ts';
 import type { Actor } from './context.ts';
@@ -16,15 +15,41 @@ const LAST_USED_RESOLUTION_MS = 5 * 60_000;
 const unauthenticated = (key = 'auth.unauthenticated', params = {}) =>
   new DomainError('unauthenticated', 401, key, params);
 
-/** What a token grants: kept in memory by the token cache (SPEC §8: invalidated across processes). */
+/** What a token grants: kept in memory by the token cache. */
 export interface TokenGrant {
   tokenId: string;
   actor: Actor;
   lastUsedAt: Date | null;
 }
 
-/** The cache key namespace of tokens; a change to tokens or to their users signals `tokens:*`. */
-export const TOKEN_CACHE = 'tokens';
+/**
+ * Grants of bearer tokens this process has seen, by the token's SHA-256, so that an authenticated request
+ * costs no database round trip (the access decision route depends on it). A grant never changes once issued:
+ * no operation revokes a token, changes a partner user's role or removes one, so what is held here cannot go
+ * stale in this process or another. An operation that did would have to stamp a version the cache checks, as
+ * access decisions do (`src/app/access.ts`). A token not found is never kept; the oldest grants leave first.
+ */
+export class TokenCache {
+  #grants = new Map<string, TokenGrant>();
+  constructor(private readonly maxEntries = 10_000) {}
+
+  async get(hash: string, load: () => Promise<TokenGrant | undefined>): Promise<TokenGrant | undefined> {
+    const held = this.#grants.get(hash);
+    if (held) return held;
+    const grant = await load();
+    if (grant) {
+      this.#grants.set(hash, grant);
+      // A Map keeps insertion order: the first key is the grant loaded longest ago.
+      if (this.#grants.size > this.maxEntries)
+        this.#grants.delete(this.#grants.keys().next().value as string);
+    }
+    return grant;
+  }
+
+  peek(hash: string): TokenGrant | undefined {
+    return this.#grants.get(hash);
+  }
+}
 
 async function findTokenGrant(db: Db, hash: string): Promise<TokenGrant | undefined> {
   const row = await db
@@ -59,7 +84,7 @@ export async function authenticateToken(
   cloud: Cloud,
   token: string,
   now: Date,
-  cache?: CoherentCache<TokenGrant>,
+  cache?: TokenCache,
   /** The token's SHA-256, when the caller already has it. */
   tokenHash?: string,
 ): Promise<Actor> {
@@ -69,7 +94,7 @@ export async function authenticateToken(
   }
   const hash = tokenHash ?? sha256(token);
   const grant = cache
-    ? (await cache.get(hash, () => findTokenGrant(db, hash))).value
+    ? await cache.get(hash, () => findTokenGrant(db, hash))
     : await findTokenGrant(db, hash);
   if (!grant) throw unauthenticated('auth.invalidToken');
   if (!grant.lastUsedAt || now.getTime() - grant.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
@@ -91,7 +116,7 @@ export function knownToken(
   cloud: Cloud,
   token: string,
   now: Date,
-  cache: CoherentCache<TokenGrant>,
+  cache: TokenCache,
   tokenHash: string,
 ): Actor | undefined {
   const issuer = tokenIssuer(token);

@@ -19,8 +19,8 @@ import {
   type PartnerCenterOffer,
   type PriceList,
 } from '../domain/catalog/partner-center.ts';
-import { signalChange } from '../db/change-signal.ts';
 import { inTransaction, type Db } from '../db/database.ts';
+import { allAccessChanged } from './access.ts';
 
 /** Where the demo catalog lives (R-CAT-3). */
 export const DEMO_CATALOG_PATH = join(import.meta.dirname, '..', '..', 'catalog', 'demo-catalog.json');
@@ -321,7 +321,7 @@ export async function importCatalog(
       onProgress(++rank, offers.length);
     }
     // An offer's service plans decide what its licences grant (R-ACC): every tenant's decisions may change.
-    await signalChange(trx, ['access:*']);
+    await allAccessChanged(trx);
   });
   return offers.length;
 }

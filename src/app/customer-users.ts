@@ -14,7 +14,6 @@ import { DomainError } from '../domain/errors.ts';
 import { isGuid, newId } from '../domain/ids.ts';
 import { storableText } from '../domain/text.ts';
 import { inTransaction, type Db } from '../db/database.ts';
-import { insertAll } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
@@ -569,7 +568,7 @@ export async function updateLicenses(
         .execute();
     }
     if (inserts.length > 0) {
-      await insertAll(trx, [
+      await scope.insertRows([
         {
           table: 'license_assignments',
           rows: inserts.map((a) => ({

@@ -13,7 +13,7 @@ import { newId } from '../domain/ids.ts';
 import type { Db } from '../db/database.ts';
 import type { Rows } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
-import type { PartnerScope } from '../db/scope.ts';
+import type { PartnerRows, PartnerScope } from '../db/scope.ts';
 
 /**
  * The ledger's side of every change (R-BIL): what billing needs of a subscription row, the term each
@@ -84,7 +84,7 @@ export function lineView(
   };
 }
 
-/** The rows of ledger lines, for `insertAll` with the rest of a change. `postedAt` dates them. */
+/** The rows of ledger lines, written with the rest of a change by `PartnerScope.insertRows`. `postedAt` dates them. */
 export function ledgerRows(
   partnerId: string,
   entries: readonly {
@@ -92,7 +92,7 @@ export function ledgerRows(
     lines: readonly LedgerLine[];
     postedAt: Date;
   }[],
-): Rows[] {
+): PartnerRows[] {
   const rows = entries.flatMap(({ sub, lines, postedAt }) =>
     lines.map((l) => ({
       partner_id: partnerId,
@@ -121,7 +121,7 @@ export function ledgerRows(
 /**
  * Writes ledger rows with one array per column (`INSERT … SELECT FROM unnest`): for the sweeper's batches of
  * renewals, where a multi-row VALUES of some 12,000 parameters cost PostgreSQL more to parse and plan than to
- * write, and the server more to bind. Use cases that write a few lines keep them in their `insertAll`.
+ * write, and the server more to bind. Use cases that write a few lines keep them in their `insertRows`.
  */
 export async function insertLedgerRows(db: Db, parts: readonly Rows[]): Promise<void> {
   const rows = parts.flatMap((p) => (p.table === 'ledger_entries' ? p.rows : []));

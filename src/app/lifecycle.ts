@@ -22,7 +22,6 @@ import {
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
-import { insertAll } from '../db/insert-all.ts';
 import { accessChanged } from './access.ts';
 import { changeRows, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
@@ -167,7 +166,7 @@ export async function updateSubscription(
       event: step.event,
     }));
     const charges = await chargesOf(scope, steps, now);
-    await insertAll(trx, [
+    await scope.insertRows([
       ...changeRows(scope.partnerId, ctx, changes, now),
       ...ledgerRows(
         scope.partnerId,

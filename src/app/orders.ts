@@ -14,11 +14,9 @@ import {
 import { openingLine, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
-import { insertAtCommit } from '../db/change-signal.ts';
-import type { Rows } from '../db/insert-all.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
-import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
+import { isUniqueViolation, PartnerScope, type PartnerRows } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
@@ -142,7 +140,7 @@ interface Purchase {
 /**
  * The rows validated purchases become on an order: the subscriptions, their line items, the trials they
  * start, one `subscription.created` change each, and what each is charged (R-BIL-1, R-ADD-2; a trial
- * nothing, R-BIL-5). The caller writes them with `insertAtCommit`, in one statement with the rest of its change.
+ * nothing, R-BIL-5). The caller writes them with `PartnerScope.insertRows`, in one statement with the rest of its change.
  */
 function purchaseRows(
   partnerId: string,
@@ -151,7 +149,7 @@ function purchaseRows(
   purchases: readonly Purchase[],
   now: Date,
 ): {
-  rows: Rows[];
+  rows: PartnerRows[];
   lines: Row<'order_line_items'>[];
   changes: Change[];
   charges: { sub: Row<'subscriptions'>; lines: LedgerLine[]; lineItemNumber: number }[];
@@ -368,11 +366,10 @@ export async function placeOrder(
     return await inTransaction(deps.db, async (trx) => {
       const plan = await planOrder(trx, deps, ctx, customerId, input, true);
       trials = plan.trials;
-      insertAtCommit(trx, plan.rows);
+      await plan.scope.insertRows(plan.rows);
       await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
-      // A first subscription lets the tenant's admins sign in (R-ACC). A purchase only widens access: the
-      // other processes drop the tenant when they hear of it, and the order does not wait for them.
-      await accessChanged(trx, plan.scope.partnerId, [customerId], { wait: false });
+      // A first subscription lets the tenant's admins sign in (R-ACC).
+      await accessChanged(trx, plan.scope.partnerId, [customerId]);
       return plan.view;
     });
   } catch (e) {
@@ -490,7 +487,7 @@ async function planOrder(
       { table: 'orders', rows: [order] },
       ...bought.rows,
       ...changeRows(scope.partnerId, ctx, [...bought.changes, orderChange], now),
-    ] as Rows[],
+    ] as PartnerRows[],
   };
 }
 
@@ -509,9 +506,8 @@ export async function addAddOnsToOrder(
   requirePermission(ctx.actor.role, 'subscriptions.buy');
   return inTransaction(deps.db, async (trx) => {
     const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, true);
-    insertAtCommit(trx, plan.rows);
-    // Add-ons only widen access, as a purchase does (see placeOrder).
-    await accessChanged(trx, ctx.actor.partnerId, [customerId], { wait: false });
+    await plan.scope.insertRows(plan.rows);
+    await accessChanged(trx, ctx.actor.partnerId, [customerId]);
     return plan.view;
   });
 }
@@ -626,6 +622,7 @@ async function planAddOns(
   };
   const first = purchases[0] as Purchase;
   return {
+    scope,
     view,
     cycle: first.cycle,
     currency: first.currency,

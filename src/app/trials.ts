@@ -7,7 +7,6 @@ import { openingLine } from '../domain/billing/billing-rules.ts';
 import { DomainError } from '../domain/errors.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
-import { insertAll } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
@@ -206,7 +205,7 @@ export async function convertTrial(
       { start: now, end: updated.commitment_end_date },
       true,
     );
-    await insertAll(trx, [
+    await scope.insertRows([
       ...changeRows(
         scope.partnerId,
         ctx,

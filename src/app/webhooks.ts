@@ -6,7 +6,7 @@ import { isGuid, newId } from '../domain/ids.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
-import { EVENT_TYPES, type EventType } from './audit.ts';
+import { EVENT_TYPES, recordChange, type EventType } from './audit.ts';
 import type { RequestContext } from './context.ts';
 import { TargetRefused, type WebhookTargets } from './webhook-targets.ts';
 import { newSecret } from './secrets.ts';
@@ -129,24 +129,20 @@ async function auditWebhookChange(
   change: { operationType: string; endpoint: WebhookEndpoint; before?: unknown; after?: unknown },
   now: Date,
 ): Promise<void> {
-  await scope
-    .insertInto('audit_records', {
-      id: newId(),
-      customer_id: null,
-      customer_name: null,
-      user_principal_name: ctx.actor.userName,
-      application_id: ctx.applicationId ?? null,
-      resource_type: 'webhook_registration',
-      resource_id: change.endpoint.id,
-      operation_type: change.operationType,
-      operation_status: 'succeeded',
-      reason: null,
-      old_value: change.before === undefined ? null : JSON.stringify(change.before),
-      new_value: change.after === undefined ? null : JSON.stringify(change.after),
-      correlation_id: ctx.correlationId ?? null,
-      operation_date: now,
-    })
-    .execute();
+  await recordChange(
+    scope,
+    ctx,
+    {
+      resourceType: 'webhook_registration',
+      resourceId: change.endpoint.id,
+      operationType: change.operationType,
+      before: change.before,
+      after: change.after,
+      // A registration is audited, not delivered: no event.
+      event: undefined,
+    },
+    now,
+  );
 }
 
 const auditView = (e: WebhookEndpoint) => ({ webhookUrl: e.webhookUrl, webhookEvents: e.webhookEvents });

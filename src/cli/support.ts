@@ -48,7 +48,7 @@ export async function withSeatwise<T>(
     import('../config.ts'),
   ]);
   // A command answers nothing from memory; what it changes, the servers on the same database still drop.
-  const seatwise = await assemble(loadConfig(), { command: `seatwise ${command}`, bootstrap, cache: false });
+  const seatwise = await assemble(loadConfig(), { command: `seatwise ${command}`, bootstrap });
   try {
     return await fn(seatwise);
   } finally {

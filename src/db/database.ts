@@ -4,7 +4,6 @@ import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTransaction, writeQueuedRows } from './change-signal.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Tables } from './schema.ts';
@@ -15,8 +14,6 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   engine: Engine;
-  /** The server's URL (PostgreSQL only): cache coherence opens its own LISTEN connection with it. */
-  url?: string;
   close(): Promise<void>;
 }
 
@@ -44,7 +41,7 @@ export function databaseFromUrl(url: string, poolSize = 10): Database {
   // An idle client that loses its server must not crash the process; the next query reports the error.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', url, close: () => db.destroy() };
+  return { db, engine: 'postgres', close: () => db.destroy() };
 }
 
 const root = join(import.meta.dirname, '..', '..');
@@ -114,14 +111,11 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
 }
 
 /**
- * Runs `fn` in a transaction: the caller's, when `db` already is one (so that use cases compose into one
- * atomic change, each part's rows queued with `insertAtCommit` written when it ends), or a new one, which settles the cache invalidations signalled inside it after COMMIT
- * (`change-signal.ts`).
+ * Runs `fn` in a transaction: a new one, or the caller's when `db` already is one (a use case composed into a
+ * larger change, or run inside the transaction that records its MS-RequestId, `src/http/idempotency.ts`).
+ * Everything the change writes is an explicit statement inside `fn`, in the order it happens; nothing is
+ * queued, and nothing runs after COMMIT.
  */
-export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return runTransaction(db, fn);
-  const value = await fn(db);
-  // A use case composed into a larger one: what it queued is written now, for the next one to read.
-  await writeQueuedRows(db);
-  return value;
+export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }

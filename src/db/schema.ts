@@ -16,6 +16,8 @@ export interface InstanceSettingsTable {
   created_at: Timestamp;
   test_clock_now: Timestamp | null;
   new_customers_open: boolean;
+  /** Bumped by a catalog import: part of every tenant's access stamp (the offers decide what licences grant). */
+  offers_version: ColumnType<string, string | number | undefined, string | number>;
 }
 
 export interface PartnersTable {
@@ -298,14 +300,14 @@ export interface LicenseAssignmentsTable {
 }
 
 /** A live server process that answers access decisions from memory, and the lease it does so under. */
-export interface AccessCacheProcessesTable {
-  id: string;
-  host: string;
-  pid: number;
-  started_at: Timestamp;
-  lease_until: Timestamp;
-  /** Set by a writer that gave up waiting for this process: its heartbeat no longer extends the lease. */
-  fenced_at: Timestamp | null;
+/**
+ * The version stamp of one tenant's access facts (R-ACC): bumped by every write that can change the tenant's
+ * decisions, in that write's transaction (`bumpAccessVersions`).
+ */
+export interface AccessVersionsTable {
+  partner_id: string;
+  customer_id: string;
+  version: ColumnType<string, string | number, string | number>;
 }
 
 /** Guesses counted in a fixed window (R-SEC-1), shared by every process; the key is a hash of what is counted. */
@@ -337,7 +339,7 @@ export interface Tables {
   ledger_entries: LedgerEntriesTable;
   customer_users: CustomerUsersTable;
   license_assignments: LicenseAssignmentsTable;
-  access_cache_processes: AccessCacheProcessesTable;
+  access_versions: AccessVersionsTable;
   auth_attempts: AuthAttemptsTable;
 }
 

@@ -13,12 +13,16 @@ import {
   type UpdateQueryBuilder,
   type UpdateResult,
 } from 'kysely';
+import { insertAll, type Rows } from './insert-all.ts';
 import type { Tables } from './schema.ts';
 
 /** Tables that hold one partner's data: each carries partner_id (SPEC §8). */
 export type PartnerTable = {
   [K in keyof Tables]: Tables[K] extends { partner_id: unknown } ? K : never;
 }[keyof Tables];
+
+/** Rows for tables that hold one partner's data, written by `PartnerScope.insertRows`. */
+export type PartnerRows = Rows<PartnerTable>;
 
 /**
  * The only way use cases reach partner data (R-ROLE-ISO). Every select, update and delete it builds is
@@ -58,6 +62,18 @@ export class PartnerScope {
   ): InsertQueryBuilder<Tables, T, InsertResult> {
     const qb = this.db.insertInto(table).values({ ...values, partner_id: this.partnerId } as never);
     return qb as unknown as InsertQueryBuilder<Tables, T, InsertResult>;
+  }
+
+  /**
+   * Writes rows into several partner tables in one statement (`insertAll`), each stamped with this partner:
+   * a row built for another partner cannot be written through this scope.
+   */
+  async insertRows(parts: readonly PartnerRows[]): Promise<void> {
+    const partner_id = this.partnerId;
+    await insertAll(
+      this.db,
+      parts.map((p) => ({ table: p.table, rows: p.rows.map((r) => ({ ...r, partner_id })) }) as PartnerRows),
+    );
   }
 
   /** The same partner inside a transaction that the use case opened. */

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sha256 } from '../app/secrets.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
-import { insertAtCommit } from '../db/change-signal.ts';
-import { inTransaction, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import type { Seatwise } from '../composition.ts';
@@ -30,13 +29,13 @@ const isTakenRequestId = (e: unknown): boolean =>
   (e as { constraint?: unknown }).constraint === 'idempotency_keys_pkey';
 
 /**
- * R-API-2 for a POST or PATCH: with an MS-RequestId, `run` executes inside one transaction that also records
- * the request id and the response, so a change and its record commit together or not at all. A retry with
- * the same id and body gets the recorded response again and changes nothing; another body under the same id
- * is refused. The id is recorded after the change, in its transaction (one statement, no claim to update):
- * a duplicate that raced the first rolls back when it finds the id taken, and replays the first answer. A
- * refusal is recorded too (after its rollback), so a retry hears the same answer; a 5xx is not, so a retry
- * runs again. Without an MS-RequestId, `run` simply runs.
+ * R-API-2 for a POST or PATCH. With an MS-RequestId, this opens the transaction, `run` makes the change in it
+ * (the use case's own `inTransaction` joins it), and the request id and the response are inserted next, in
+ * the same transaction: the change and its record commit together or not at all. A retry with the same id
+ * and body gets the recorded response again and changes nothing; another body under the same id is refused.
+ * A duplicate that raced the first fails that insert on the key's uniqueness, rolls back, and replays the
+ * first answer. A refusal is recorded too (after its rollback), so a retry hears the same answer; a 5xx is
+ * not, so a retry runs again. Without an MS-RequestId, `run` simply runs (the use case opens its transaction).
  */
 export async function idempotent(
   seatwise: Seatwise,
@@ -70,12 +69,11 @@ export async function idempotent(
       .executeTakeFirst();
   let outcome: Outcome;
   try {
-    outcome = await inTransaction(seatwise.db, async (trx): Promise<Outcome> => {
+    outcome = await seatwise.db.transaction().execute(async (trx): Promise<Outcome> => {
       const ran = await run(trx);
-      // Recorded by the transaction's last statement, with the change's own rows: if the id is taken (a retry,
-      // or a duplicate that committed while this one ran), the key's uniqueness fails it, the transaction rolls
-      // back, and the first answer is replayed.
-      insertAtCommit(trx, [{ table: 'idempotency_keys', rows: [row(ran.status, ran.body)] }]);
+      // If the id is taken (a retry, or a duplicate that committed while this one ran), the key's uniqueness
+      // fails this insert, the transaction rolls back, and the first answer is replayed.
+      await trx.insertInto('idempotency_keys').values(row(ran.status, ran.body)).execute();
       return { ran };
     });
   } catch (e) {

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onServer } from '../support/db.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
-import { PG_TEMPLATE_DB, serverUrl, urlFor } from '../support/template.ts';
+import { PG_TEMPLATE_DB, urlFor } from '../support/template.ts';
 
 const TOKEN = 'e2e-access-token';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const running: RunningServer[] = [];
-const stopped: number[] = [];
 let database: string | undefined;
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -43,10 +41,6 @@ async function metric(server: RunningServer, name: string): Promise<number> {
   return Number(m?.[1] ?? 0);
 }
 const fromMemory = (s: RunningServer) => metric(s, 'seatwise_access_decisions_total{source="memory"}');
-
-// The backend of a LISTEN connection can be paused only on this machine (and the pid checked to be a
-// PostgreSQL process): with a server elsewhere that scenario is skipped.
-const localServer = () => /^(127\.0\.0\.1|localhost)$/.test(new URL(serverUrl() ?? 'postgres://x/').hostname);
 
 let a: RunningServer;
 let b: RunningServer;
@@ -104,8 +98,6 @@ describe.skipIf(!onServer())(
         SEATWISE_BOOTSTRAP_TOKEN: TOKEN,
         SEATWISE_SWEEP_INTERVAL: '0',
         SEATWISE_RATE_LIMIT: '1000000',
-        SEATWISE_CACHE_LEASE_MS: '2000',
-        SEATWISE_CACHE_ACK_MS: '500',
       };
       a = await startServerProcess(env);
       running.push(a);
@@ -142,7 +134,6 @@ describe.skipIf(!onServer())(
     }, 120_000);
 
     afterAll(async () => {
-      for (const pid of stopped) process.kill(pid, 'SIGCONT');
       for (const s of running) {
         s.child.kill('SIGCONT');
         s.child.kill('SIGKILL');
@@ -174,7 +165,9 @@ describe.skipIf(!onServer())(
           const suspendedAt = performance.now();
           const first = await decideOn(b);
           expect(first.signIn).toMatchObject({ allowed: false, rule: 'R-SUS-2', reason: 'suspended' });
-          await new Promise((r) => setTimeout(r, 30));
+          // The window stays open until the loop has asked B twice more inside it.
+          const asked = log.length;
+          while (log.length < asked + 2) await new Promise((r) => setImmediate(r));
           windows.push([suspendedAt, performance.now()]);
           await setStatus('active');
           expect((await decideOn(b)).signIn.allowed).toBe(true); // R-SUS-4: restored at once, on B too
@@ -191,7 +184,7 @@ describe.skipIf(!onServer())(
       expect(await fromMemory(b)).toBeGreaterThan(cachedBefore);
     });
 
-    it('R-ACC: a purchase through A answers without waiting for B, and B allows the new admin once it hears of it', async () => {
+    it('R-ACC: a purchase through A is seen by B as soon as the order has answered', async () => {
       const created = await call<{ id: string }>(
         a,
         'POST',
@@ -213,72 +206,33 @@ describe.skipIf(!onServer())(
             userId: root.body.id,
           })
         ).body.signIn;
-      expect(await ask(b)).toMatchObject({ allowed: false, reason: 'noSubscription' }); // now held by B
+      expect(await ask(b)).toMatchObject({ allowed: false, reason: 'noSubscription' });
+      const heldBefore = await fromMemory(b);
+      expect(await ask(b)).toMatchObject({ allowed: false, reason: 'noSubscription' }); // now from B's memory
+      expect(await fromMemory(b)).toBe(heldBefore + 1);
 
-      const waitsBefore = await metric(a, 'seatwise_cache_ack_wait_seconds_count');
       const order = await call(a, 'POST', `/v1/customers/${tenant}/orders`, {
         billingCycle: 'monthly',
         lineItems: [{ lineItemNumber: 0, offerId: 'CN-MAIL-P1', quantity: 1 }],
       });
       expect(order.status).toBe(201);
-      expect(await metric(a, 'seatwise_cache_ack_wait_seconds_count')).toBe(waitsBefore); // A did not wait
+      expect((await ask(b)).allowed).toBe(true);
       expect((await ask(a)).allowed).toBe(true);
-      let allowedOnB = false;
-      for (let i = 0; i < 100 && !allowedOnB; i++) {
-        allowedOnB = (await ask(b)).allowed;
-        if (!allowedOnB) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(allowedOnB).toBe(true);
     });
 
-    it('a process that stops answering (SIGSTOP) is fenced and its lease waited out; running again, it answers fresh and rejoins', async () => {
+    it('R-ACC: a writer waits for no other process: with B stopped (SIGSTOP), a suspension through A returns, and B answers it once running again', async () => {
       expect((await decideOn(b)).signIn.allowed).toBe(true);
-      const fencedBefore = await metric(a, 'seatwise_cache_fenced_processes_total');
+      expect((await decideOn(b)).signIn.allowed).toBe(true); // from B's memory
       b.child.kill('SIGSTOP');
       try {
+        // B cannot answer anything while stopped: had A to hear from B, this would not return.
         await setStatus('suspended');
-        expect(await metric(a, 'seatwise_cache_fenced_processes_total')).toBe(fencedBefore + 1);
       } finally {
         b.child.kill('SIGCONT');
       }
       expect((await decideOn(b)).signIn).toMatchObject({ allowed: false, reason: 'suspended' });
-      // B's heartbeat finds itself fenced, it clears what it holds and registers again: acknowledged, not fenced.
-      await new Promise((r) => setTimeout(r, 1000));
       await setStatus('active');
       expect((await decideOn(b)).signIn.allowed).toBe(true);
-      expect(await metric(a, 'seatwise_cache_fenced_processes_total')).toBe(fencedBefore + 1);
     });
-
-    it.skipIf(!localServer())(
-      'a process whose LISTEN connection hangs hears nothing, but stops answering from memory when its lease runs out',
-      async () => {
-        expect((await decideOn(b)).signIn.allowed).toBe(true);
-        expect((await decideOn(b)).signIn.allowed).toBe(true); // from memory
-        const backend = await admin(async (c) => {
-          const r = await c.query<{ pid: number }>(
-            'select pid from pg_stat_activity where datname = $1 and application_name = $2',
-            [database, `seatwise cache ${b.child.pid}`],
-          );
-          return r.rows[0]?.pid;
-        });
-        expect(backend).toBeTypeOf('number');
-        const pid = backend as number;
-        expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('postgres');
-        // B's LISTEN backend stops: no notification reaches B, no heartbeat of B's returns, and B cannot tell.
-        process.kill(pid, 'SIGSTOP');
-        stopped.push(pid);
-        try {
-          await setStatus('suspended');
-          const d = await decideOn(b);
-          expect(d.signIn).toMatchObject({ allowed: false, reason: 'suspended' });
-        } finally {
-          process.kill(pid, 'SIGCONT');
-          stopped.pop();
-        }
-        await new Promise((r) => setTimeout(r, 1000));
-        await setStatus('active');
-        expect((await decideOn(b)).signIn.allowed).toBe(true);
-      },
-    );
   },
 );
