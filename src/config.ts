@@ -18,13 +18,6 @@ export interface Config {
   demo: boolean;
   /** Seconds between lifecycle sweeps in the server (SEATWISE_SWEEP_INTERVAL); 0 turns the timer off. */
   sweepIntervalSeconds: number;
-  /**
-   * How long a server process may answer access decisions from memory after its last heartbeat reached
-   * PostgreSQL (SEATWISE_CACHE_LEASE_MS); a writer waits at most this long for a process that stopped answering.
-   */
-  cacheLeaseMs: number;
-  /** How long a writer waits for the other processes to drop what it changed before fencing them (SEATWISE_CACHE_ACK_MS). */
-  cacheAckTimeoutMs: number;
   /** Guessing limits (R-SEC-1), each counted over `guessWindowSeconds` (SEATWISE_GUESS_WINDOW, default 900). */
   guessing: {
     /** Sign-in attempts for one user name from one address (SEATWISE_SIGN_IN_LIMIT, default 10). */
@@ -142,8 +135,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     demo: flag(env, 'SEATWISE_DEMO', true),
     sweepIntervalSeconds: integer(env, 'SEATWISE_SWEEP_INTERVAL', 60, 0, 86_400),
-    cacheLeaseMs: integer(env, 'SEATWISE_CACHE_LEASE_MS', 5000, 250, 600_000),
-    cacheAckTimeoutMs: integer(env, 'SEATWISE_CACHE_ACK_MS', 1000, 10, 60_000),
     guessing: {
       signInPerName: integer(env, 'SEATWISE_SIGN_IN_LIMIT', 10, 1, 1_000_000),
       signInPerAddress: integer(env, 'SEATWISE_SIGN_IN_ADDRESS_LIMIT', 100, 1, 1_000_000),

@@ -147,8 +147,6 @@ describe('storage (SPEC §8)', () => {
       'customer_domains',
       'kysely_migration',
       'kysely_migration_lock',
-      // The live server processes and their cache leases: no partner's data (SPEC §8).
-      'access_cache_processes',
       // Guess counters keyed by a hash of a user name and an address, no partner's data (R-SEC-1).
       'auth_attempts',
     ]);

@@ -1,0 +1,137 @@
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AccessDecisions,
+  accessChanged,
+  readAccessStamps,
+  type AccessQuestion,
+} from '../../src/app/access.ts';
+import { importCatalog, readCatalogFile, DEMO_CATALOG_PATH } from '../../src/app/catalog.ts';
+import type { RequestContext } from '../../src/app/context.ts';
+import { inTransaction } from '../../src/db/database.ts';
+import { PartnerScope } from '../../src/db/scope.ts';
+import { commerce } from '../support/commerce.ts';
+import { newCustomer, partnerIdOf } from '../support/factories.ts';
+import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
+
+// Runs on the embedded database and on a PostgreSQL server alike (SEATWISE_TEST_DATABASE_URL): the stamp is
+// the same statements on both.
+let t: TestSeatwise;
+afterEach(async () => {
+  await t.close();
+});
+
+/** A tenant with an E3 subscription and a user holding one of its licences, made through the API. */
+async function tenant() {
+  const c = commerce(t);
+  const customer = await newCustomer(t);
+  const e3 = await c.buy(customer, 'annual', 'CN-365-E3', 10);
+  const user = await c.addUser(customer, 'ada');
+  await c.assign(customer, user, 'CN-365-E3');
+  const partnerId = await partnerIdOf(t);
+  const ctx: RequestContext = {
+    actor: { partnerId, userId: 'x', userName: 'admin', role: 'GlobalAdmin', via: 'token' },
+    correlationId: undefined,
+    applicationId: undefined,
+  };
+  const question: AccessQuestion = { tenantId: customer, userId: user };
+  return { customer, e3, user, partnerId, ctx, question };
+}
+
+/** A second process's decisions on the same database: its own memory, its own metrics. */
+const anotherProcess = () =>
+  new AccessDecisions({
+    db: t.seatwise.db,
+    clock: t.seatwise.clock,
+    cloud: 'global',
+    metrics: new Registry(),
+  });
+
+/** Suspends the subscription with an ordinary UPDATE, bumping the stamp in the same transaction or not. */
+async function suspend(partnerId: string, customer: string, subscription: string, bump: boolean) {
+  await inTransaction(t.seatwise.db, async (trx) => {
+    await new PartnerScope(trx, partnerId)
+      .updateTable('subscriptions')
+      .set({
+        status: 'suspended',
+        suspension_reasons: JSON.stringify(['nonPayment']),
+        status_changed_at: REFERENCE_TIME,
+      })
+      .where('id', '=', subscription)
+      .execute();
+    if (bump) await accessChanged(trx, partnerId, [customer]);
+  });
+}
+
+describe('access version stamps (R-ACC, SPEC §8)', () => {
+  it('R-ACC: the stamp moves with the transaction that bumps it, and a rolled-back write leaves it where it was', async () => {
+    t = await newSeatwise();
+    const { customer, partnerId } = await tenant();
+    const stamp = async () =>
+      (await readAccessStamps(t.seatwise.db, [{ partnerId, customerId: customer }]))[0];
+    const before = await stamp();
+
+    await expect(
+      inTransaction(t.seatwise.db, async (trx) => {
+        await accessChanged(trx, partnerId, [customer]);
+        throw new Error('the change fails after the bump');
+      }),
+    ).rejects.toThrow('the change fails');
+    expect(await stamp()).toBe(before);
+
+    await inTransaction(t.seatwise.db, (trx) => accessChanged(trx, partnerId, [customer, customer]));
+    const after = await stamp();
+    expect(after).not.toBe(before);
+    expect(Number(after?.split('.')[0])).toBe(Number(before?.split('.')[0]) + 1);
+  });
+
+  it('R-ACC: a decision asked after the change committed sees it, in the process that wrote it and in another one', async () => {
+    t = await newSeatwise();
+    const { customer, e3, partnerId, ctx, question } = await tenant();
+    const other = anotherProcess();
+    const here = t.seatwise.access;
+    expect((await here.decideOne(ctx, question)).signIn.allowed).toBe(true);
+    expect((await other.decideOne(ctx, question)).signIn.allowed).toBe(true);
+
+    await suspend(partnerId, customer, e3.id, true);
+    for (const decisions of [here, other]) {
+      expect((await decisions.decideOne(ctx, question)).signIn).toMatchObject({
+        allowed: false,
+        rule: 'R-SUS-2',
+        reason: 'suspended',
+      });
+    }
+  });
+
+  it('R-ACC: the answer comes from memory while the stamp stands still (a write that does not bump is not seen)', async () => {
+    t = await newSeatwise();
+    const { customer, e3, partnerId, ctx, question } = await tenant();
+    const other = anotherProcess();
+    expect((await other.decideOne(ctx, question)).signIn.allowed).toBe(true);
+    // Not how Seatwise writes: it shows that the decisions really are answered from memory, and that the stamp
+    // alone makes them reload.
+    await suspend(partnerId, customer, e3.id, false);
+    expect((await other.decideOne(ctx, question)).signIn.allowed).toBe(true);
+    await inTransaction(t.seatwise.db, (trx) => accessChanged(trx, partnerId, [customer]));
+    expect((await other.decideOne(ctx, question)).signIn.allowed).toBe(false);
+  });
+
+  it('R-ACC: a catalog import moves every tenant stamp (the offers decide what a licence grants)', async () => {
+    t = await newSeatwise();
+    const { customer, partnerId } = await tenant();
+    const [before] = await readAccessStamps(t.seatwise.db, [{ partnerId, customerId: customer }]);
+    await importCatalog(t.seatwise.db, readCatalogFile(DEMO_CATALOG_PATH), REFERENCE_TIME);
+    const [after] = await readAccessStamps(t.seatwise.db, [{ partnerId, customerId: customer }]);
+    expect(after).not.toBe(before);
+  });
+
+  it('R-ACC: concurrent decisions share one stamp read per batch, each read sent after they were asked', async () => {
+    t = await newSeatwise();
+    const { customer, e3, partnerId, ctx, question } = await tenant();
+    const other = anotherProcess();
+    expect((await other.decideOne(ctx, question)).signIn.allowed).toBe(true);
+    await suspend(partnerId, customer, e3.id, true);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => other.decideOne(ctx, question)));
+    expect(answers.map((a) => a.signIn.allowed)).toEqual(Array.from({ length: 20 }, () => false));
+  });
+});
