@@ -6,6 +6,7 @@
  *   npm run bench:orders -- --seconds 60 --connections 16 --engine postgres
  *   npm run bench:orders -- --engine postgres --profile /tmp/prof   # plus a V8 CPU profile of the server
  *   npm run bench:orders -- --engine postgres --statements          # plus PostgreSQL's costliest statements
+ *   npm run bench:orders -- --compare /tmp/seatwise-main  # another checkout's server first, same run, same baseline
  *
  * Each order is one line (CN-365-BB, an offer without a limit) for one of many customers, so that orders do
  * not queue on one customer's lock. Prints a table; docs/benchmarks.md records what it printed.
@@ -26,6 +27,7 @@ import {
   fmt,
   machine,
   pgbenchTpcb,
+  ROOT,
   startSeatwise,
   type PgbenchResult,
   type Server,
@@ -41,6 +43,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     /** Loads pg_stat_statements and prints the statements that took PostgreSQL the longest. */
     statements: { type: 'boolean', default: false },
+    /** Another checkout whose server places the same orders first, against the same baseline. */
+    compare: { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
@@ -152,9 +156,13 @@ async function printStatements(serverUrl: string) {
   }
 }
 
-async function run(engine: 'postgres' | 'pglite', env: Record<string, string>): Promise<OrderRun> {
+async function run(
+  engine: 'postgres' | 'pglite',
+  env: Record<string, string>,
+  root: string,
+): Promise<OrderRun> {
   const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const server = await startSeatwise({ SEATWISE_DEMO: '0', ...env }, nodeArgs);
+  const server = await startSeatwise({ SEATWISE_DEMO: '0', ...env }, nodeArgs, root);
   try {
     const customers = await createCustomers(server, customerCount);
     console.error(
@@ -180,29 +188,36 @@ try {
   console.error(`pgbench TPC-B: ${fmt(baseline.tps)} TPS`);
   const engines =
     args.engine === 'both' ? (['postgres', 'pglite'] as const) : ([args.engine] as ('postgres' | 'pglite')[]);
-  for (const engine of engines) {
-    let result: OrderRun;
-    if (engine === 'postgres') {
-      const url = await createDatabase(pgServer.url, 'seatwise_bench');
-      result = await run(engine, { DATABASE_URL: url, SEATWISE_DEMO: '1' });
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'seatwise-bench-'));
-      try {
-        result = await run(engine, { SEATWISE_DATA_DIR: dir, SEATWISE_DEMO: '1' });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+  const trees: [string, string][] = args.compare
+    ? [
+        [`compared (${args.compare}): `, args.compare],
+        ['this tree: ', ROOT],
+      ]
+    : [['', ROOT]];
+  for (const engine of engines)
+    for (const [prefix, root] of trees) {
+      let result: OrderRun;
+      if (engine === 'postgres') {
+        const url = await createDatabase(pgServer.url, 'seatwise_bench');
+        result = await run(engine, { DATABASE_URL: url, SEATWISE_DEMO: '1' }, root);
+      } else {
+        const dir = mkdtempSync(join(tmpdir(), 'seatwise-bench-'));
+        try {
+          result = await run(engine, { SEATWISE_DATA_DIR: dir, SEATWISE_DEMO: '1' }, root);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
       }
+      rows.push([
+        prefix + (engine === 'postgres' ? 'PostgreSQL server (fsync on)' : 'embedded PGlite'),
+        fmt(result.ordersPerSecond),
+        `${fmt(result.p50, 1)} / ${fmt(result.p99, 1)}`,
+        String(result.non2xx + result.errors),
+        fmt(baseline.tps),
+        (result.ordersPerSecond / baseline.tps).toFixed(2),
+        [result.cpu.server, result.cpu.postgres, result.cpu.client].map((ms) => ms.toFixed(2)).join(' / '),
+      ]);
     }
-    rows.push([
-      engine === 'postgres' ? 'PostgreSQL server (fsync on)' : 'embedded PGlite',
-      fmt(result.ordersPerSecond),
-      `${fmt(result.p50, 1)} / ${fmt(result.p99, 1)}`,
-      String(result.non2xx + result.errors),
-      fmt(baseline.tps),
-      (result.ordersPerSecond / baseline.tps).toFixed(2),
-      [result.cpu.server, result.cpu.postgres, result.cpu.client].map((ms) => ms.toFixed(2)).join(' / '),
-    ]);
-  }
 } finally {
   if (args.statements) await printStatements(pgServer.url);
   pgServer.stop();
