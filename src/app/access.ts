@@ -235,8 +235,6 @@ type StampWaiter = { resolve: (stamp: string) => void; reject: (e: unknown) => v
 class StampBatches {
   #next = new Map<string, { partnerId: string; customerId: string; waiters: StampWaiter[] }>();
   #reading = false;
-  /** Counts the batches sent; a load started for a batch is shared only by questions of that batch. */
-  sent = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -256,7 +254,6 @@ class StampBatches {
       while (this.#next.size > 0) {
         const batch = [...this.#next.values()];
         this.#next = new Map();
-        this.sent++;
         try {
           const stamps = await readAccessStamps(this.db, batch);
           batch.forEach((entry, i) => {
