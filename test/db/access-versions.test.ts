@@ -125,7 +125,7 @@ describe('access version stamps (R-ACC, SPEC §8)', () => {
     expect(after).not.toBe(before);
   });
 
-  it('R-ACC: concurrent decisions share one stamp read per batch, each read sent after they were asked', async () => {
+  it('R-ACC: twenty decisions asked at once after the change, batched into shared stamp reads, all see it', async () => {
     t = await newSeatwise();
     const { customer, e3, partnerId, ctx, question } = await tenant();
     const other = anotherProcess();
