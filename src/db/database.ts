@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTransaction, writeQueuedRows } from './change-signal.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { distributeSchema, isDistributed } from './distribute.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Tables } from './schema.ts';
 
@@ -110,6 +111,8 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
     throw result.error instanceof Error
       ? result.error
       : new Error('migration failed', { cause: result.error });
+  // On a Citus cluster already spread by partner, what a migration created is placed like the rest.
+  if ((result.results?.length ?? 0) > 0 && (await isDistributed(db))) await distributeSchema(db);
   return result;
 }
 
