@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTransaction, writeQueuedRows } from './change-signal.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { distributeSchema, isDistributed } from './distribute.ts';
+import { isDistributed, migrateDistributed } from './distribute.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Tables } from './schema.ts';
 
@@ -106,13 +106,13 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
     db,
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
   });
+  // On a Citus cluster already spread by partner, migrations run one by one, each one's tables placed.
+  if (await isDistributed(db)) return migrateDistributed(db, migrator);
   const result = await migrator.migrateToLatest();
   if (result.error)
     throw result.error instanceof Error
       ? result.error
       : new Error('migration failed', { cause: result.error });
-  // On a Citus cluster already spread by partner, what a migration created is placed like the rest.
-  if ((result.results?.length ?? 0) > 0 && (await isDistributed(db))) await distributeSchema(db);
   return result;
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationResult, MigrationResultSet, Migrator } from 'kysely/migration';
 /* eslint-disable @typescript-eslint/no-explicit-any -- the schema's own tables are read through the catalog, whatever the Tables type says. */
 
 /**
@@ -75,6 +76,15 @@ const currentPlacement = (t: TableState): Placement | 'citus-local' | 'other' =>
   return 'other';
 };
 
+/**
+ * A coordinator holds shards too (of the reference tables, in the same schema): they are Citus's business,
+ * never a table of the schema.
+ */
+const notAShard = (alias: string) =>
+  sql.raw(
+    `NOT EXISTS (SELECT 1 FROM pg_dist_shard s WHERE ${alias}.relname = s.logicalrelid::regclass::text || '_' || s.shardid)`,
+  );
+
 async function tableStates(db: Kysely<any>): Promise<TableState[]> {
   const { rows } = await sql<{
     name: string;
@@ -93,7 +103,7 @@ async function tableStates(db: Kysely<any>): Promise<TableState[]> {
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_dist_partition p ON p.logicalrelid = c.oid
-    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND ${notAShard('c')}
     ORDER BY c.relname`.execute(db);
   return rows
     .filter((r) => !IGNORED.has(r.name))
@@ -182,7 +192,7 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
   const fks = await sql<{ table_name: string; name: string; definition: string }>`
     SELECT c.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE k.contype = 'f' AND n.nspname = current_schema()
+    WHERE k.contype = 'f' AND n.nspname = current_schema() AND ${notAShard('c')}
     ORDER BY c.relname, k.conname`.execute(db);
   const keys = fks.rows.filter((k) => !IGNORED.has(k.table_name));
   for (const k of keys)
@@ -194,7 +204,12 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
     // plain PostgreSQL first; so does a partner table distributed apart from the others.
     for (const t of misplaced) {
       if (t.now === 'citus-local' || (t.now === 'distributed' && t.name !== ANCHOR)) {
-        await sql`SELECT undistribute_table(${t.name})`.execute(db);
+        // A table Citus took in only for its foreign keys went back by itself when they were dropped.
+        const { rows } = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_dist_partition WHERE logicalrelid = ${t.name}::regclass`.execute(
+          db,
+        );
+        if ((rows[0]?.n ?? 0) > 0) await sql`SELECT undistribute_table(${t.name})`.execute(db);
         t.now = 'coordinator';
       }
     }
@@ -239,4 +254,29 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
     tables: plan.map((t) => ({ name: t.name, placement: t.target, changed: changed.has(t.name) })),
     foreignKeys: keys.length,
   };
+}
+
+/**
+ * Runs pending migrations on a schema already distributed: one at a time, each followed by `distributeSchema`,
+ * so that a table one creates is in place before the next adds foreign keys to it. A migration Citus refuses
+ * stops the run with the rules it must follow (docs/scale-out.md).
+ */
+export async function migrateDistributed(db: Kysely<any>, migrator: Migrator): Promise<MigrationResultSet> {
+  const results: MigrationResult[] = [];
+  for (;;) {
+    const step = await migrator.migrateUp();
+    results.push(...(step.results ?? []));
+    if (step.error !== undefined) {
+      const name = step.results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
+      const why = step.error instanceof Error ? step.error.message : JSON.stringify(step.error);
+      throw new Error(
+        `${name} failed on a database distributed by partner: ${why}. A migration there keeps partner_id ` +
+          'in every key, adds no trigger, and adds foreign keys between partner tables only to tables that ' +
+          'an earlier migration created (docs/scale-out.md).',
+        { cause: step.error },
+      );
+    }
+    if ((step.results ?? []).length === 0) return { results };
+    await distributeSchema(db);
+  }
 }

@@ -40,10 +40,14 @@ async function placements(database: Database): Promise<Placed[]> {
   return rows;
 }
 
+/** The schema's foreign keys; on Citus, not those of the reference tables' shards on the coordinator. */
 async function foreignKeys(database: Database): Promise<string[]> {
+  const notAShard = sql.raw(`AND NOT EXISTS (SELECT 1 FROM pg_dist_shard s
+    WHERE k.conrelid::regclass::text = s.logicalrelid::regclass::text || '_' || s.shardid)`);
   const { rows } = await sql<{ k: string }>`
     SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS k
-    FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+    FROM pg_constraint k WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+      ${onCitus ? notAShard : sql``}
     ORDER BY 1`.execute(database.db);
   return rows.map((r) => r.k);
 }
@@ -55,10 +59,11 @@ describe('distributing the schema by partner (SPEC §8)', () => {
       const database = await cloneTestDatabase();
       try {
         expect(await hasCitus(database.db)).toBe(false);
-        const before = await foreignKeys(database).catch(() => []);
+        const before = await foreignKeys(database);
+        expect(before.length).toBeGreaterThan(20);
         await expect(distributeSchema(database.db)).rejects.toThrow(DistributionRefused);
         await expect(distributeSchema(database.db)).rejects.toThrow(/no citus extension/);
-        expect(await foreignKeys(database).catch(() => [])).toEqual(before);
+        expect(await foreignKeys(database)).toEqual(before);
       } finally {
         await database.close();
       }
@@ -120,15 +125,19 @@ describe('distributing the schema by partner (SPEC §8)', () => {
       expect(again.foreignKeys).toBe(0);
       expect(await placements(database)).toEqual(before);
 
+      // A new partner table references shared tables at once; its foreign keys to partner tables come in a
+      // later migration, once it is distributed (docs/scale-out.md).
       await sql`CREATE TABLE later_notes (partner_id uuid NOT NULL REFERENCES partners (id), id uuid NOT NULL,
-        customer_id uuid NOT NULL, PRIMARY KEY (partner_id, id),
-        FOREIGN KEY (partner_id, customer_id) REFERENCES customers (partner_id, id))`.execute(database.db);
+        customer_id uuid NOT NULL, PRIMARY KEY (partner_id, id))`.execute(database.db);
       const placed = await distributeSchema(database.db);
       expect(placed.tables.filter((t) => t.changed).map((t) => t.name)).toEqual(['later_notes']);
       const later = (await placements(database)).find((p) => p.name === 'later_notes');
       const customers = (await placements(database)).find((p) => p.name === 'customers');
       expect(later?.method).toBe('h');
       expect(later?.colocation).toBe(customers?.colocation);
+      await sql`ALTER TABLE later_notes ADD FOREIGN KEY (partner_id, customer_id) REFERENCES customers (partner_id, id)`.execute(
+        database.db,
+      );
       expect((await foreignKeys(database)).length).toBe(keys.length + 2);
     });
   });
