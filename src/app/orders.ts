@@ -286,8 +286,8 @@ async function customerForOrder(
         eb
           .selectFrom('subscriptions')
           .select(['id', 'offer_id', 'friendly_name', 'status', 'is_trial'])
-          // Correlated with the customer row, which the scope already restricts to this partner.
-          .whereRef('subscriptions.partner_id', '=', 'customers.partner_id')
+          // The partner as a value, not correlated on customers.partner_id: Citus then routes it to one shard.
+          .where('subscriptions.partner_id', '=', scope.partnerId)
           .whereRef('subscriptions.customer_id', '=', 'customers.id')
           .where('subscriptions.offer_id', 'in', ids.size > 0 ? [...ids] : [''])
           .orderBy('subscriptions.created_at'),
@@ -296,7 +296,7 @@ async function customerForOrder(
         eb
           .selectFrom('customer_trials')
           .select('customer_trials.offer_id')
-          .whereRef('customer_trials.partner_id', '=', 'customers.partner_id')
+          .where('customer_trials.partner_id', '=', scope.partnerId)
           .whereRef('customer_trials.customer_id', '=', 'customers.id'),
       ).as('trials'),
     ])

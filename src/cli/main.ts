@@ -49,9 +49,30 @@ export function buildCli(): Command {
   program
     .command('migrate')
     .description('bring the database schema up to date (also done at every start)')
-    .action(() =>
+    .option(
+      '--distribute',
+      'on a Citus coordinator: make the shared tables reference tables and distribute the partner tables by partner (docs/scale-out.md)',
+    )
+    .action((o: { distribute?: boolean }) =>
       withSeatwise('migrate', async (s) => {
         print(`Schema up to date on ${s.engine} (${s.instance.cloud} instance).`);
+        if (!o.distribute) return;
+        const { distributeSchema, DistributionRefused } = await import('../db/distribute.ts');
+        if (s.engine !== 'postgres')
+          throw new DistributionRefused(
+            'the embedded database cannot be distributed: set DATABASE_URL to a Citus coordinator',
+          );
+        const report = await distributeSchema(s.db);
+        const moved = report.tables.filter((t) => t.changed);
+        for (const placement of ['distributed', 'reference', 'coordinator'] as const) {
+          const names = report.tables.filter((t) => t.placement === placement).map((t) => t.name);
+          if (names.length > 0) print(`  ${placement}: ${names.join(', ')}`);
+        }
+        print(
+          moved.length === 0
+            ? 'Already distributed by partner: nothing changed.'
+            : `Distributed by partner: ${moved.length} tables placed, ${report.foreignKeys} foreign keys dropped and added back.`,
+        );
       }),
     );
 
@@ -181,6 +202,10 @@ async function report(e: unknown): Promise<number> {
   if (e instanceof ConfigError || e instanceof CatalogFileError) {
     err(e.message);
     return EXIT.usage;
+  }
+  if (e instanceof Error && e.name === 'DistributionRefused') {
+    err(`cannot distribute: ${e.message}`);
+    return EXIT.refused;
   }
   if (e instanceof DataDirLockedError || e instanceof InstanceMismatchError) {
     err(e.message);

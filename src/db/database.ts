@@ -5,6 +5,7 @@ import pg from 'pg';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock.ts';
+import { isDistributed, migrateDistributed } from './distribute.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Tables } from './schema.ts';
 
@@ -102,6 +103,8 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
     db,
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
   });
+  // On a Citus cluster already spread by partner, migrations run one by one, each one's tables placed.
+  if (await isDistributed(db)) return migrateDistributed(db, migrator);
   const result = await migrator.migrateToLatest();
   if (result.error)
     throw result.error instanceof Error

@@ -82,13 +82,43 @@ export class PartnerScope {
   }
 }
 
+/** A name as PostgreSQL or a Citus shard spells it: Citus appends `_<shard id>`, hashing a name too long first. */
+function namesSame(found: string, expected: string): boolean {
+  if (found === expected) return true;
+  const base = /^(.+)_\d+$/.exec(found)?.[1];
+  if (base === undefined) return false;
+  if (base === expected) return true;
+  // Past 63 bytes Citus keeps a prefix and adds an 8-digit hash of the full name before the shard id.
+  const prefix = /^(.{16,})_[0-9a-f]{8}$/.exec(base)?.[1];
+  return prefix !== undefined && expected.startsWith(prefix);
+}
+
+const field = (e: object, key: string): string | undefined => {
+  const v = (e as Record<string, unknown>)[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
 /**
- * Whether `e` is PostgreSQL's refusal (server or embedded) of a row that the unique index `constraint` already
- * holds: a concurrent writer committed the same key. Where a rule describes that key, the use case answers
- * with the rule's refusal.
+ * Whether `e` is PostgreSQL's refusal (server, embedded, or a Citus shard) of a row that the unique index
+ * `constraint` already holds: a concurrent writer committed the same key. Where a rule describes that key,
+ * the use case answers with the rule's refusal.
+ *
+ * The index is recognised by name, with or without the suffix a shard adds; the name is read from the error's
+ * `constraint` field or, when a worker's error came without it, from its message. An error that names no index
+ * at all is matched on its table (`key.table`, by default the table of a `<table>_pkey` constraint) and, when
+ * given and the error has a detail, on the key's columns.
  */
-export const isUniqueViolation = (e: unknown, constraint: string): boolean =>
-  typeof e === 'object' &&
-  e !== null &&
-  (e as { code?: unknown }).code === '23505' &&
-  (e as { constraint?: unknown }).constraint === constraint;
+export function isUniqueViolation(
+  e: unknown,
+  constraint: string,
+  key: { table?: string; columns?: readonly string[] } = {},
+): boolean {
+  if (typeof e !== 'object' || e === null || (e as { code?: unknown }).code !== '23505') return false;
+  const named = field(e, 'constraint') ?? /unique constraint "([^"]+)"/.exec(field(e, 'message') ?? '')?.[1];
+  if (named !== undefined) return namesSame(named, constraint);
+  const table = key.table ?? /^(.+)_pkey$/.exec(constraint)?.[1];
+  const found = field(e, 'table');
+  if (table === undefined || found === undefined || !namesSame(found, table)) return false;
+  const columns = /^Key \(([^)]*)\)=/.exec(field(e, 'detail') ?? '')?.[1];
+  return key.columns === undefined || columns === undefined || columns === key.columns.join(', ');
+}

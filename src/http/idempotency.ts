@@ -3,7 +3,7 @@ import { sha256 } from '../app/secrets.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import type { Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
-import { PartnerScope } from '../db/scope.ts';
+import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import type { Seatwise } from '../composition.ts';
 import { actorOf } from './auth.ts';
 import { errorBody, localeOf, statusOf } from './errors.ts';
@@ -22,11 +22,7 @@ export interface Answer {
 type Outcome = { ran: Answer } | { replay: Stored };
 
 /** The error PostgreSQL (server or embedded) raises when the request id was recorded by another request. */
-const isTakenRequestId = (e: unknown): boolean =>
-  typeof e === 'object' &&
-  e !== null &&
-  (e as { code?: unknown }).code === '23505' &&
-  (e as { constraint?: unknown }).constraint === 'idempotency_keys_pkey';
+const isTakenRequestId = (e: unknown): boolean => isUniqueViolation(e, 'idempotency_keys_pkey');
 
 /**
  * R-API-2 for a POST or PATCH. With an MS-RequestId, this opens the transaction, `run` makes the change in it

@@ -164,9 +164,14 @@ export function callbackBody(
  *
  * 1. fan-out: every new event of a partner becomes a `webhook_deliveries` row for each of that partner's
  *    endpoints that asked for its type. The primary key (partner, endpoint, event) makes this idempotent, so
- *    several workers may fan out the same events; each endpoint keeps a cursor over `events.seq`.
- * 2. claim: one statement takes due rows `FOR UPDATE SKIP LOCKED` and pushes their `next_attempt_at` past a
- *    lease, so another worker (another process on the same PostgreSQL) skips them while this one sends.
+ *    several workers may fan out the same events; each endpoint keeps a cursor over its partner's
+ *    `events.seq`.
+ * 2. claim: per partner, one statement takes due rows `FOR UPDATE SKIP LOCKED` and pushes their
+ *    `next_attempt_at` past a lease, so another worker (another process on the same PostgreSQL) skips them
+ *    while this one sends.
+ *
+ * Every statement that writes or locks names one partner: on a database distributed by partner (Citus) it
+ * runs on the node holding that partner's rows, and the order a receiver sees is its partner's order.
  * 3. send outside any transaction: a signed POST with a timeout.
  * 4. record: a 2xx marks the delivery done; anything else counts an attempt and sets the next one after an
  *    exponential back-off, until `maxAttempts`. Only the claim that sent it may record (its token).
@@ -274,51 +279,93 @@ export class WebhookDelivery {
     return report;
   }
 
-  /** Step 1: new events become deliveries for the endpoints that want them; returns the rows created. */
+  /**
+   * Step 1: new events become deliveries for the endpoints that want them; returns the rows created. One
+   * read finds the partners with something to do; then each partner is fanned out by statements that name
+   * it, so that on a database distributed by partner each runs on the node holding that partner's rows.
+   */
   async #fanOut(): Promise<number> {
+    const { rows } = await sql<{ partner_id: string }>`
+      SELECT DISTINCT w.partner_id FROM webhook_endpoints w
+      WHERE w.fanned_out_seq < w.horizon_seq
+        OR EXISTS (SELECT 1 FROM events e WHERE e.partner_id = w.partner_id AND e.seq > w.horizon_seq)`.execute(
+      this.#db,
+    );
+    let fannedOut = 0;
+    for (const { partner_id } of rows) {
+      if (this.#closed) break;
+      fannedOut += await this.#fanOutPartner(partner_id);
+    }
+    return fannedOut;
+  }
+
+  /**
+   * One partner's new events. Their order is the partner's own: `events.seq` is compared only between events
+   * of one partner, which live together on one node, never across partners.
+   */
+  async #fanOutPartner(partnerId: string): Promise<number> {
     const scanStart = this.#now();
     const inserted = await sql`
       INSERT INTO webhook_deliveries (partner_id, endpoint_id, event_id, event_seq, event_type, next_attempt_at, created_at)
       SELECT w.partner_id, w.id, e.id, e.seq, e.type, ${scanStart}, ${scanStart}
       FROM webhook_endpoints w
       JOIN events e ON e.partner_id = w.partner_id AND e.seq > w.fanned_out_seq
-      WHERE w.webhook_events @> '["*"]'::jsonb OR w.webhook_events @> jsonb_build_array(e.type)
+      WHERE w.partner_id = ${partnerId} AND e.partner_id = ${partnerId}
+        AND (w.webhook_events @> '["*"]'::jsonb OR w.webhook_events @> jsonb_build_array(e.type))
       ON CONFLICT DO NOTHING`.execute(this.#db);
-    // The cursor: a seq seen as the latest at least `settleMs` before the scan above started is settled, since
-    // any transaction that held an older seq then has committed (or rolled back) since, and the scan saw it.
-    // Only endpoints with something new are written, so an idle worker writes nothing.
+    // The cursor: a seq seen as the partner's latest at least `settleMs` before the scan above started is
+    // settled, since any transaction that held an older seq then has committed (or rolled back) since, and the
+    // scan saw it. Only endpoints with something new are written, so an idle partner writes nothing.
     // `horizon_seen_at` is read just before the statement's snapshot: a few ms early, which the window absorbs.
     const settledBefore = new Date(scanStart.getTime() - this.#o.settleMs);
-    const latest = sql<string>`(SELECT coalesce(max(e.seq), 0) FROM events e WHERE e.partner_id = w.partner_id)`;
+    const latest = sql<string>`(SELECT coalesce(max(e.seq), 0) FROM events e WHERE e.partner_id = ${partnerId})`;
     await sql`
       UPDATE webhook_endpoints w
       SET fanned_out_seq = w.horizon_seq, horizon_seq = ${latest}, horizon_seen_at = ${this.#now()}
-      WHERE w.horizon_seen_at <= ${settledBefore}
+      WHERE w.partner_id = ${partnerId} AND w.horizon_seen_at <= ${settledBefore}
         AND (w.fanned_out_seq < w.horizon_seq OR w.horizon_seq < ${latest})`.execute(this.#db);
     return Number(inserted.numAffectedRows ?? 0);
   }
 
   /**
-   * Step 2: one statement, so one short transaction: lock due rows that no other worker holds, and move them
-   * out of reach for the lease. On PGlite (one session) it simply runs between other queries.
+   * Step 2: the partners with due deliveries, the most overdue first, then for each partner one statement
+   * (one short transaction) that locks due rows no other worker holds and moves them out of reach for the
+   * lease, until the batch is full. Locking rows of one partner per statement lets a database distributed by
+   * partner run each claim on one node. On PGlite (one session) each simply runs between other queries.
    */
   async #claim(): Promise<Claimed[]> {
     const now = this.#now();
+    const { rows: partners } = await sql<{ partner_id: string }>`
+      SELECT partner_id FROM webhook_deliveries
+      WHERE next_attempt_at <= ${now}
+      GROUP BY partner_id
+      ORDER BY min(next_attempt_at), partner_id
+      LIMIT ${this.#o.batchSize}`.execute(this.#db);
+    const claimed: Claimed[] = [];
+    for (const { partner_id } of partners) {
+      const room = this.#o.batchSize - claimed.length;
+      if (room <= 0 || this.#closed) break;
+      claimed.push(...(await this.#claimPartner(partner_id, room, now)));
+    }
+    return claimed;
+  }
+
+  async #claimPartner(partnerId: string, limit: number, now: Date): Promise<Claimed[]> {
     const leaseUntil = new Date(now.getTime() + this.#o.leaseMs);
     const { rows } = await sql<Claimed>`
       WITH due AS MATERIALIZED (
         SELECT partner_id, endpoint_id, event_id FROM webhook_deliveries
-        WHERE next_attempt_at <= ${now}
-        ORDER BY next_attempt_at
-        LIMIT ${this.#o.batchSize}
+        WHERE partner_id = ${partnerId} AND next_attempt_at <= ${now}
+        ORDER BY next_attempt_at, event_seq
+        LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
       UPDATE webhook_deliveries d
       SET next_attempt_at = ${leaseUntil}, claim_token = ${randomUUID()}
       FROM due, webhook_endpoints w, events e
-      WHERE d.partner_id = due.partner_id AND d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id
-        AND w.partner_id = d.partner_id AND w.id = d.endpoint_id
-        AND e.partner_id = d.partner_id AND e.id = d.event_id
+      WHERE d.partner_id = ${partnerId} AND w.partner_id = ${partnerId} AND e.partner_id = ${partnerId}
+        AND d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id
+        AND w.id = d.endpoint_id AND e.id = d.event_id
       RETURNING d.partner_id, d.endpoint_id, d.event_id, d.attempts, d.claim_token,
         w.webhook_url, w.secret, e.type, e.resource_type, e.resource_id, e.customer_id, e.payload, e.occurred_at`.execute(
       this.#db,

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onServer } from '../support/db.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
-import { PG_TEMPLATE_DB, urlFor } from '../support/template.ts';
+import { createTestDatabase, dropTestDatabase, urlFor } from '../support/template.ts';
 
 const TOKEN = 'e2e-access-token';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -91,7 +91,7 @@ describe.skipIf(!onServer())(
   () => {
     beforeAll(async () => {
       database = `seatwise_e2e_${randomBytes(5).toString('hex')}`;
-      await admin((c) => c.query(`create database ${database} template ${PG_TEMPLATE_DB}`));
+      await createTestDatabase(database);
       const env = {
         DATABASE_URL: urlFor(database),
         SEATWISE_DEMO: '1', // for the demo catalog; this test leaves the demo customers alone
@@ -139,7 +139,7 @@ describe.skipIf(!onServer())(
         s.child.kill('SIGKILL');
         await exited(s.child);
       }
-      if (database) await admin((c) => c.query(`drop database if exists ${database} with (force)`));
+      if (database) await dropTestDatabase(database);
     });
 
     it('R-ACC: once a suspension through A has returned, B never allows what it forbade (asked continuously, 10 rounds)', async () => {

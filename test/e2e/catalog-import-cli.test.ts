@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeatwise } from '../support/process.ts';
-import { PG_TEMPLATE_DB, serverUrl, urlFor } from '../support/template.ts';
+import { createTestDatabase, dropTestDatabase, serverUrl, urlFor } from '../support/template.ts';
 
 /**
  * `seatwise catalog import <file> --prices <csv>` as an operator runs it (R-CAT-3, R-PRC-1): the recorded
@@ -28,25 +27,15 @@ const dir = mkdtempSync(join(tmpdir(), 'seatwise-cli-catalog-'));
 let env: Record<string, string> = { SEATWISE_DATA_DIR: join(dir, 'data'), SEATWISE_DEMO: '0' };
 let database: string | undefined;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
   if (!serverUrl()) return;
   database = `seatwise_cli_${randomBytes(5).toString('hex')}`;
-  await admin(`create database ${database} template ${PG_TEMPLATE_DB}`);
+  await createTestDatabase(database);
   env = { DATABASE_URL: urlFor(database), SEATWISE_DEMO: '0' };
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (database) await admin(`drop database if exists ${database} with (force)`);
+  if (database) await dropTestDatabase(database);
 });
 
 const write = (name: string, text: string): string => {

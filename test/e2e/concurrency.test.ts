@@ -8,7 +8,7 @@ import { newCustomer, partnerIdOf } from '../support/factories.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
 import { sweep } from '../../src/jobs/lifecycle-sweeper.ts';
-import { PG_TEMPLATE_DB, urlFor } from '../support/template.ts';
+import { createTestDatabase, dropTestDatabase, urlFor } from '../support/template.ts';
 
 /**
  * Rules that hold under any concurrency (R-SEC-3): many requests at once against one customer, each with its
@@ -555,19 +555,9 @@ describe.skipIf(!onServer())(
     let client: pg.Client;
     let target: Target;
 
-    const admin = async (query: string) => {
-      const c = new pg.Client({ connectionString: urlFor('postgres') });
-      await c.connect();
-      try {
-        await c.query(query);
-      } finally {
-        await c.end();
-      }
-    };
-
     beforeAll(async () => {
       database = `seatwise_conc_${randomBytes(5).toString('hex')}`;
-      await admin(`create database ${database} template ${PG_TEMPLATE_DB}`);
+      await createTestDatabase(database);
       const env = {
         DATABASE_URL: urlFor(database),
         SEATWISE_DEMO: '1', // for the demo catalog; these tests make their own customers
@@ -601,7 +591,7 @@ describe.skipIf(!onServer())(
         s.child.kill('SIGKILL');
         await exited(s.child);
       }
-      if (database) await admin(`drop database if exists ${database} with (force)`);
+      if (database) await dropTestDatabase(database);
     });
 
     const newCustomerThrough = async (name: string) => {

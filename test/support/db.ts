@@ -1,9 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { databaseFromPGlite, databaseFromUrl, type Database } from '../../src/db/database.ts';
-import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.ts';
+import { createTestDatabase, dropTestDatabase, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.ts';
 
 let templateBytes: Buffer | undefined;
 
@@ -11,22 +10,13 @@ let templateBytes: Buffer | undefined;
 export async function cloneTestDatabase(): Promise<Database> {
   if (serverUrl()) {
     const name = `seatwise_t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: urlFor('postgres') });
-    await admin.connect();
-    try {
-      await admin.query(`create database ${name} template ${PG_TEMPLATE_DB}`);
-    } finally {
-      await admin.end();
-    }
+    await createTestDatabase(name);
     const database = databaseFromUrl(urlFor(name), 4);
     return {
       ...database,
       close: async () => {
         await database.close();
-        const dropper = new pg.Client({ connectionString: urlFor('postgres') });
-        await dropper.connect();
-        await dropper.query(`drop database if exists ${name} with (force)`);
-        await dropper.end();
+        await dropTestDatabase(name);
       },
     };
   }

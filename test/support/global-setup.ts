@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
 import { databaseFromPGlite, databaseFromUrl, migrate } from '../../src/db/database.ts';
-import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, serverUrl, urlFor } from './template.ts';
+import { distributeSchema } from '../../src/db/distribute.ts';
+import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, prepareCitusTemplate, serverUrl, urlFor } from './template.ts';
 
 /**
  * Migrates one template database per run; each test then clones it: a PGlite dump
@@ -14,6 +15,15 @@ export default async function setup(): Promise<void> {
   // The browser tests drive the built console: build it first when web/dist is missing or stale.
   await ensureConsoleBuilt({ quiet: true });
   if (serverUrl()) {
+    const migrated = async (url: string) => {
+      const database = databaseFromUrl(url, 1);
+      await migrate(database.db).finally(() => database.close());
+    };
+    const distributed = async (url: string) => {
+      const database = databaseFromUrl(url, 1);
+      await distributeSchema(database.db).finally(() => database.close());
+    };
+    if (await prepareCitusTemplate(migrated, distributed)) return;
     const admin = new pg.Client({ connectionString: urlFor('postgres') });
     await admin.connect();
     try {

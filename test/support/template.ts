@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { join } from 'node:path';
 
 /** Where the migrated template of the embedded database is dumped once per run. */
@@ -12,4 +13,114 @@ export function urlFor(database: string): string {
   const url = new URL(serverUrl() as string);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+// A Citus coordinator (SPEC §8, docs/scale-out.md): every database lives on every node. The template is made
+// on the workers too, with the citus extension and the coordinator's node list, then migrated and distributed
+// by partner; a clone is made on every node, workers first, and dropped from every node.
+
+/** The workers' `postgres` databases when the server is a Citus coordinator with workers; [] otherwise. */
+let workers: Promise<string[]> | undefined;
+export function citusWorkers(): Promise<string[]> {
+  workers ??= (async () => {
+    const client = new pg.Client({ connectionString: urlFor('postgres') });
+    await client.connect();
+    try {
+      const ext = await client.query("select 1 from pg_extension where extname = 'citus'");
+      if (ext.rowCount === 0) return [];
+      const nodes = await client.query<{ node_name: string; node_port: number }>(
+        'select node_name, node_port from citus_get_active_worker_nodes() order by node_port',
+      );
+      return nodes.rows.map((n) => {
+        const url = new URL(urlFor('postgres'));
+        url.hostname = n.node_name;
+        url.port = String(n.node_port);
+        return url.toString();
+      });
+    } finally {
+      await client.end();
+    }
+  })();
+  return workers;
+}
+
+async function onNode<T>(nodeUrl: string, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(nodeUrl);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Citus keeps a maintenance session on every database that has the extension, and `CREATE DATABASE ...
+ * TEMPLATE` refuses a template with sessions: the template stops taking connections and its sessions end.
+ */
+async function freezeTemplate(nodeUrl: string): Promise<void> {
+  await onNode(nodeUrl, 'postgres', async (c) => {
+    await c.query(`alter database ${PG_TEMPLATE_DB} with allow_connections false`);
+    for (let i = 0; i < 100; i++) {
+      const { rowCount } = await c.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [PG_TEMPLATE_DB],
+      );
+      if (rowCount === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`sessions on ${PG_TEMPLATE_DB} did not end`);
+  });
+}
+
+/** Drops `database` on every node (the coordinator last), whatever is connected to it. */
+export async function dropTestDatabase(database: string): Promise<void> {
+  for (const node of [...(await citusWorkers()), urlFor('postgres')])
+    await onNode(node, 'postgres', (c) => c.query(`drop database if exists "${database}" with (force)`));
+}
+
+/** Clones the template as `database`: on every Citus node, workers first, or on the one server. */
+export async function createTestDatabase(database: string): Promise<void> {
+  for (const node of [...(await citusWorkers()), urlFor('postgres')])
+    await onNode(node, 'postgres', (c) => c.query(`create database ${database} template ${PG_TEMPLATE_DB}`));
+}
+
+/**
+ * On a Citus coordinator: drops what an earlier run left on every node, creates the template on every node
+ * with the extension and the node list, then `migrate` (the caller's: the migrations) and distribute it.
+ * Returns false, doing nothing, on a plain PostgreSQL server.
+ */
+export async function prepareCitusTemplate(
+  migrate: (url: string) => Promise<void>,
+  distribute: (url: string) => Promise<void>,
+): Promise<boolean> {
+  const nodes = await citusWorkers();
+  if (nodes.length === 0) return false;
+  const coordinator = urlFor('postgres');
+  for (const node of [...nodes, coordinator]) {
+    const stale = await onNode(node, 'postgres', (c) =>
+      c.query<{ datname: string }>(
+        "select datname from pg_database where datname like 'seatwise_%' and datname <> 'seatwise'",
+      ),
+    );
+    for (const { datname } of stale.rows) await dropTestDatabase(datname);
+  }
+  for (const node of [...nodes, coordinator]) {
+    await onNode(node, 'postgres', (c) => c.query(`create database ${PG_TEMPLATE_DB}`));
+    await onNode(node, PG_TEMPLATE_DB, (c) => c.query('create extension citus'));
+  }
+  await onNode(coordinator, PG_TEMPLATE_DB, async (c) => {
+    const host = new URL(coordinator);
+    await c.query('select citus_set_coordinator_host($1, $2)', [host.hostname, Number(host.port || 5432)]);
+    for (const node of nodes) {
+      const w = new URL(node);
+      await c.query('select citus_add_node($1, $2)', [w.hostname, Number(w.port || 5432)]);
+    }
+  });
+  await migrate(urlFor(PG_TEMPLATE_DB));
+  await distribute(urlFor(PG_TEMPLATE_DB));
+  for (const node of [...nodes, coordinator]) await freezeTemplate(node);
+  return true;
 }
