@@ -15,6 +15,7 @@ import { isGuid, newId } from '../domain/ids.ts';
 import { storableText } from '../domain/text.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
+import { link } from './links.ts';
 import type { Row } from '../db/schema.ts';
 import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
@@ -30,8 +31,6 @@ interface Deps {
   cloud: Cloud;
   now: Date;
 }
-
-const link = (uri: string) => ({ uri, method: 'GET', headers: [] as { key: string; value: string }[] });
 
 /** Partner Center's CustomerUser, plus Seatwise's `role` (admin: holds the company administrator role). */
 export interface CustomerUserView {
