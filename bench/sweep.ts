@@ -4,7 +4,7 @@
  * memory flat whatever the number of rows).
  *
  *   npm run bench:sweep
- *   npm run bench:sweep -- --subscriptions 20000 --batch 1000
+ *   npm run bench:sweep -- --subscriptions 20000 --batch 1000 --partners 20
  *
  * The subscriptions are written with INSERT ... SELECT FROM generate_series (not through the API), mixed so
  * that every step has work, their due dates spread so that the kinds interleave in the indexes. The dates
@@ -26,12 +26,16 @@ const { values: args } = parseArgs({
   options: {
     subscriptions: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '1000' },
+    partners: { type: 'string', default: '1' },
   },
 });
 const total = Number(args.subscriptions);
 const batchSize = Number(args.batch);
-if (!(total > 0) || !(batchSize > 0)) throw new Error('--subscriptions and --batch must be positive numbers');
-const customerCount = Math.min(5000, total);
+const partnerCount = Number(args.partners);
+if (!(total > 0) || !(batchSize > 0) || !(partnerCount > 0))
+  throw new Error('--subscriptions, --batch and --partners must be positive numbers');
+/** Customers per partner: 5,000 in all (fewer for a small run), shared out between the partners. */
+const customerCount = Math.max(1, Math.ceil(Math.min(5000, total) / partnerCount));
 const INSERT_CHUNK = 100_000;
 
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20)} MiB`;
@@ -39,7 +43,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 /** One partner, its customers (with their domains) and one completed order per customer. */
-async function insertPartnerAndCustomers(db: Db, partnerId: string, now: Date): Promise<void> {
+async function insertPartnerAndCustomers(db: Db, partnerId: string, p: number, now: Date): Promise<void> {
   await db
     .insertInto('partners')
     .values({
@@ -53,8 +57,9 @@ async function insertPartnerAndCustomers(db: Db, partnerId: string, now: Date): 
   await sql`
     INSERT INTO customers (partner_id, id, company_name, domain, billing_first_name, billing_last_name,
       billing_email, culture, language, country, address, segment, account_opened_at)
-    SELECT ${partnerId}::uuid, md5('customer-' || c)::uuid, 'Bench Customer ' || c,
-      'bench-' || c || '.onmicrosoft.com', 'Bench', 'Mark', 'it@bench-' || c || '.example', 'en-US', 'en', 'US',
+    SELECT ${partnerId}::uuid, md5(${p}::int || '-customer-' || c)::uuid, 'Bench Customer ' || c,
+      'bench-' || ${p}::int || '-' || c || '.onmicrosoft.com', 'Bench', 'Mark', 'it@bench-' || c || '.example',
+      'en-US', 'en', 'US',
       '{"addressLine1":"1 Main St","city":"Redmond","state":"WA","postalCode":"98052","country":"US"}',
       'commercial', ${now}::timestamptz - interval '3 years'
     FROM generate_series(0, ${customerCount - 1}::int) AS g(c)`.execute(db);
@@ -63,7 +68,8 @@ async function insertPartnerAndCustomers(db: Db, partnerId: string, now: Date): 
     SELECT domain, partner_id, id FROM customers WHERE partner_id = ${partnerId}::uuid`.execute(db);
   await sql`
     INSERT INTO orders (partner_id, id, customer_id, billing_cycle, currency, status, created_at, created_by)
-    SELECT ${partnerId}::uuid, md5('order-' || c)::uuid, md5('customer-' || c)::uuid, 'monthly', 'USD',
+    SELECT ${partnerId}::uuid, md5(${p}::int || '-order-' || c)::uuid, md5(${p}::int || '-customer-' || c)::uuid,
+      'monthly', 'USD',
       'completed', ${now}::timestamptz - interval '2 years', 'bench'
     FROM generate_series(0, ${customerCount - 1}::int) AS g(c)`.execute(db);
 }
@@ -74,7 +80,14 @@ async function insertPartnerAndCustomers(db: Db, partnerId: string, now: Date): 
  * more than 30 days ago (disable), 3/20 suspended past their retention date (delete and purge), 2/20
  * cancelled ('deleted', not purged, retention passed: purgeCancelled). `h` spreads each row's dates.
  */
-async function insertSubscriptions(db: Db, partnerId: string, now: Date, first: number, last: number) {
+async function insertSubscriptions(
+  db: Db,
+  partnerId: string,
+  p: number,
+  now: Date,
+  first: number,
+  last: number,
+) {
   const offers = readCatalogFile(DEMO_CATALOG_PATH);
   const paid = offers
     .filter((o) => !o.isTrial && !o.isAddOn && o.isAvailableForPurchase && o.clouds.includes('global'))
@@ -126,7 +139,8 @@ async function insertSubscriptions(db: Db, partnerId: string, now: Date, first: 
       billing_cycle, currency, unit_price, status, is_trial, trial_offer_id, created_at, effective_start_date,
       commitment_end_date, auto_renew_enabled, suspension_reasons, suspended_at, status_changed_at,
       data_retention_end_date, data_purged_at)
-    SELECT ${partnerId}::uuid, gen_random_uuid(), md5('customer-' || c)::uuid, offer_id, md5('order-' || c)::uuid,
+    SELECT ${partnerId}::uuid, gen_random_uuid(), md5(${p}::int || '-customer-' || c)::uuid, offer_id,
+      md5(${p}::int || '-order-' || c)::uuid,
       'Bench subscription ' || i, 1 + i % 25, cycle, currency, price,
       CASE WHEN kind IN ('trial', 'renew', 'lapse') THEN 'active' WHEN kind = 'cancelled' THEN 'deleted' ELSE kind END,
       kind = 'trial', CASE kind WHEN 'trial' THEN trial_offer END,
@@ -159,16 +173,20 @@ try {
       .rows[0]?.v;
     if (fsync !== 'on') throw new Error(`fsync is ${fsync}: the figures would not be comparable`);
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const partnerId = randomUUID();
+    const partnerIds = Array.from({ length: partnerCount }, () => randomUUID());
 
     let t = performance.now();
     await migrate(db);
     await importCatalog(db, readCatalogFile(DEMO_CATALOG_PATH), now);
-    await insertPartnerAndCustomers(db, partnerId, now);
-    for (let first = 0; first < total; first += INSERT_CHUNK) {
-      const last = Math.min(total, first + INSERT_CHUNK) - 1;
-      await insertSubscriptions(db, partnerId, now, first, last);
-      log(`inserted ${fmt(last + 1)} / ${fmt(total)} subscriptions`);
+    // Subscription i belongs to partner i % partners: each partner gets the same mix of kinds and dates.
+    for (const [p, partnerId] of partnerIds.entries()) {
+      await insertPartnerAndCustomers(db, partnerId, p, now);
+      const mine = Math.floor(total / partnerCount) + (p < total % partnerCount ? 1 : 0);
+      for (let first = 0; first < mine; first += INSERT_CHUNK) {
+        const last = Math.min(mine, first + INSERT_CHUNK) - 1;
+        await insertSubscriptions(db, partnerId, p, now, first, last);
+      }
+      log(`inserted partner ${p + 1} / ${partnerCount}: ${fmt(mine)} subscriptions`);
     }
     const insertMs = performance.now() - t;
     t = performance.now();
@@ -278,7 +296,7 @@ try {
     console.log(`\nSeatwise lifecycle sweep benchmark — ${new Date().toISOString()}`);
     console.log(`machine: ${machine()}`);
     console.log(
-      `database: PostgreSQL ${version} (fsync ${fsync}, shared_buffers ${buffers}), one partner, ${fmt(customerCount)} customers, ${fmt(total)} subscriptions`,
+      `database: PostgreSQL ${version} (fsync ${fsync}, shared_buffers ${buffers}), ${fmt(partnerCount)} partner(s) of ${fmt(customerCount)} customers each, ${fmt(total)} subscriptions`,
     );
     console.log(
       `setup: insert ${seconds(insertMs)} s, ANALYZE ${seconds(analyzeMs)} s, countDue ${seconds(countMs)} s; database ${sizeBefore} before the sweep, ${sizeAfter} after`,

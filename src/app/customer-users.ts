@@ -14,6 +14,7 @@ import { DomainError } from '../domain/errors.ts';
 import { isGuid, newId } from '../domain/ids.ts';
 import { storableText } from '../domain/text.ts';
 import { inTransaction, type Db } from '../db/database.ts';
+import { link } from './links.ts';
 import type { Row } from '../db/schema.ts';
 import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import { accessChanged } from './access.ts';
@@ -29,8 +30,6 @@ interface Deps {
   cloud: Cloud;
   now: Date;
 }
-
-const link = (uri: string) => ({ uri, method: 'GET', headers: [] as { key: string; value: string }[] });
 
 /** Partner Center's CustomerUser, plus Seatwise's `role` (admin: holds the company administrator role). */
 export interface CustomerUserView {

@@ -7,11 +7,10 @@ import { DAY_MS } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { expectedVersion, throwIfStale, type ExpectedVersion } from '../domain/versions.ts';
 import { isGuid } from '../domain/ids.ts';
+import { cancellationRetentionEnd, suspensionRetentionEnd } from '../domain/subscription/schedule.ts';
 import {
-  cancellationRetentionEnd,
   nextStatus,
   parseSuspensionReasons,
-  suspensionRetentionEnd,
   throwIfBaseNotActive,
   throwIfCannotAutoRenew,
   throwIfQuantityOutOfBounds,

@@ -12,7 +12,7 @@ import {
   type LineError,
 } from '../domain/order/order-rules.ts';
 import { openingLine, type LedgerLine } from '../domain/billing/billing-rules.ts';
-import { termEnd } from '../domain/subscription/terms.ts';
+import { TERM_DURATION, termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
@@ -20,6 +20,7 @@ import { isUniqueViolation, PartnerScope, type PartnerRows } from '../db/scope.t
 import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
+import { link, type Link } from './links.ts';
 import type { RequestContext } from './context.ts';
 import { customerNotFound, getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
@@ -38,7 +39,7 @@ export interface OrderLineItemView {
   friendlyName: string;
   quantity: number;
   termDuration: string;
-  links: { subscription: { uri: string; method: string; headers: [] } };
+  links: { subscription: Link };
 }
 
 export interface OrderView {
@@ -50,7 +51,7 @@ export interface OrderView {
   creationDate: string;
   status: string;
   transactionType: 'UserPurchase';
-  links: { self: { uri: string; method: string; headers: [] } };
+  links: { self: Link };
   attributes: { objectType: 'Order' };
 }
 
@@ -63,9 +64,6 @@ export interface NewLineItem {
   /** Present on the lines an Order resource already has (a PATCH sends the full resource). */
   subscriptionId?: string;
 }
-
-const TERM: Record<BillingCycle, string> = { monthly: 'P1M', annual: 'P1Y', none: 'P30D' };
-const link = (uri: string) => ({ uri, method: 'GET', headers: [] as [] });
 
 /** `monthly`, `annual`, and `none` (or the console's `trial`), in any case (R-API-1, R-TRI-1). */
 export function parseBillingCycle(value: string): BillingCycle {
@@ -89,7 +87,7 @@ function toOrderView(order: Row<'orders'>, lines: readonly Row<'order_line_items
       ...(l.parent_subscription_id ? { parentSubscriptionId: l.parent_subscription_id } : {}),
       friendlyName: l.friendly_name,
       quantity: l.quantity,
-      termDuration: TERM[cycle],
+      termDuration: TERM_DURATION[cycle],
       links: { subscription: link(`/v1/customers/${order.customer_id}/subscriptions/${l.subscription_id}`) },
     })),
     creationDate: order.created_at.toISOString(),

@@ -1,12 +1,19 @@
 import { requirePermission } from '../domain/access/permissions.ts';
-import type { SubscriptionStatus, SubscriptionSummary } from '../domain/catalog/availability.ts';
+import type { SubscriptionSummary } from '../domain/catalog/availability.ts';
 import type { BillingCycle, Offer } from '../domain/catalog/offer.ts';
+import {
+  allowedActions,
+  type PartnerAction,
+  type SubscriptionStatus,
+} from '../domain/subscription/subscription-rules.ts';
+import { TERM_DURATION } from '../domain/subscription/terms.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid } from '../domain/ids.ts';
 import type { Row } from '../db/schema.ts';
 import type { PartnerScope } from '../db/scope.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow } from './customers.ts';
+import { link, type Link } from './links.ts';
 
 /**
  * A subscription as the API returns it: every field of Partner Center's Subscription as its clients read it
@@ -37,6 +44,11 @@ export interface SubscriptionView {
   termDuration: string;
   /** What a partner may still do with it (Partner Center's `Cancel`, `Edit`); none once deleted. */
   actions: SubscriptionAction[];
+  /**
+   * Seatwise's finer answer: the PATCH moves this subscription accepts now (the transition table and the guards
+   * that read only the subscription and its offer). The console offers exactly these.
+   */
+  allowedActions: PartnerAction[];
   attentionNeeded: boolean;
   actionTaken: boolean;
   contractType: 'subscription';
@@ -48,26 +60,19 @@ export interface SubscriptionView {
   suspendedAt: string | null;
   dataRetentionEndDate: string | null;
   dataPurgedAt: string | null;
-  links: {
-    self: { uri: string; method: string; headers: [] };
-    offer: { uri: string; method: string; headers: [] };
-    parentSubscription?: { uri: string; method: string; headers: [] };
-  };
+  links: { self: Link; offer: Link; parentSubscription?: Link };
   attributes: { etag: string; objectType: 'Subscription' };
 }
 
 export type SubscriptionAction = 'Cancel' | 'Edit';
-const ACTIONS: Record<SubscriptionStatus, SubscriptionAction[]> = {
-  active: ['Cancel', 'Edit'],
-  suspended: ['Cancel', 'Edit'],
-  pending: [],
-  expired: [],
-  disabled: [],
-  deleted: [],
-};
 
-const TERM_DURATION: Record<BillingCycle, string> = { monthly: 'P1M', annual: 'P1Y', none: 'P30D' };
-const link = (uri: string) => ({ uri, method: 'GET', headers: [] as [] });
+/** Partner Center's coarse `actions`, from the allowed moves: `Edit` while its state or quantity can change. */
+const partnerCenterActions = (allowed: readonly PartnerAction[]): SubscriptionAction[] => [
+  ...(allowed.includes('cancel') ? ['Cancel' as const] : []),
+  ...(allowed.some((a) => a === 'suspend' || a === 'reactivate' || a === 'changeQuantity')
+    ? ['Edit' as const]
+    : []),
+];
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The subscription's version as an ETag (R-API-3). */
@@ -80,6 +85,7 @@ export const etagOf = (version: number): string => String(version);
 export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): SubscriptionView {
   const base = `/v1/customers/${r.customer_id}/subscriptions`;
   const status = r.status as SubscriptionStatus;
+  const allowed = allowedActions({ status, isTrial: r.is_trial });
   return {
     id: r.id,
     customerId: r.customer_id,
@@ -101,7 +107,8 @@ export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): 
     billingType: 'license',
     billingCycle: r.billing_cycle as BillingCycle,
     termDuration: TERM_DURATION[r.billing_cycle as BillingCycle],
-    actions: ACTIONS[status],
+    actions: partnerCenterActions(allowed),
+    allowedActions: allowed,
     attentionNeeded: false,
     actionTaken: false,
     contractType: 'subscription',
@@ -131,15 +138,27 @@ export function offersWithAddOns(offers: ReadonlyMap<string, Offer>): Set<string
   return bases;
 }
 
-/** The view with `hasPurchasableAddons` worked out from the catalog: a paid base whose offer takes add-ons. */
+/**
+ * The view completed from the catalog: `hasPurchasableAddons` (a paid base whose offer takes add-ons), and
+ * `allowedActions` without `setAutoRenew` when the offer does not renew (R-REN-1).
+ */
 export const withPurchasableAddons = (
   view: SubscriptionView,
   offers: ReadonlyMap<string, Offer>,
   bases: ReadonlySet<string> = offersWithAddOns(offers),
-): SubscriptionView => ({
-  ...view,
-  hasPurchasableAddons: view.parentSubscriptionId === null && !view.isTrial && bases.has(view.offerId),
-});
+): SubscriptionView => {
+  const allowed = allowedActions({
+    status: view.status,
+    isTrial: view.isTrial,
+    offerRenews: offers.get(view.offerId)?.isAutoRenewable,
+  });
+  return {
+    ...view,
+    hasPurchasableAddons: view.parentSubscriptionId === null && !view.isTrial && bases.has(view.offerId),
+    actions: partnerCenterActions(allowed),
+    allowedActions: allowed,
+  };
+};
 
 export const toSummary = (r: Row<'subscriptions'>): SubscriptionSummary => ({
   id: r.id,

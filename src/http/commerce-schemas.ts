@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Link } from './schemas.ts';
+import { PARTNER_ACTIONS } from '../domain/subscription/subscription-rules.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -131,6 +132,10 @@ export const Subscription = Type.Object(
     billingCycle: Type.String(),
     termDuration: Type.String(),
     actions: Type.Array(Type.String()),
+    allowedActions: Type.Array(Type.Enum(PARTNER_ACTIONS), {
+      description:
+        'Seatwise extension: the PATCH moves this subscription accepts now (transition table and guards).',
+    }),
     attentionNeeded: Type.Boolean(),
     actionTaken: Type.Boolean(),
     contractType: Type.Literal('subscription'),

@@ -1,13 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { Offer } from '../domain/catalog/offer.ts';
 import type { BillingCycle } from '../domain/catalog/offer.ts';
-import { DAY_MS } from '../domain/clock.ts';
 import {
-  CANCEL_RETENTION_DAYS,
-  DISABLED_DAYS,
-  EXPIRED_DAYS,
-  type SubscriptionStatus,
-} from '../domain/subscription/subscription-rules.ts';
+  actionOf,
+  dueBefore,
+  made,
+  SCHEDULE,
+  type DatedFacts,
+  type DatedMove,
+  type DueColumn,
+  type SweepStep,
+} from '../domain/subscription/schedule.ts';
+import type { LifecycleAction, SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { renewalLine } from '../domain/billing/billing-rules.ts';
 import { accessChanged } from '../app/access.ts';
@@ -18,9 +22,9 @@ import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Tables } from '../db/schema.ts';
 
-/** The lifecycle steps, in the order one sweep runs them (R-RET-3). */
-export const SWEEP_STEPS = ['expireTrials', 'endTerms', 'disable', 'delete', 'purgeCancelled'] as const;
-export type SweepStep = (typeof SWEEP_STEPS)[number];
+/** The lifecycle steps, in the order one sweep runs them (R-RET-3): the schedule's dated moves. */
+export const SWEEP_STEPS: readonly SweepStep[] = SCHEDULE.map((m) => m.step);
+export type { SweepStep };
 export type SweepReport = Record<SweepStep | 'renewed', number>;
 
 export interface SweepOptions {
@@ -44,6 +48,7 @@ interface Due {
   status_changed_at: Date;
   data_retention_end_date: Date | null;
   data_purged_at: Date | null;
+  is_trial: boolean;
   auto_renew_enabled: boolean;
   parent_auto_renew: boolean | null;
 }
@@ -63,8 +68,6 @@ interface NextState {
   operation: string;
 }
 
-const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
-
 const SELECT = [
   's.partner_id',
   's.id',
@@ -79,19 +82,25 @@ const SELECT = [
   's.status_changed_at',
   's.data_retention_end_date',
   's.data_purged_at',
+  's.is_trial',
   's.auto_renew_enabled',
 ] as const;
 
 /**
- * One step's due rows, oldest first, locked for this transaction and skipped by any other sweeper that holds
- * them (SKIP LOCKED): two processes sweeping at once share the work and never do a row twice. FOR NO KEY
- * UPDATE, as every writer of subscriptions locks them (see lockCustomerRow).
- * Each WHERE is also the handler's precondition, re-read under the lock: a row that moved on is not due.
+ * One partner's due rows for a move, oldest first, locked for this transaction and skipped by any other
+ * sweeper that holds them (SKIP LOCKED): two processes sweeping at once share the work and never do a row
+ * twice. FOR NO KEY UPDATE, as every writer of subscriptions locks them (see lockCustomerRow). The partner is
+ * a constant of the statement, so that a database distributed by partner routes it to one shard.
+ * The WHERE is also the move's precondition, re-read under the lock: a row that moved on is not due.
  */
-function dueRows(trx: Kysely<Tables>, step: SweepStep, now: Date, limit: number) {
-  return dueQuery(trx, step, now)
+function dueRows(trx: Kysely<Tables>, move: DatedMove, now: Date, partnerId: string, limit: number) {
+  return dueQuery(trx, move, now)
+    .where('s.partner_id', '=', partnerId)
     .leftJoin('subscriptions as p', (j) =>
-      j.onRef('p.partner_id', '=', 's.partner_id').onRef('p.id', '=', 's.parent_subscription_id'),
+      j
+        .on('p.partner_id', '=', partnerId)
+        .onRef('p.partner_id', '=', 's.partner_id')
+        .onRef('p.id', '=', 's.parent_subscription_id'),
     )
     .select([...SELECT, 'p.auto_renew_enabled as parent_auto_renew'])
     .limit(limit)
@@ -99,128 +108,104 @@ function dueRows(trx: Kysely<Tables>, step: SweepStep, now: Date, limit: number)
     .skipLocked();
 }
 
-/** The rows a step finds due at `now`, in due order; each WHERE is the step's precondition. */
-function dueQuery(db: Kysely<Tables>, step: SweepStep, now: Date) {
-  const base = db.selectFrom('subscriptions as s');
-  switch (step) {
-    case 'expireTrials':
-      return base
-        .where('s.status', '=', 'active')
-        .where('s.is_trial', '=', true)
-        .where('s.commitment_end_date', '<=', now)
-        .orderBy('s.commitment_end_date');
-    case 'endTerms':
-      return base
-        .where('s.status', '=', 'active')
-        .where('s.is_trial', '=', false)
-        .where('s.commitment_end_date', '<=', now)
-        .orderBy('s.commitment_end_date');
-    case 'disable':
-      return base
-        .where('s.status', '=', 'expired')
-        .where('s.is_trial', '=', false)
-        .where('s.status_changed_at', '<=', plusDays(now, -EXPIRED_DAYS))
-        .orderBy('s.status_changed_at');
-    case 'delete':
-      return base
-        .where('s.status', 'in', ['suspended', 'expired', 'disabled'])
-        .where('s.data_purged_at', 'is', null)
-        .where('s.data_retention_end_date', '<=', now)
-        .orderBy('s.data_retention_end_date');
-    case 'purgeCancelled':
-      return base
-        .where('s.status', '=', 'deleted')
-        .where('s.data_purged_at', 'is', null)
-        .where('s.data_retention_end_date', '<=', now)
-        .orderBy('s.data_retention_end_date');
-  }
+const COLUMN = {
+  commitmentEndDate: 's.commitment_end_date',
+  statusChangedAt: 's.status_changed_at',
+  dataRetentionEndDate: 's.data_retention_end_date',
+} as const satisfies Record<DueColumn, string>;
+
+/**
+ * The rows a move finds due at `now`, in due order: the schedule's conditions written as SQL, each partial index
+ * of migration 0004 holding exactly the rows of one move.
+ */
+function dueQuery(db: Kysely<Tables>, move: DatedMove, now: Date) {
+  const column = COLUMN[move.dueColumn];
+  let q = db.selectFrom('subscriptions as s');
+  // One state as `=`, so that the planner matches the partial index's predicate.
+  q =
+    move.from.length === 1
+      ? q.where('s.status', '=', move.from[0] as string)
+      : q.where('s.status', 'in', move.from);
+  if (move.trial !== null) q = q.where('s.is_trial', '=', move.trial);
+  if (move.unpurged) q = q.where('s.data_purged_at', 'is', null);
+  return q.where(column, '<=', dueBefore(move, now)).orderBy(column);
 }
 
-/** What each step does to one due row (the dates are the due dates, so a late sweep lands where it should). */
-function decide(step: SweepStep, due: Due, now: Date, offers: ReadonlyMap<string, Offer>): NextState {
+/** The partners with rows due for a move (read without locks; each partner's rows are then locked apart). */
+async function partnersDue(db: Kysely<Tables>, move: DatedMove, now: Date): Promise<string[]> {
+  const rows = await dueQuery(db, move, now).clearOrderBy().select('s.partner_id').distinct().execute();
+  return rows.map((r) => r.partner_id);
+}
+
+/** The event and audit operation of each dated move. */
+const RECORDED: Partial<Record<LifecycleAction, { event: EventType; operation: string }>> = {
+  expireTrial: { event: 'subscription.expired', operation: 'expire_trial_subscription' },
+  expire: { event: 'subscription.expired', operation: 'expire_subscription' },
+  renew: { event: 'subscription.updated', operation: 'renew_subscription' },
+  disable: { event: 'subscription.updated', operation: 'disable_subscription' },
+  delete: { event: 'subscription.deleted', operation: 'delete_subscription' },
+  purge: { event: 'subscription.dataPurged', operation: 'purge_subscription' },
+};
+
+const factsOf = (due: Due): DatedFacts => ({
+  status: due.status as SubscriptionStatus,
+  isTrial: due.is_trial,
+  autoRenewEnabled: due.auto_renew_enabled,
+  parentAutoRenewEnabled: due.parent_auto_renew,
+  commitmentEndDate: due.commitment_end_date,
+  statusChangedAt: due.status_changed_at,
+  dataRetentionEndDate: due.data_retention_end_date,
+  dataPurgedAt: due.data_purged_at,
+});
+
+/**
+ * What a move does to one due row: the schedule's `made` (dated when it fell due, so a late sweep lands where
+ * it should), or for a renewal (R-REN-1) the terms it opens up to `now` at the then-current price.
+ */
+function decide(move: DatedMove, due: Due, now: Date, offers: ReadonlyMap<string, Offer>): NextState {
+  const facts = factsOf(due);
+  const action = actionOf(move, facts);
+  const recorded = RECORDED[action];
+  if (!recorded) throw new Error(`${action} is not a dated move`);
   const same = {
     due,
-    status: due.status as SubscriptionStatus,
+    status: facts.status,
     changedAt: due.status_changed_at,
     retention: due.data_retention_end_date,
     purgedAt: due.data_purged_at,
     termEnd: due.commitment_end_date,
     unitPrice: due.unit_price,
     renewals: [],
+    ...recorded,
   };
-  const end = due.commitment_end_date;
-  switch (step) {
-    case 'expireTrials': // R-TRI-4
-      return {
-        ...same,
-        status: 'expired',
-        changedAt: end,
-        retention: plusDays(end, CANCEL_RETENTION_DAYS),
-        event: 'subscription.expired',
-        operation: 'expire_trial_subscription',
-      };
-    case 'endTerms': {
-      // R-REN-1: renew for the same term at the then-current price; an add-on renews only with its base.
-      const renews = due.auto_renew_enabled && due.parent_auto_renew !== false;
-      if (renews) {
-        const renewals: { start: Date; end: Date }[] = [];
-        let next = end;
-        do {
-          const start = next;
-          next = termEnd(next, due.billing_cycle as BillingCycle);
-          renewals.push({ start, end: next });
-        } while (next.getTime() <= now.getTime());
-        const price = offers.get(due.offer_id)?.prices[due.currency as 'USD' | 'EUR'] ?? due.unit_price;
-        return {
-          ...same,
-          termEnd: next,
-          unitPrice: price,
-          renewals,
-          event: 'subscription.updated',
-          operation: 'renew_subscription',
-        };
-      }
-      // R-REN-2: expired, with full access for 30 days, then disabled for 90, then deleted.
-      return {
-        ...same,
-        status: 'expired',
-        changedAt: end,
-        retention: plusDays(end, EXPIRED_DAYS + DISABLED_DAYS),
-        event: 'subscription.expired',
-        operation: 'expire_subscription',
-      };
-    }
-    case 'disable':
-      return {
-        ...same,
-        status: 'disabled',
-        changedAt: plusDays(due.status_changed_at, EXPIRED_DAYS),
-        event: 'subscription.updated',
-        operation: 'disable_subscription',
-      };
-    case 'delete': // R-SUS-5, R-REN-2, R-TRI-4: deleted and purged on the retention date (R-RET-2)
-      return {
-        ...same,
-        status: 'deleted',
-        changedAt: due.data_retention_end_date ?? now,
-        purgedAt: due.data_retention_end_date ?? now,
-        event: 'subscription.deleted',
-        operation: 'delete_subscription',
-      };
-    case 'purgeCancelled': // R-CAN-1, R-RET-2
-      return {
-        ...same,
-        purgedAt: due.data_retention_end_date ?? now,
-        event: 'subscription.dataPurged',
-        operation: 'purge_subscription',
-      };
+  if (action === 'renew') {
+    const renewals: { start: Date; end: Date }[] = [];
+    let next = due.commitment_end_date;
+    do {
+      const start = next;
+      next = termEnd(next, due.billing_cycle as BillingCycle);
+      renewals.push({ start, end: next });
+    } while (next.getTime() <= now.getTime());
+    const price = offers.get(due.offer_id)?.prices[due.currency as 'USD' | 'EUR'] ?? due.unit_price;
+    return { ...same, termEnd: next, unitPrice: price, renewals };
   }
+  const after = made(move, facts);
+  return {
+    ...same,
+    status: after.status,
+    changedAt: after.statusChangedAt,
+    retention: after.dataRetentionEndDate,
+    purgedAt: after.dataPurgedAt,
+  };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Writes a batch of next states with one UPDATE over arrays (set-based: a million rows is a thousand statements). */
-async function applyBatch(trx: Kysely<Tables>, next: readonly NextState[]): Promise<void> {
+/**
+ * Writes one partner's batch of next states with one UPDATE over arrays (set-based: a million rows is a
+ * thousand statements).
+ */
+async function applyBatch(trx: Kysely<Tables>, partnerId: string, next: readonly NextState[]): Promise<void> {
   await sql`
     UPDATE subscriptions AS s
     SET status = v.status,
@@ -232,7 +217,6 @@ async function applyBatch(trx: Kysely<Tables>, next: readonly NextState[]): Prom
         suspended_with_parent = CASE WHEN v.status = 'suspended' THEN s.suspended_with_parent ELSE false END,
         version = s.version + 1
     FROM unnest(
-      ${next.map((n) => n.due.partner_id)}::uuid[],
       ${next.map((n) => n.due.id)}::uuid[],
       ${next.map((n) => n.status)}::text[],
       ${next.map((n) => iso(n.changedAt))}::timestamptz[],
@@ -240,19 +224,22 @@ async function applyBatch(trx: Kysely<Tables>, next: readonly NextState[]): Prom
       ${next.map((n) => iso(n.purgedAt))}::timestamptz[],
       ${next.map((n) => iso(n.termEnd))}::timestamptz[],
       ${next.map((n) => n.unitPrice)}::int[]
-    ) AS v(partner_id, id, status, changed_at, retention, purged_at, term_end, unit_price)
-    WHERE s.partner_id = v.partner_id AND s.id = v.id`.execute(trx);
+    ) AS v(id, status, changed_at, retention, purged_at, term_end, unit_price)
+    WHERE s.partner_id = ${partnerId}::uuid AND s.id = v.id`.execute(trx);
 }
 
 /** R-ADD-3: add-ons go with a base the sweeper deleted, on the same date. */
-async function deleteAddOnsOf(trx: Kysely<Tables>, deleted: readonly NextState[]): Promise<NextState[]> {
+async function deleteAddOnsOf(
+  trx: Kysely<Tables>,
+  partnerId: string,
+  deleted: readonly NextState[],
+): Promise<NextState[]> {
   if (deleted.length === 0) return [];
   const addOns = await trx
     .selectFrom('subscriptions as s')
     .select([...SELECT, sql<null>`null`.as('parent_auto_renew'), 's.parent_subscription_id'])
-    .where(
-      sql<boolean>`(s.partner_id, s.parent_subscription_id) IN (SELECT * FROM unnest(${deleted.map((d) => d.due.partner_id)}::uuid[], ${deleted.map((d) => d.due.id)}::uuid[]))`,
-    )
+    .where('s.partner_id', '=', partnerId)
+    .where('s.parent_subscription_id', '=', sql<string>`ANY(${deleted.map((d) => d.due.id)}::uuid[])`)
     .where((eb) => eb.or([eb('s.status', '!=', 'deleted'), eb('s.data_purged_at', 'is', null)]))
     .forNoKeyUpdate('s')
     .execute();
@@ -280,10 +267,8 @@ async function deleteAddOnsOf(trx: Kysely<Tables>, deleted: readonly NextState[]
  * twice, or by two processes at once, charges each term once; the ledger's unique index on a subscription's
  * term opening would refuse a second charge.
  */
-function renewalCharges(next: readonly NextState[]) {
-  const byPartner = new Map<string, ReturnType<typeof ledgerRows>>();
-  for (const n of next) {
-    if (n.renewals.length === 0) continue;
+function renewalCharges(partnerId: string, next: readonly NextState[]) {
+  return next.flatMap((n) => {
     const sub = {
       id: n.due.id,
       customer_id: n.due.customer_id,
@@ -298,13 +283,11 @@ function renewalCharges(next: readonly NextState[]) {
       quantity: n.due.quantity,
       unitPrice: n.unitPrice,
     };
-    const rows = ledgerRows(
-      n.due.partner_id,
+    return ledgerRows(
+      partnerId,
       n.renewals.map((term) => ({ sub, lines: [renewalLine(billable, term)], postedAt: term.start })),
     );
-    byPartner.set(n.due.partner_id, [...(byPartner.get(n.due.partner_id) ?? []), ...rows]);
-  }
-  return byPartner;
+  });
 }
 
 /**
@@ -313,48 +296,40 @@ function renewalCharges(next: readonly NextState[]) {
  */
 async function removeLicences(
   trx: Kysely<Tables>,
+  partnerId: string,
   purged: readonly NextState[],
 ): Promise<Map<string, number>> {
   const removed = new Map<string, number>();
   if (purged.length === 0) return removed;
   const rows = await sql<{ subscription_id: string }>`
     DELETE FROM license_assignments AS a
-    USING unnest(${purged.map((n) => n.due.partner_id)}::uuid[], ${purged.map((n) => n.due.id)}::uuid[])
-      AS v(partner_id, id)
-    WHERE a.partner_id = v.partner_id AND a.subscription_id = v.id
+    WHERE a.partner_id = ${partnerId}::uuid AND a.subscription_id = ANY(${purged.map((n) => n.due.id)}::uuid[])
     RETURNING a.subscription_id`.execute(trx);
   for (const r of rows.rows) removed.set(r.subscription_id, (removed.get(r.subscription_id) ?? 0) + 1);
   return removed;
 }
 
-/** The audit records and events of a batch, per partner, with a compact payload. */
-function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<string, number>) {
-  const byPartner = new Map<string, Change[]>();
-  for (const n of next) {
-    const change: Change = {
-      resourceType: 'subscription',
-      resourceId: n.due.id,
-      operationType: n.operation,
+/** The audit records and events of a batch, with a compact payload. */
+function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<string, number>): Change[] {
+  return next.map((n): Change => ({
+    resourceType: 'subscription',
+    resourceId: n.due.id,
+    operationType: n.operation,
+    customerId: n.due.customer_id,
+    reason: 'lifecycle (R-RET-3)',
+    before: { status: n.due.status, commitmentEndDate: iso(n.due.commitment_end_date) },
+    after: {
+      id: n.due.id,
       customerId: n.due.customer_id,
-      reason: 'lifecycle (R-RET-3)',
-      before: { status: n.due.status, commitmentEndDate: iso(n.due.commitment_end_date) },
-      after: {
-        id: n.due.id,
-        customerId: n.due.customer_id,
-        offerId: n.due.offer_id,
-        status: n.status,
-        commitmentEndDate: iso(n.termEnd),
-        dataRetentionEndDate: iso(n.retention),
-        dataPurgedAt: iso(n.purgedAt),
-        ...(n.purgedAt && !n.due.data_purged_at
-          ? { licensesRemoved: licencesRemoved.get(n.due.id) ?? 0 }
-          : {}),
-      },
-      event: n.event,
-    };
-    byPartner.set(n.due.partner_id, [...(byPartner.get(n.due.partner_id) ?? []), change]);
-  }
-  return byPartner;
+      offerId: n.due.offer_id,
+      status: n.status,
+      commitmentEndDate: iso(n.termEnd),
+      dataRetentionEndDate: iso(n.retention),
+      dataPurgedAt: iso(n.purgedAt),
+      ...(n.purgedAt && !n.due.data_purged_at ? { licensesRemoved: licencesRemoved.get(n.due.id) ?? 0 } : {}),
+    },
+    event: n.event,
+  }));
 }
 
 /**
@@ -375,26 +350,29 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
     purgeCancelled: 0,
   };
   const system = systemContext('lifecycle-sweeper');
-  for (const step of SWEEP_STEPS) {
-    for (;;) {
-      const done = await inTransaction(db, async (trx) => {
-        const due = (await dueRows(trx, step, now, batchSize).execute()) as Due[];
-        if (due.length === 0) return 0;
-        const offers =
-          step === 'endTerms'
-            ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
-            : new Map<string, Offer>();
-        const next = due.map((d) => decide(step, d, now, offers));
-        const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, next))] : next;
-        await applyBatch(trx, all);
-        const charges = renewalCharges(all);
-        const removed = await removeLicences(
-          trx,
-          all.filter((n) => n.purgedAt && !n.due.data_purged_at),
-        );
-        for (const [partnerId, changes] of batchChanges(all, removed)) {
+  for (const move of SCHEDULE) {
+    const step = move.step;
+    // One partner per transaction: every locking statement names its partner (R-RET-3 is per tenant anyway).
+    for (const partnerId of await partnersDue(db, move, now)) {
+      for (;;) {
+        const done = await inTransaction(db, async (trx) => {
+          const due = (await dueRows(trx, move, now, partnerId, batchSize).execute()) as Due[];
+          if (due.length === 0) return 0;
+          const offers =
+            step === 'endTerms'
+              ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
+              : new Map<string, Offer>();
+          const next = due.map((d) => decide(move, d, now, offers));
+          const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, partnerId, next))] : next;
+          await applyBatch(trx, partnerId, all);
+          const removed = await removeLicences(
+            trx,
+            partnerId,
+            all.filter((n) => n.purgedAt && !n.due.data_purged_at),
+          );
+          const changes = batchChanges(all, removed);
           await insertAll(trx, changeRows(partnerId, system, changes, now));
-          await insertLedgerRows(trx, charges.get(partnerId) ?? []);
+          await insertLedgerRows(trx, renewalCharges(partnerId, all));
           // R-ACC: each move changes what the tenant's users and admins may do; renewals change nothing.
           const moved = changes.filter((c) => c.operationType !== 'renew_subscription');
           await accessChanged(
@@ -402,13 +380,13 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
             partnerId,
             moved.flatMap((c) => (c.customerId ? [c.customerId] : [])),
           );
-        }
-        report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
-        return due.length;
-      });
-      report[step] += done;
-      if (done > 0) options.onProgress?.(step, report[step]);
-      if (done < batchSize) break;
+          report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
+          return due.length;
+        });
+        report[step] += done;
+        if (done > 0) options.onProgress?.(step, report[step]);
+        if (done < batchSize) break;
+      }
     }
   }
   report.endTerms -= report.renewed;
@@ -418,12 +396,12 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
 /** How many rows each step would take now (the totals of `seatwise sweep`'s progress bars). */
 export async function countDue(db: Db, now: Date): Promise<Record<SweepStep, number>> {
   const counts = {} as Record<SweepStep, number>;
-  for (const step of SWEEP_STEPS) {
-    const row = await dueQuery(db, step, now)
+  for (const move of SCHEDULE) {
+    const row = await dueQuery(db, move, now)
       .clearOrderBy()
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
-    counts[step] = Number(row.n);
+    counts[move.step] = Number(row.n);
   }
   return counts;
 }

@@ -410,3 +410,128 @@ describe('add-ons follow their base (R-ADD-3, R-ADD-4)', () => {
     expect((await get(c2, second.audio)).dataPurgedAt).not.toBeNull();
   });
 });
+
+describe('allowedActions (the PATCH moves a subscription lists, R-SUS-1, R-SUS-4, R-CAN-1, R-QTY-2, R-REN-2)', () => {
+  type Action = 'suspend' | 'reactivate' | 'cancel' | 'changeQuantity' | 'rename' | 'setAutoRenew';
+  const ACTIONS: Action[] = ['suspend', 'reactivate', 'cancel', 'changeQuantity', 'rename', 'setAutoRenew'];
+  type Listed = Sub & { allowedActions: Action[]; isTrial: boolean };
+
+  /** The change a partner sends for each action, from the subscription as it is. */
+  const changeFor = (a: Action, s: Listed): { status?: string; [field: string]: unknown } => {
+    switch (a) {
+      case 'suspend':
+        return { status: 'suspended', suspensionReasons: ['customerRequest'] };
+      case 'reactivate':
+        return { status: 'active' };
+      case 'cancel':
+        return { status: 'deleted' };
+      case 'changeQuantity':
+        return { quantity: s.quantity + 1 };
+      case 'rename':
+        return { friendlyName: `${s.friendlyName} renamed` };
+      case 'setAutoRenew':
+        return { autoRenewEnabled: !s.autoRenewEnabled };
+    }
+  };
+
+  it('R-SUS-1, R-CAN-1, R-QTY-2, R-REN-2: in every state, each listed action succeeds on a fresh subscription and each other one is refused', async () => {
+    t = await newSeatwise();
+    const c = await newCustomer(t);
+    const api = commerce(t);
+    const fresh = async (count: number, make: () => Promise<string>) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) ids.push(await make());
+      return ids;
+    };
+    const paid = async () => (await buy(c, 'monthly', 'CN-365-BB', 5)).id;
+    const lapsing = async () => {
+      const id = await paid();
+      expect((await patch(c, id, { autoRenewEnabled: false })).statusCode).toBe(200);
+      return id;
+    };
+    // Dated states first, each group moved on by the clock before the next is bought (R-REN-2).
+    const disabled = await fresh(ACTIONS.length, lapsing);
+    await advance('P61D'); // expired at its term end, disabled 30 days later
+    const expired = await fresh(ACTIONS.length, lapsing);
+    await advance('P32D');
+    const groups: Record<string, { status: string; ids: string[]; customer: string }> = {
+      disabled: { status: 'disabled', ids: disabled, customer: c },
+      expired: { status: 'expired', ids: expired, customer: c },
+      active: { status: 'active', ids: await fresh(ACTIONS.length, paid), customer: c },
+      suspended: {
+        status: 'suspended',
+        ids: await fresh(ACTIONS.length, async () => {
+          const id = await paid();
+          expect((await patch(c, id, changeFor('suspend', (await get(c, id)) as Listed))).statusCode).toBe(
+            200,
+          );
+          return id;
+        }),
+        customer: c,
+      },
+      deleted: {
+        status: 'deleted',
+        ids: await fresh(ACTIONS.length, async () => {
+          const id = await paid();
+          expect((await patch(c, id, { status: 'deleted' })).statusCode).toBe(200);
+          return id;
+        }),
+        customer: c,
+      },
+    };
+    // A trial per customer (R-TRI-2): one customer for the trial of each action.
+    const trialCustomer = await newCustomer(t);
+    groups.trial = {
+      status: 'active',
+      ids: [(await buy(trialCustomer, 'none', 'CN-365-E3-TRIAL', 25)).id],
+      customer: trialCustomer,
+    };
+
+    const seen: Record<string, Action[]> = {};
+    for (const [name, group] of Object.entries(groups)) {
+      for (const [i, action] of ACTIONS.entries()) {
+        // The trial group has one subscription: a refused action changes nothing, so it stays fresh; the
+        // listed ones are tried on trials of their own below.
+        const id = name === 'trial' ? (group.ids[0] as string) : (group.ids[i] as string);
+        const before = await api.get<Listed>(group.customer, id);
+        expect(before.status, `${name}: the group is in its state`).toBe(group.status);
+        seen[name] = before.allowedActions;
+        const listed = before.allowedActions.includes(action);
+        if (name === 'trial' && listed) continue;
+        const change = changeFor(action, before);
+        const res = await api.patch(group.customer, id, change);
+        // A client sends the full resource (R-API-1): asking for the state it already has is no move at all.
+        const sameState = 'status' in change && change.status === before.status;
+        if (listed) expect(res.statusCode, `${name} ${action}: ${res.body}`).toBe(200);
+        else if (sameState) expect(res.statusCode, `${name} ${action}: ${res.body}`).toBe(200);
+        else {
+          expect(res.statusCode, `${name} ${action}: ${res.body}`).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode, `${name} ${action}`).toBeLessThan(500);
+        }
+        const after = await api.get<Listed>(group.customer, id);
+        if (listed)
+          expect(after.attributes.etag, `${name} ${action} changed it`).not.toBe(before.attributes.etag);
+        else expect(after, `${name} ${action} changed nothing`).toEqual(before);
+      }
+    }
+    for (const action of seen.trial ?? []) {
+      const customer = await newCustomer(t);
+      const trial = await buy(customer, 'none', 'CN-365-E3-TRIAL', 25);
+      const res = await api.patch(
+        customer,
+        trial.id,
+        changeFor(action, await api.get<Listed>(customer, trial.id)),
+      );
+      expect(res.statusCode, `trial ${action}: ${res.body}`).toBe(200);
+    }
+    // What each state lists, written out so that a change to the table shows here too.
+    expect(seen).toEqual({
+      disabled: ['rename'],
+      expired: ['rename'],
+      active: ['suspend', 'cancel', 'changeQuantity', 'rename', 'setAutoRenew'],
+      suspended: ['reactivate', 'cancel', 'rename', 'setAutoRenew'],
+      deleted: [],
+      trial: ['suspend', 'cancel', 'rename'],
+    });
+  }, 300_000);
+});

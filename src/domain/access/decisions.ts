@@ -1,10 +1,5 @@
-import { DAY_MS } from '../clock.ts';
-import {
-  CANCEL_RETENTION_DAYS,
-  DISABLED_DAYS,
-  EXPIRED_DAYS,
-  type SubscriptionStatus,
-} from '../subscription/subscription-rules.ts';
+import { timeline, type DatedFacts, type ScheduledStep } from '../subscription/schedule.ts';
+import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
 
 /**
  * Access decisions (R-ACC): may a customer user sign in, use a service, reach the tenant's data. Pure: the
@@ -72,9 +67,6 @@ export interface AccessPhase {
   dataUntil: Date | null;
 }
 
-const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
-const passed = (d: Date | null, now: Date) => d !== null && d.getTime() <= now.getTime();
-
 const PURGED: AccessPhase = {
   state: 'purged',
   full: false,
@@ -84,69 +76,46 @@ const PURGED: AccessPhase = {
   dataUntil: null,
 };
 
-const fullPhase = (
-  state: 'active' | 'expired',
-  rule: string,
-  fullUntil: Date | null,
-  dataUntil: Date | null,
-) => ({ state, full: true, adminData: true, rule, fullUntil, dataUntil }) satisfies AccessPhase;
-
-const adminOnly = (state: AccessState, rule: string, dataUntil: Date | null, now: Date): AccessPhase =>
-  passed(dataUntil, now) ? PURGED : { state, full: false, adminData: true, rule, fullUntil: null, dataUntil };
-
-/** R-REN-2: full access for 30 days after expiry, then admins only until the purge, then nothing. */
-const afterExpiry = (fullUntil: Date, dataUntil: Date | null, now: Date): AccessPhase =>
-  passed(fullUntil, now)
-    ? adminOnly('disabled', 'R-REN-2', dataUntil, now)
-    : passed(dataUntil, now)
-      ? PURGED
-      : fullPhase('expired', 'R-REN-2', fullUntil, dataUntil);
+/** What a subscription in this state grants (the table above), leaving aside when it changes. */
+function standing(f: DatedFacts): Omit<AccessPhase, 'fullUntil' | 'dataUntil'> {
+  const full = (state: AccessState, rule: string) => ({ state, full: true, adminData: true, rule });
+  const adminOnly = (state: AccessState, rule: string) => ({ state, full: false, adminData: true, rule });
+  if (f.dataPurgedAt) return PURGED;
+  switch (f.status) {
+    case 'pending':
+      return { state: 'pending', full: false, adminData: false, rule: 'R-ACC' };
+    case 'active':
+      return full('active', 'R-ACC');
+    case 'expired': // R-REN-2: full access in the 30 days after expiry; an expired trial has none (R-TRI-4)
+      return f.isTrial ? adminOnly('trialExpired', 'R-TRI-4') : full('expired', 'R-REN-2');
+    case 'suspended':
+      return adminOnly('suspended', 'R-SUS-2');
+    case 'disabled':
+      return adminOnly('disabled', 'R-REN-2');
+    case 'deleted':
+      return adminOnly('cancelled', 'R-CAN-1');
+  }
+}
 
 /**
- * The subscription's access phase at `now`. Dated moves that the sweeper has not made yet (R-RET-3 runs every
- * minute) are taken as made, so that a decision never lags behind the calendar: an active trial past its 30
- * days is expired (R-TRI-4), a term that ended without renewal is expired (R-REN-2), and so on to the purge.
+ * The subscription's access phase at `now`, read from the lifecycle schedule: dated moves that the sweeper has
+ * not made yet (R-RET-3 runs every minute) are taken as made, so that a decision never lags behind the
+ * calendar (an active trial past its 30 days is expired, R-TRI-4; a term that ended without renewal is expired,
+ * R-REN-2; and so on to the purge). `fullUntil` is the date of the first scheduled move that ends full access,
+ * `dataUntil` the date of the purge.
  */
 export function accessPhase(s: SubscriptionAccessFacts, now: Date): AccessPhase {
-  if (s.dataPurgedAt) return PURGED;
-  switch (s.status) {
-    case 'pending':
-      return {
-        state: 'pending',
-        full: false,
-        adminData: false,
-        rule: 'R-ACC',
-        fullUntil: null,
-        dataUntil: null,
-      };
-    case 'active': {
-      const end = s.commitmentEndDate;
-      if (s.isTrial) {
-        const dataUntil = plusDays(end, CANCEL_RETENTION_DAYS);
-        return passed(end, now)
-          ? adminOnly('trialExpired', 'R-TRI-4', dataUntil, now)
-          : fullPhase('active', 'R-ACC', end, dataUntil);
-      }
-      if (s.autoRenewEnabled && s.parentAutoRenewEnabled !== false) {
-        return fullPhase('active', 'R-ACC', null, null); // R-REN-1: renews at term end
-      }
-      const fullUntil = plusDays(end, EXPIRED_DAYS);
-      const dataUntil = plusDays(end, EXPIRED_DAYS + DISABLED_DAYS);
-      return passed(end, now)
-        ? afterExpiry(fullUntil, dataUntil, now)
-        : fullPhase('active', 'R-ACC', fullUntil, dataUntil);
-    }
-    case 'expired':
-      return s.isTrial
-        ? adminOnly('trialExpired', 'R-TRI-4', s.dataRetentionEndDate, now)
-        : afterExpiry(plusDays(s.statusChangedAt, EXPIRED_DAYS), s.dataRetentionEndDate, now);
-    case 'suspended':
-      return adminOnly('suspended', 'R-SUS-2', s.dataRetentionEndDate, now);
-    case 'disabled':
-      return adminOnly('disabled', 'R-REN-2', s.dataRetentionEndDate, now);
-    case 'deleted':
-      return adminOnly('cancelled', 'R-CAN-1', s.dataRetentionEndDate, now);
+  let cur: DatedFacts = s;
+  const ahead: ScheduledStep[] = [];
+  for (const step of timeline(s)) {
+    if (step.at.getTime() <= now.getTime()) cur = step.after;
+    else ahead.push(step);
   }
+  const phase = standing(cur);
+  if (phase === PURGED) return PURGED;
+  const fullEnds = phase.full ? ahead.find((step) => !standing(step.after).full) : undefined;
+  const purge = ahead.find((step) => step.after.dataPurgedAt !== null);
+  return { ...phase, fullUntil: fullEnds?.at ?? null, dataUntil: purge?.at ?? null };
 }
 
 /** Why an answer is what it is: the deciding subscription's state, or what was missing. */

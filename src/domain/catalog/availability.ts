@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud.ts';
+import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
 import { ALL_COUNTRIES, type Currency, type Offer, type PaidBillingCycle, type Segment } from './offer.ts';
 
 /**
@@ -9,7 +10,7 @@ import { ALL_COUNTRIES, type Currency, type Offer, type PaidBillingCycle, type S
 /** The console's tab: a paid cycle, or `trial` (`none` is accepted for it, R-TRI-1). */
 export type CatalogCycle = PaidBillingCycle | 'trial' | 'none';
 
-export type SubscriptionStatus = 'active' | 'suspended' | 'expired' | 'disabled' | 'deleted' | 'pending';
+export type { SubscriptionStatus };
 
 /** What availability needs to know about one of the customer's subscriptions. */
 export interface SubscriptionSummary {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   nextStatus,
   parseSuspensionReasons,
-  suspensionRetentionEnd,
   SUBSCRIPTION_STATUSES,
   TRANSITIONS,
   type LifecycleAction,
   type SubscriptionStatus,
 } from './subscription-rules.ts';
+import { suspensionRetentionEnd } from './schedule.ts';
 
 // The expected moves, written out again so that changing the table is a decision a test records.
 // A state is where the move leads; a number is the Partner Center code of the refusal.

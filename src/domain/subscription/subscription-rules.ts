@@ -1,10 +1,9 @@
-import { DAY_MS } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 
 /**
  * The subscription lifecycle as data (R-SUS, R-CAN, R-REN, R-RET, R-TRI-4, R-ADD-3/4, R-QTY): one table of
- * moves, named guards, and the dates each state carries. Pure: the use cases and the sweeper load, ask
- * here, and write.
+ * moves and named guards; the dated moves and the dates each state carries are in `schedule.ts`. Pure: the
+ * use cases and the sweeper load, ask here, and write.
  */
 export const SUBSCRIPTION_STATUSES = [
   'pending',
@@ -201,40 +200,6 @@ export function parseSuspensionReasons(
   return [...new Set(reasons)];
 }
 
-const days = (n: number) => n * DAY_MS;
-
-/** Whole days from `a` to `b` (0 if b is before a). */
-export const daysBetween = (a: Date, b: Date): number =>
-  Math.max(0, Math.floor((b.getTime() - a.getTime()) / DAY_MS));
-
-/**
- * R-SUS-3: the data of a subscription suspended at `suspendedAt` is kept 90 days, plus the days between the
- * customer's account opening and its first billing period, at most 120 days in all.
- */
-export function suspensionRetentionEnd(
-  suspendedAt: Date,
-  customer: { accountOpenedAt: Date; firstBillingPeriodStart: Date | null },
-): Date {
-  const extra = customer.firstBillingPeriodStart
-    ? daysBetween(customer.accountOpenedAt, customer.firstBillingPeriodStart)
-    : 0;
-  return new Date(suspendedAt.getTime() + days(Math.min(120, 90 + extra)));
-}
-
-/** R-CAN-1: a cancelled subscription's data is kept 90 days. R-TRI-4: so is an expired trial's. */
-export const CANCEL_RETENTION_DAYS = 90;
-/** R-REN-2: an expired subscription keeps full access 30 days, then is disabled 90 days, then deleted. */
-export const EXPIRED_DAYS = 30;
-export const DISABLED_DAYS = 90;
-
-export const cancellationRetentionEnd = (cancelledAt: Date): Date =>
-  new Date(cancelledAt.getTime() + days(CANCEL_RETENTION_DAYS));
-export const trialRetentionEnd = (expiredAt: Date): Date =>
-  new Date(expiredAt.getTime() + days(CANCEL_RETENTION_DAYS));
-export const disableDate = (expiredAt: Date): Date => new Date(expiredAt.getTime() + days(EXPIRED_DAYS));
-export const expiryRetentionEnd = (expiredAt: Date): Date =>
-  new Date(expiredAt.getTime() + days(EXPIRED_DAYS + DISABLED_DAYS));
-
 /** R-SUS-4 / R-SUS-5: reactivation is allowed until the retention date, not after. */
 export function throwIfRetentionPassed(
   sub: { id: string; dataRetentionEndDate: Date | null },
@@ -252,10 +217,12 @@ export function throwIfBaseNotActive(sub: { id: string; parentStatus: Subscripti
   }
 }
 
+const TRIAL_QUANTITY = refuse(800027, 'R-QTY-2', 'subscription.trialQuantity');
+const NOT_AUTO_RENEWABLE = refuse(800093, 'R-REN-1', 'subscription.notAutoRenewable');
+
 /** R-QTY-2: a trial's 25 licences do not change. */
 export function throwIfTrial(sub: { id: string; isTrial: boolean }): void {
-  if (sub.isTrial)
-    throw refusalError(refuse(800027, 'R-QTY-2', 'subscription.trialQuantity'), sub.id, 'quantity');
+  if (sub.isTrial) throw refusalError(TRIAL_QUANTITY, sub.id, 'quantity');
 }
 
 /** R-QTY-1: the new total must lie within the offer's bounds. */
@@ -277,11 +244,42 @@ export function throwIfQuantityOutOfBounds(
 
 /** Auto-renew is for paid subscriptions of auto-renewable offers (R-REN-1). */
 export function throwIfCannotAutoRenew(sub: { id: string; isTrial: boolean }, offerRenews: boolean): void {
-  if (sub.isTrial || !offerRenews) {
-    throw refusalError(
-      refuse(800093, 'R-REN-1', 'subscription.notAutoRenewable'),
-      sub.id,
-      'autoRenewEnabled',
-    );
-  }
+  if (sub.isTrial || !offerRenews) throw refusalError(NOT_AUTO_RENEWABLE, sub.id, 'autoRenewEnabled');
 }
+
+/** The moves a partner makes through the PATCH (R-API-1); the others are the sweeper's (`schedule.ts`). */
+export const PARTNER_ACTIONS = [
+  'suspend',
+  'reactivate',
+  'cancel',
+  'changeQuantity',
+  'rename',
+  'setAutoRenew',
+] as const satisfies readonly LifecycleAction[];
+export type PartnerAction = (typeof PARTNER_ACTIONS)[number];
+
+/** What `allowedActions` knows of a subscription: its row, and whether its offer renews when that is known. */
+export interface ActionFacts {
+  status: SubscriptionStatus;
+  isTrial: boolean;
+  /** The offer's `isAutoRenewable` (R-REN-1); undefined when the caller has not loaded the offer. */
+  offerRenews?: boolean | undefined;
+}
+
+/**
+ * Why a partner action is refused on this subscription, by the table first and then by the guards that read
+ * only the subscription and its offer (R-QTY-2 for trials, R-REN-1); null when it is allowed. The PATCH checks
+ * the same table and guards in the same order, plus what depends on the request (bounds, retention date, the
+ * base's state for an add-on, R-QTY-1, R-SUS-5, R-ADD-4).
+ */
+export function partnerRefusal(action: PartnerAction, s: ActionFacts): Refusal | null {
+  const move = TRANSITIONS[s.status][action];
+  if (isRefusal(move)) return move;
+  if (action === 'changeQuantity' && s.isTrial) return TRIAL_QUANTITY;
+  if (action === 'setAutoRenew' && (s.isTrial || s.offerRenews === false)) return NOT_AUTO_RENEWABLE;
+  return null;
+}
+
+/** The partner actions this subscription accepts now (the API's `allowedActions`, read by the console). */
+export const allowedActions = (s: ActionFacts): PartnerAction[] =>
+  PARTNER_ACTIONS.filter((a) => partnerRefusal(a, s) === null);

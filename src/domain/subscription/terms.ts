@@ -5,6 +5,13 @@ import type { BillingCycle } from '../catalog/offer.ts';
 /** R-TRI-1: a trial lasts this many days. */
 export const TRIAL_DAYS = 30;
 
+/** Partner Center's `termDuration` of each billing cycle (ISO 8601): a trial's is its 30 days (R-TRI-1). */
+export const TERM_DURATION: Record<BillingCycle, string> = {
+  monthly: 'P1M',
+  annual: 'P1Y',
+  none: `P${TRIAL_DAYS}D`,
+};
+
 /**
  * R-ORD-5: the term end of a subscription that starts at `start`: one month later (monthly), twelve months
  * (annual), or 30 days for a trial (cycle `none`), in UTC whatever the server's time zone. A month after

@@ -4282,6 +4282,10 @@ export type paths = {
             'application/json': {
               actions: string[];
               actionTaken: boolean;
+              /** @description Seatwise extension: the PATCH moves this subscription accepts now (transition table and guards). */
+              allowedActions: (
+                'suspend' | 'reactivate' | 'cancel' | 'changeQuantity' | 'rename' | 'setAutoRenew'
+              )[];
               attentionNeeded: boolean;
               attributes: {
                 etag: string;
@@ -4524,6 +4528,10 @@ export type paths = {
             'application/json': {
               actions: string[];
               actionTaken: boolean;
+              /** @description Seatwise extension: the PATCH moves this subscription accepts now (transition table and guards). */
+              allowedActions: (
+                'suspend' | 'reactivate' | 'cancel' | 'changeQuantity' | 'rename' | 'setAutoRenew'
+              )[];
               attentionNeeded: boolean;
               attributes: {
                 etag: string;
@@ -11435,6 +11443,8 @@ export type components = {
     Subscription: {
       actions: string[];
       actionTaken: boolean;
+      /** @description Seatwise extension: the PATCH moves this subscription accepts now (transition table and guards). */
+      allowedActions: ('suspend' | 'reactivate' | 'cancel' | 'changeQuantity' | 'rename' | 'setAutoRenew')[];
       attentionNeeded: boolean;
       attributes: {
         etag: string;

@@ -11,6 +11,7 @@ const sub = (over: Partial<Subscription> = {}): Subscription =>
     status: 'active',
     isTrial: false,
     parentSubscriptionId: null,
+    allowedActions: ['suspend', 'cancel', 'changeQuantity', 'rename', 'setAutoRenew'],
     ...over,
   }) as Subscription;
 const bounds = { minimumQuantity: 1, maximumQuantity: 300 };
@@ -49,14 +50,45 @@ describe('the subscription edit form (SPEC §5 step 6)', () => {
     expect(patchFor(s, { ...formOf(s), status: 'active' }, bounds).body).toMatchObject({ status: 'active' });
   });
 
-  it('offers only the moves the transition table allows', () => {
-    expect(allowedEdits(sub({ status: 'suspended' }))).toMatchObject({ quantity: false, reactivate: true });
-    expect(allowedEdits(sub({ isTrial: true }))).toMatchObject({
+  it('R-SUS-1, R-QTY-2: offers exactly the moves the API lists in allowedActions, and no other', () => {
+    const suspended = sub({
+      status: 'suspended',
+      allowedActions: ['reactivate', 'cancel', 'rename', 'setAutoRenew'],
+    });
+    expect(allowedEdits(suspended)).toMatchObject({
+      form: true,
       quantity: false,
+      suspend: false,
+      reactivate: true,
+      cancel: true,
+      autoRenew: true,
+      addOns: false,
+    });
+    const trial = sub({ isTrial: true, allowedActions: ['suspend', 'cancel', 'rename'] });
+    expect(allowedEdits(trial)).toMatchObject({
+      quantity: false,
+      autoRenew: false,
       convert: true,
       addOns: false,
     });
-    expect(allowedEdits(sub({ status: 'deleted' }))).toMatchObject({ form: false, cancel: false });
+    expect(allowedEdits(sub())).toMatchObject({
+      quantity: true,
+      autoRenew: true,
+      suspend: true,
+      addOns: true,
+    });
+    // The console reads the list, not the status: an active subscription the server lists nothing for is read-only.
+    expect(allowedEdits(sub({ allowedActions: [] }))).toMatchObject({
+      form: false,
+      quantity: false,
+      cancel: false,
+      convert: false,
+      addOns: false,
+    });
+    expect(allowedEdits(sub({ status: 'deleted', allowedActions: [] }))).toMatchObject({
+      form: false,
+      cancel: false,
+    });
   });
 });
 

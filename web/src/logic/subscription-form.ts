@@ -86,18 +86,23 @@ export function patchFor(
   };
 }
 
-/** What the edit page lets a partner do in each status (the transition table, R-SUS/R-CAN/R-QTY). */
+/**
+ * What the edit page offers: the moves the API lists in `allowedActions` (the server's transition table and
+ * guards), never a copy of them. Converting a trial (R-TRI-3) and buying an add-on (R-ADD-1) are not PATCH
+ * moves: they need an active subscription, which is one that may be suspended.
+ */
 export function allowedEdits(s: Subscription) {
-  const live = s.status === 'active' || s.status === 'suspended';
+  const can = (a: Subscription['allowedActions'][number]) => s.allowedActions.includes(a);
+  const active = can('suspend');
   return {
-    form: live,
-    quantity: s.status === 'active' && !s.isTrial,
-    autoRenew: live && !s.isTrial,
-    suspend: s.status === 'active',
-    reactivate: s.status === 'suspended',
-    cancel: live,
-    convert: s.isTrial && s.status === 'active',
-    addOns: s.status === 'active' && !s.isTrial && s.parentSubscriptionId === null,
+    form: can('suspend') || can('reactivate') || can('changeQuantity'),
+    quantity: can('changeQuantity'),
+    autoRenew: can('setAutoRenew'),
+    suspend: can('suspend'),
+    reactivate: can('reactivate'),
+    cancel: can('cancel'),
+    convert: s.isTrial && active,
+    addOns: active && !s.isTrial && s.parentSubscriptionId === null,
   };
 }
 

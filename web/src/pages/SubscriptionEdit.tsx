@@ -249,7 +249,7 @@ function EditForm({
   const [busy, setBusy] = useState(false);
   const [nothing, setNothing] = useState(false);
   const requestId = useRef(newRequestId());
-  const preview = useRetentionPreview(s.customerId, s.id, s.status === 'active');
+  const preview = useRetentionPreview(s.customerId, s.id, allowed.suspend);
   const offer = useQuery({
     queryKey: ['offer', s.offerId],
     queryFn: () => ok(api.GET('/v1/offers/{offerId}', { params: { path: { offerId: s.offerId } } })),
