@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Link } from './schemas.ts';
+import { CatalogPricingFields } from './routes/pricing-schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -80,6 +81,7 @@ export const CatalogEntry = Type.Object({
   unitPrice: Type.Integer({ description: 'minor units per licence for the cycle (annual = 12 months)' }),
   currency: Type.String(),
   purchasable: Type.Boolean(),
+  ...CatalogPricingFields,
   reason: Type.Optional(
     Type.Object({
       code: Type.String(),
