@@ -382,7 +382,7 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     const csv = await get('/v1/billing/margin?month=2027-01&format=csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.headers['content-disposition']).toContain('margin-2027-01.csv');
-    const rows = parse(csv.body, { bom: true, columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv.body, { bom: true, columns: true });
     const total = rows.find((r) => r.Group === 'total');
     expect(total).toMatchObject({
       Currency: 'USD',

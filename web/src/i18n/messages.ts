@@ -432,6 +432,7 @@ const EN_US = {
   'pricing.setBy': 'Set by',
   'pricing.heldAtCost': 'held at cost',
   'margin.title': 'Margin',
+  'margin.month': 'Month of the margin',
   'margin.lead': 'Revenue, cost and margin of the month, from the same ledger lines as the statement.',
   'margin.downloadCsv': 'Download the margin of {month} (CSV)',
   'margin.empty': 'Nothing was billed this month.',
@@ -893,6 +894,7 @@ const FR_FR: Record<MessageKey, string> = {
   'pricing.setBy': 'Fixé par',
   'pricing.heldAtCost': 'maintenu au coût',
   'margin.title': 'Marge',
+  'margin.month': 'Mois de la marge',
   'margin.lead': 'Chiffre d’affaires, coût et marge du mois, à partir des mêmes lignes que le relevé.',
   'margin.downloadCsv': 'Télécharger la marge de {month} (CSV)',
   'margin.empty': 'Rien n’a été facturé ce mois-ci.',
@@ -1353,6 +1355,7 @@ const DE_DE: Record<MessageKey, string> = {
   'pricing.setBy': 'Festgelegt durch',
   'pricing.heldAtCost': 'auf Einstandspreis gehalten',
   'margin.title': 'Marge',
+  'margin.month': 'Monat der Marge',
   'margin.lead':
     'Umsatz, Einstandspreis und Marge des Monats, aus denselben Buchungszeilen wie die Abrechnung.',
   'margin.downloadCsv': 'Marge von {month} herunterladen (CSV)',

@@ -31,7 +31,7 @@ export function MarginReport({ initialMonth }: { initialMonth: string }) {
     <section aria-labelledby="margin-title">
       <div className="section-head">
         <h2 id="margin-title">{t('margin.title')}</h2>
-        <MonthField id="margin-month" label={t('billing.month')} value={month} onChange={setMonth} />
+        <MonthField id="margin-month" label={t('margin.month')} value={month} onChange={setMonth} />
       </div>
       <p className="muted">{t('margin.lead')}</p>
       <p>
