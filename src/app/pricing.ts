@@ -67,10 +67,12 @@ export async function pricesFor(
   currency: Currency,
   at: Date,
 ): Promise<Map<string, ResolvedPrice>> {
-  const rules = rulesInForce(await loadRuleVersions(scope, customerId), at);
+  // Ids are uuids: the database compares them without case, the rules as text.
+  const id = customerId.toLowerCase();
+  const rules = rulesInForce(await loadRuleVersions(scope, id), at);
   const prices = new Map<string, ResolvedPrice>();
   for (const offer of offers) {
-    const price = resolvePrice(rules, offer, customerId, currency);
+    const price = resolvePrice(rules, offer, id, currency);
     if (price) prices.set(offer.id, price);
   }
   return prices;
@@ -462,7 +464,7 @@ export async function createRule(
       scope: input.scope,
       ...(input.category !== undefined ? { category: input.category } : {}),
       ...(input.offerId !== undefined ? { offerId: input.offerId } : {}),
-      ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),
+      ...(input.customerId !== undefined ? { customerId: input.customerId.toLowerCase() } : {}),
       kind: input.kind,
       basisPoints: input.basisPoints,
       prices: input.prices,
@@ -476,7 +478,7 @@ export async function createRule(
       .where('scope', '=', input.scope)
       .where(sql<boolean>`coalesce(category, '') = ${input.category ?? ''}`)
       .where(sql<boolean>`coalesce(offer_id, '') = ${input.offerId ?? ''}`)
-      .where(sql<boolean>`coalesce(customer_id::text, '') = ${input.customerId ?? ''}`)
+      .where(sql<boolean>`coalesce(customer_id::text, '') = ${draft.customerId ?? ''}`)
       .groupBy('rule_id')
       .executeTakeFirst();
     const ruleId = existing?.rule_id ?? newId();
