@@ -352,8 +352,8 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     }>();
     const revenue = sums.reduce((s, r) => s + Number(r.revenue), 0);
     const cost = sums.reduce((s, r) => s + Number(r.cost), 0);
-    // BB at 540 (480 × 1.125), E3 fixed at 3333 for b: 7 × 540 + 3 × 3333 + 540, then five BB credited for 29 of 31 days.
-    expect(revenue).toBe(7 * 540 + 3 * 3333 + 540 - Math.round((5 * 540 * 29) / 31));
+    // BB at 540 (480 × 1.125), E3 fixed at 3333 for b: 7 × 540 + 3 × 3333 + 540, then five BB credited for the 28 of 31 days left (Jan 18 to Feb 15).
+    expect(revenue).toBe(7 * 540 + 3 * 3333 + 540 - Math.round((5 * 540 * 28) / 31));
     expect(report.totals).toEqual([
       {
         currency: 'USD',
