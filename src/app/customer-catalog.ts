@@ -1,4 +1,5 @@
-import { requirePermission } from '../domain/access/permissions.ts';
+import { can, requirePermission } from '../domain/access/permissions.ts';
+import type { PriceSource } from '../domain/pricing/price-rules.ts';
 import {
   listAddOns,
   listCatalog,
@@ -12,6 +13,7 @@ import type { Db } from '../db/database.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { pricesFor } from './pricing.ts';
 import { getCustomerRow } from './customers.ts';
 import { parseBillingCycle } from './orders.ts';
 import {
@@ -25,7 +27,49 @@ export interface CustomerCatalog {
   customerId: string;
   billingCycle: 'monthly' | 'annual' | 'trial';
   currency: Currency;
-  entries: CatalogEntry[];
+  entries: PricedEntry[];
+}
+
+/**
+ * An entry at the price the partner's rules give this customer (R-PRC-2), naming the rule that sets it; the
+ * cost and margin per licence for the cycle only for roles that may see billing (R-PRC-3), never others.
+ */
+export type PricedEntry = CatalogEntry & {
+  priceSource?: PriceSource;
+  unitCost?: number | null;
+  margin?: number | null;
+};
+
+/** R-PRC-2: each entry's price from the rules in force at `now`, for the whole cycle (annual = 12 months). */
+async function withRulePrices(
+  scope: PartnerScope,
+  ctx: RequestContext,
+  customerId: string,
+  entries: readonly CatalogEntry[],
+  currency: Currency,
+  months: number,
+  now: Date,
+): Promise<PricedEntry[]> {
+  const prices = await pricesFor(
+    scope,
+    entries.map((e) => e.offer),
+    customerId,
+    currency,
+    now,
+  );
+  const showCost = can(ctx.actor.role, 'billing.view');
+  return entries.map((e) => {
+    const p = prices.get(e.offer.id);
+    if (!p || e.offer.isTrial) return e;
+    const unitPrice = p.unitPrice * months;
+    const unitCost = p.unitCost === null ? null : p.unitCost * months;
+    return {
+      ...e,
+      unitPrice,
+      priceSource: p.source,
+      ...(showCost ? { unitCost, margin: unitCost === null ? null : unitPrice - unitCost } : {}),
+    };
+  });
 }
 
 /**
@@ -33,7 +77,7 @@ export interface CustomerCatalog {
  * `none` accepted), with the price in the customer's currency and, for each offer, why not if it cannot.
  */
 export async function customerCatalog(
-  deps: { db: Db; cloud: Cloud },
+  deps: { db: Db; cloud: Cloud; now: Date },
   ctx: RequestContext,
   customerId: string,
   billingCycle: string,
@@ -52,12 +96,14 @@ export async function customerCatalog(
     subscriptions: (await customerSubscriptionRows(scope, customerId)).map(toSummary),
     trialOfferIdsEverOwned: await trialOfferIdsEverOwned(scope, customerId),
   });
-  return { customerId, billingCycle: tab === 'trial' ? 'trial' : tab, currency, entries };
+  const months = tab === 'annual' ? 12 : 1;
+  const priced = await withRulePrices(scope, ctx, customerId, entries, currency, months, deps.now);
+  return { customerId, billingCycle: tab === 'trial' ? 'trial' : tab, currency, entries: priced };
 }
 
 /** R-ADD-1: the add-ons a base subscription can take, with the same availability answers. */
 export async function addOnCatalog(
-  deps: { db: Db; cloud: Cloud },
+  deps: { db: Db; cloud: Cloud; now: Date },
   ctx: RequestContext,
   customerId: string,
   subscriptionId: string,
@@ -78,5 +124,7 @@ export async function addOnCatalog(
           base: { ...toSummary(base), billingCycle: cycle },
           subscriptions: (await customerSubscriptionRows(scope, customerId)).map(toSummary),
         });
-  return { customerId, billingCycle: cycle, currency, entries };
+  const months = cycle === 'annual' ? 12 : 1;
+  const priced = await withRulePrices(scope, ctx, customerId, entries, currency, months, deps.now);
+  return { customerId, billingCycle: cycle, currency, entries: priced };
 }

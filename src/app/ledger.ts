@@ -3,6 +3,7 @@ import { subMonths } from 'date-fns';
 import { sql } from 'kysely';
 import {
   OPENING_REASONS,
+  renewalLine,
   type Billable,
   type BillingTerm,
   type LedgerLine,
@@ -12,7 +13,8 @@ import type { BillingCycle } from '../domain/catalog/offer.ts';
 import { newId } from '../domain/ids.ts';
 import type { Db } from '../db/database.ts';
 import type { Rows } from '../db/insert-all.ts';
-import type { Row } from '../db/schema.ts';
+import type { Row, Tables } from '../db/schema.ts';
+import type { Insertable } from 'kysely';
 import type { PartnerRows, PartnerScope } from '../db/scope.ts';
 
 /**
@@ -31,6 +33,7 @@ type SubRow = Pick<
   | 'billing_cycle'
   | 'quantity'
   | 'unit_price'
+  | 'unit_cost'
   | 'currency'
   | 'effective_start_date'
   | 'commitment_end_date'
@@ -42,6 +45,7 @@ export const billableOf = (s: SubRow): Billable => ({
   cycle: s.billing_cycle as BillingCycle,
   quantity: s.quantity,
   unitPrice: s.unit_price,
+  unitCost: s.unit_cost,
 });
 
 /** A line as the API shows it (previews and statements); amounts in minor units. */
@@ -113,6 +117,8 @@ export function ledgerRows(
       amount: l.amount,
       currency: sub.currency,
       posted_at: postedAt,
+      unit_cost: l.unitCost,
+      cost_amount: l.costAmount,
     })),
   );
   return rows.length > 0 ? [{ table: 'ledger_entries', rows }] : [];
@@ -124,21 +130,63 @@ export function ledgerRows(
  * write, and the server more to bind. Use cases that write a few lines keep them in their `insertRows`.
  */
 export async function insertLedgerRows(db: Db, parts: readonly Rows[]): Promise<void> {
-  const rows = parts.flatMap((p) => (p.table === 'ledger_entries' ? p.rows : []));
+  const rows = await withRenewalCosts(
+    db,
+    parts.flatMap((p) => (p.table === 'ledger_entries' ? p.rows : [])),
+  );
   if (rows.length === 0) return;
   const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
   const at = (k: 'term_start' | 'term_end' | 'period_start' | 'period_end' | 'posted_at') =>
     rows.map((r) => new Date(r[k]).toISOString());
   await sql`
     INSERT INTO ledger_entries (partner_id, id, customer_id, subscription_id, offer_id, reason, rule, billing_cycle,
-      term_start, term_end, period_start, period_end, days, quantity, unit_price, amount, currency, posted_at)
+      term_start, term_end, period_start, period_end, days, quantity, unit_price, amount, currency, posted_at,
+      unit_cost, cost_amount)
     SELECT * FROM unnest(
       ${col('partner_id')}::uuid[], ${col('id')}::uuid[], ${col('customer_id')}::uuid[],
       ${col('subscription_id')}::uuid[], ${col('offer_id')}::text[], ${col('reason')}::text[], ${col('rule')}::text[],
       ${col('billing_cycle')}::text[], ${at('term_start')}::timestamptz[], ${at('term_end')}::timestamptz[],
       ${at('period_start')}::timestamptz[], ${at('period_end')}::timestamptz[], ${col('days')}::int[],
       ${col('quantity')}::int[], ${col('unit_price')}::int[], ${col('amount')}::bigint[], ${col('currency')}::text[],
-      ${at('posted_at')}::timestamptz[])`.execute(db);
+      ${at('posted_at')}::timestamptz[], ${col('unit_cost')}::int[], ${col('cost_amount')}::bigint[])`.execute(
+    db,
+  );
+}
+
+type LedgerRow = Insertable<Tables['ledger_entries']>;
+
+/**
+ * R-PRC-3 for the sweeper's renewals: a renewal line that came without its cost takes the cost the
+ * subscription holds for the new term (set by `priceRenewals` in the same transaction), charged like its
+ * price (`renewalLine`: the whole term). A subscription whose cost is unknown keeps a null cost.
+ */
+async function withRenewalCosts(db: Db, rows: readonly LedgerRow[]): Promise<LedgerRow[]> {
+  const missing = rows.filter((r) => r.reason === 'renewal' && (r.unit_cost ?? null) === null);
+  if (missing.length === 0) return [...rows];
+  const costs = await db
+    .selectFrom('subscriptions')
+    .select(['partner_id', 'id', 'unit_cost'])
+    .where(
+      sql<boolean>`(partner_id, id) IN (SELECT * FROM unnest(${missing.map((r) => r.partner_id)}::uuid[], ${missing.map((r) => r.subscription_id)}::uuid[]))`,
+    )
+    .execute();
+  const byId = new Map(costs.map((c) => [`${c.partner_id}/${c.id}`, c.unit_cost]));
+  return rows.map((r) => {
+    if (r.reason !== 'renewal' || (r.unit_cost ?? null) !== null) return r;
+    const unitCost = byId.get(`${r.partner_id}/${r.subscription_id}`) ?? null;
+    if (unitCost === null) return r;
+    const billable = {
+      status: 'active',
+      isTrial: false,
+      cycle: r.billing_cycle as BillingCycle,
+      quantity: r.quantity,
+      unitPrice: r.unit_price,
+      unitCost,
+    };
+    const term = { start: new Date(r.term_start), end: new Date(r.term_end) };
+    const line = renewalLine(billable, term);
+    return { ...r, unit_cost: line.unitCost, cost_amount: line.costAmount };
+  });
 }
 
 /** A term's start when the ledger has no record of it (data from before the ledger existed). */
@@ -169,6 +217,7 @@ export async function currentTerms(
         'opened_at',
       ),
       sql<string>`sum(amount)`.as('charged'),
+      sql<string | null>`sum(cost_amount)`.as('cost_charged'),
     ])
     .where(
       'subscription_id',
@@ -188,10 +237,11 @@ export async function currentTerms(
         end,
         openedAt: latest.opened_at ? new Date(latest.opened_at) : start,
         charged: toSafeNumber(amountOf(latest.charged)),
+        costCharged: toSafeNumber(amountOf(latest.cost_charged)),
       });
     } else {
       const start = assumedStart(s);
-      terms.set(s.id, { start, end, openedAt: start, charged: 0 });
+      terms.set(s.id, { start, end, openedAt: start, charged: 0, costCharged: 0 });
     }
   }
   return terms;

@@ -1,7 +1,8 @@
-import { requirePermission } from '../domain/access/permissions.ts';
+import { can, requirePermission } from '../domain/access/permissions.ts';
 import { currencyFor } from '../domain/catalog/currency.ts';
 import type { SubscriptionSummary } from '../domain/catalog/availability.ts';
-import type { BillingCycle, Offer, Segment } from '../domain/catalog/offer.ts';
+import type { BillingCycle, Currency, Offer, Segment } from '../domain/catalog/offer.ts';
+import type { ResolvedPrice } from '../domain/pricing/price-rules.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid, newId } from '../domain/ids.ts';
@@ -21,6 +22,7 @@ import { accessChanged } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import { link, type Link } from './links.ts';
+import { pricesFor } from './pricing.ts';
 import type { RequestContext } from './context.ts';
 import { customerNotFound, getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
@@ -146,6 +148,7 @@ function purchaseRows(
   orderId: string,
   purchases: readonly Purchase[],
   now: Date,
+  prices: ReadonlyMap<string, ResolvedPrice>,
 ): {
   rows: PartnerRows[];
   lines: Row<'order_line_items'>[];
@@ -162,7 +165,9 @@ function purchaseRows(
     quantity: p.line.quantity,
     billing_cycle: p.cycle,
     currency: p.currency,
-    unit_price: p.offer.isTrial ? 0 : (p.offer.prices[p.currency as 'USD' | 'EUR'] ?? 0),
+    // R-PRC-2: the partner's rules set the price; it and the cost hold for the term (R-REN-1).
+    unit_price: prices.get(p.offer.id)?.unitPrice ?? 0,
+    unit_cost: prices.get(p.offer.id)?.unitCost ?? null,
     status: 'active',
     is_trial: p.offer.isTrial,
     trial_offer_id: p.offer.isTrial ? p.offer.id : null,
@@ -320,9 +325,19 @@ export interface OrderPreview {
   customerId: string;
   billingCycle: BillingCycle;
   currencyCode: string;
-  lines: (LedgerLineView & { lineItemNumber: number })[];
+  lines: (LedgerLineView & { lineItemNumber: number } & Partial<CostView>)[];
   total: number;
+  /** Only for roles that may see billing (R-PRC-3): what the lines cost the partner, and the margin. */
+  costTotal?: number | null;
+  marginTotal?: number | null;
   attributes: { objectType: 'OrderPreview' };
+}
+
+/** A line's cost and margin, shown only to roles with billing.view (R-PRC-3); null when the cost is unknown. */
+interface CostView {
+  unitCost: number | null;
+  costAmount: number | null;
+  margin: number | null;
 }
 
 function toPreview(
@@ -330,19 +345,31 @@ function toPreview(
   cycle: BillingCycle,
   currency: string,
   charges: ReturnType<typeof purchaseRows>['charges'],
+  ctx: RequestContext,
 ): OrderPreview {
+  const showCost = can(ctx.actor.role, 'billing.view');
+  const costOf = (l: LedgerLine): CostView => ({
+    unitCost: l.unitCost,
+    costAmount: l.costAmount,
+    margin: l.costAmount === null ? null : l.amount - l.costAmount,
+  });
   const lines = charges.flatMap((c) =>
     c.lines.map((l) => ({
       lineItemNumber: c.lineItemNumber,
       ...lineView({ offer_id: c.sub.offer_id, billing_cycle: c.sub.billing_cycle, currency }, l),
+      ...(showCost ? costOf(l) : {}),
     })),
   );
+  const all = charges.flatMap((c) => c.lines);
+  const costKnown = all.every((l) => l.costAmount !== null);
+  const costTotal = costKnown ? all.reduce((sum, l) => sum + (l.costAmount ?? 0), 0) : null;
   return {
     customerId,
     billingCycle: cycle,
     currencyCode: currency,
     lines,
     total: totalOf(lines),
+    ...(showCost ? { costTotal, marginTotal: costTotal === null ? null : totalOf(lines) - costTotal } : {}),
     attributes: { objectType: 'OrderPreview' },
   };
 }
@@ -402,7 +429,7 @@ export async function previewOrder(
   requirePermission(ctx.actor.role, 'subscriptions.buy');
   return inTransaction(deps.db, async (trx) => {
     const plan = await planOrder(trx, deps, ctx, customerId, input, false);
-    return toPreview(customerId, plan.cycle, plan.currency, plan.charges);
+    return toPreview(customerId, plan.cycle, plan.currency, plan.charges, ctx);
   });
 }
 
@@ -461,7 +488,8 @@ async function planOrder(
     commitmentEnd: termEnd(now, cycle),
     parentSubscriptionId: null,
   }));
-  const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
+  const prices = await pricesFor(scope, offers.values(), customerId, currency, now);
+  const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now, prices);
   const view = toOrderView(order, bought.lines);
   const orderChange: Change = {
     resourceType: 'order',
@@ -521,7 +549,7 @@ export async function previewAddOns(
   requirePermission(ctx.actor.role, 'subscriptions.buy');
   return inTransaction(deps.db, async (trx) => {
     const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, false);
-    return toPreview(customerId, plan.cycle, plan.currency, plan.charges);
+    return toPreview(customerId, plan.cycle, plan.currency, plan.charges, ctx);
   });
 }
 
@@ -607,7 +635,9 @@ async function planAddOns(
       parentSubscriptionId: base.id,
     };
   });
-  const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now);
+  const currency = (purchases[0] as Purchase).currency as Currency;
+  const prices = await pricesFor(scope, offers.values(), customerId, currency, now);
+  const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now, prices);
   const view = toOrderView(order, [...existingLines, ...bought.lines]);
   const orderChange: Change = {
     resourceType: 'order',

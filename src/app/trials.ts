@@ -16,6 +16,7 @@ import type { RequestContext } from './context.ts';
 import { assignedCount } from './customer-users.ts';
 import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, ledgerRows } from './ledger.ts';
+import { priceColumns } from './pricing.ts';
 import { parseBillingCycle } from './orders.ts';
 import {
   customerSubscriptionRows,
@@ -181,7 +182,7 @@ export async function convertTrial(
         is_trial: false,
         billing_cycle: cycle,
         quantity,
-        unit_price: target.prices[sub.currency as 'USD' | 'EUR'] ?? 0,
+        ...(await priceColumns(scope, target, customerId, sub.currency, now)), // R-PRC-2
         effective_start_date: now,
         commitment_end_date: termEnd(now, cycle),
         converted_at: now,

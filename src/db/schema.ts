@@ -179,6 +179,8 @@ export interface SubscriptionsTable {
   currency: string;
   /** Price per licence per month in minor units (cents), fixed at purchase or renewal. */
   unit_price: number;
+  /** The partner's cost per licence per month, fixed with the price (R-PRC-3); null when unknown. */
+  unit_cost: ColumnType<number | null, number | null | undefined, number | null>;
   status: string;
   is_trial: boolean;
   trial_offer_id: string | null;
@@ -269,6 +271,33 @@ export interface LedgerEntriesTable {
   amount: ColumnType<string | number | bigint, number | string, number | string>;
   currency: string;
   posted_at: Timestamp;
+  /** The cost side of the line (R-PRC-3); null on lines written before costs were kept, or of unknown cost. */
+  unit_cost: ColumnType<number | null, number | null | undefined, number | null>;
+  cost_amount: ColumnType<
+    string | number | bigint | null,
+    number | string | null | undefined,
+    number | string | null
+  >;
+}
+
+/** One version of a partner's price rule (R-PRC-2); never updated, a change is a new version. */
+export interface PriceRulesTable {
+  partner_id: string;
+  id: string;
+  rule_id: string;
+  version: number;
+  scope: string;
+  category: string | null;
+  offer_id: string | null;
+  customer_id: string | null;
+  kind: string;
+  basis_points: number;
+  prices: Json;
+  allow_below_cost: boolean;
+  retired: boolean;
+  effective_from: Timestamp;
+  created_at: Timestamp;
+  created_by: string;
 }
 
 /** A person in a customer's tenant (R-ACC); `role` is `admin` when they hold the company administrator role. */
@@ -341,6 +370,7 @@ export interface Tables {
   license_assignments: LicenseAssignmentsTable;
   access_versions: AccessVersionsTable;
   auth_attempts: AuthAttemptsTable;
+  price_rules: PriceRulesTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

@@ -24,6 +24,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { partnerRoutes } from './routes/partner.ts';
+import { pricingRoutes } from './routes/pricing.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { testClockRoutes } from './routes/testclock.ts';
@@ -155,6 +156,7 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   await app.register(billingRoutes(seatwise));
   await app.register(customerUserRoutes(seatwise));
   await app.register(accessRoutes(seatwise));
+  await app.register(pricingRoutes(seatwise));
   // Last, so that its wildcard route never stands before an API route (find-my-way prefers the specific).
   spa.fallback = await installConsole(app, options.consoleDist);
   return app;

@@ -37,8 +37,19 @@ export const OrderPreview = Type.Object(
     customerId: Type.String(),
     billingCycle: Type.String(),
     currencyCode: Type.String(),
-    lines: Type.Array(Type.Object({ lineItemNumber: Type.Integer(), ...LedgerLineFields })),
+    lines: Type.Array(
+      Type.Object({
+        lineItemNumber: Type.Integer(),
+        ...LedgerLineFields,
+        // R-PRC-3: only for roles with billing.view; null when the cost is unknown.
+        unitCost: Type.Optional(Nullable(Minor('cost per licence per month'))),
+        costAmount: Type.Optional(Nullable(Minor('the line at cost'))),
+        margin: Type.Optional(Nullable(Minor('amount − costAmount'))),
+      }),
+    ),
     total: Minor('what the order would charge'),
+    costTotal: Type.Optional(Nullable(Minor('what the lines cost the partner; billing.view only'))),
+    marginTotal: Type.Optional(Nullable(Minor('total − costTotal; billing.view only'))),
     attributes: Type.Object({ objectType: Type.Literal('OrderPreview') }),
   },
   { $id: 'OrderPreview' },

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Link } from './schemas.ts';
 import { PARTNER_ACTIONS } from '../domain/subscription/subscription-rules.ts';
+import { CatalogPricingFields } from './routes/pricing-schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -81,6 +82,7 @@ export const CatalogEntry = Type.Object({
   unitPrice: Type.Integer({ description: 'minor units per licence for the cycle (annual = 12 months)' }),
   currency: Type.String(),
   purchasable: Type.Boolean(),
+  ...CatalogPricingFields,
   reason: Type.Optional(
     Type.Object({
       code: Type.String(),

@@ -18,6 +18,7 @@ import { accessChanged } from '../app/access.ts';
 import { changeRows, systemContext, type Change, type EventType } from '../app/audit.ts';
 import { loadOffers } from '../app/catalog.ts';
 import { insertLedgerRows, ledgerRows } from '../app/ledger.ts';
+import { priceRenewals } from '../app/pricing.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { insertAll } from '../db/insert-all.ts';
 import type { Tables } from '../db/schema.ts';
@@ -363,6 +364,7 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
               ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
               : new Map<string, Offer>();
           const next = due.map((d) => decide(move, d, now, offers));
+          await priceRenewals(trx, next); // R-REN-1, R-PRC-2: the renewals' price and cost from the rules
           const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, partnerId, next))] : next;
           await applyBatch(trx, partnerId, all);
           const removed = await removeLicences(

@@ -10,6 +10,7 @@ import { Customers } from './pages/Customers.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { NewCustomer } from './pages/NewCustomer.tsx';
 import { NewSubscription } from './pages/NewSubscription.tsx';
+import { PricingPage } from './pages/PricingPage.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { SubscriptionEdit } from './pages/SubscriptionEdit.tsx';
 import { SubscriptionsTab } from './pages/SubscriptionsTab.tsx';
@@ -74,6 +75,14 @@ export function App() {
             <Route path="billing" element={<BillingTab />} />
           </Route>
           <Route path="billing" element={<BillingPage />} />
+          <Route
+            path="pricing"
+            element={
+              <Allowed permission="billing.view">
+                <PricingPage />
+              </Allowed>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

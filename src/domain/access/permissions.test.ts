@@ -14,6 +14,8 @@ const SPEC_MATRIX: Record<PartnerAction, [boolean, boolean, boolean, boolean, bo
   'partnerUsers.manage': [true, false, false, false, false],
   // Webhooks reach out of the instance and their logs show what answered: GlobalAdmin only (R-SEC-2).
   'webhooks.manage': [true, false, false, false, false],
+  // Price rules set what customers pay (R-PRC-2): GlobalAdmin and AdminAgent, who also hold billing.view.
+  'pricing.manage': [true, true, false, false, false],
 };
 
 describe('R-ROLE permission matrix', () => {

@@ -63,6 +63,8 @@ export interface Billable {
   quantity: number;
   /** Price per licence per month, minor units, as fixed at purchase or renewal. */
   unitPrice: number;
+  /** What the partner pays per licence per month, fixed with the price (R-PRC-3); null when unknown. */
+  unitCost?: number | null;
 }
 
 /** The term a change falls in, as the ledger knows it. */
@@ -73,6 +75,8 @@ export interface BillingTerm {
   openedAt: Date;
   /** The net of this subscription's lines in this term so far (charges minus credits). */
   charged: number;
+  /** The same net at cost (R-PRC-3); lines written before costs were kept count as 0. */
+  costCharged?: number;
 }
 
 /** A charge (amount > 0) or credit (amount < 0), before it is given its ids and written. */
@@ -89,6 +93,10 @@ export interface LedgerLine {
   termEnd: Date;
   /** Signed, minor units. */
   amount: number;
+  /** The partner's cost per licence per month, or null when the subscription's cost is unknown (R-PRC-3). */
+  unitCost: number | null;
+  /** The same line at cost, signed like `amount`, or null when unknown (R-PRC-3). */
+  costAmount: number | null;
 }
 
 /** A licence for one whole term: one month, or twelve (R-BIL-1). */
@@ -164,7 +172,33 @@ function line(
     termStart: term.start,
     termEnd: term.end,
     amount,
+    unitCost: null,
+    costAmount: null,
   };
+}
+
+/**
+ * R-PRC-3: the lines of a change, each with its cost beside its sale. The cost of a line is the same line
+ * computed at the unit cost instead of the unit price (the same proration, the same 100% credit of what the
+ * term cost so far), so a credit reverses exactly the cost its charge carried. A subscription whose cost is
+ * unknown gives lines with a null cost.
+ */
+function withCost(
+  subs: readonly Billable[],
+  term: BillingTerm | { start: Date; end: Date },
+  compute: (subs: readonly Billable[], term: BillingTerm | { start: Date; end: Date }) => LedgerLine[],
+): LedgerLine[] {
+  const sale = compute(subs, term);
+  const known = subs.every((s) => s.unitCost !== undefined && s.unitCost !== null);
+  if (!known) return sale;
+  const atCost = compute(
+    subs.map((s) => ({ ...s, unitPrice: s.unitCost as number })),
+    'charged' in term ? { ...term, charged: term.costCharged ?? 0 } : term,
+  );
+  return sale.map((l, i) => {
+    const c = atCost[i] as LedgerLine;
+    return { ...l, unitCost: c.unitPrice, costAmount: c.amount };
+  });
 }
 
 /**
@@ -172,7 +206,7 @@ function line(
  * conversion (R-BIL-5: paid billing starts), or an add-on bought mid-term (R-ADD-2: prorated to the base's
  * term end). A trial opens nothing (R-BIL-5).
  */
-export function openingLine(
+function openingSale(
   sub: Billable,
   at: Date,
   term: { start: Date; end: Date },
@@ -206,7 +240,7 @@ export function openingLine(
 }
 
 /** R-REN-1: a renewed term, charged whole at the then-current price (`sub.unitPrice` is the new price). */
-export function renewalLine(sub: Billable, term: { start: Date; end: Date }): LedgerLine {
+function renewalSale(sub: Billable, term: { start: Date; end: Date }): LedgerLine {
   return line(
     'renewal',
     sub,
@@ -223,7 +257,7 @@ export function renewalLine(sub: Billable, term: { start: Date; end: Date }): Le
  * R-BIL-2: the added or removed licences prorated to the term end), then suspension or cancellation (R-BIL-3,
  * R-CAN-2). Renaming or auto-renew bills nothing; a suspended subscription cancelled was credited already.
  */
-export function changeLines(before: Billable, after: Billable, at: Date, term: BillingTerm): LedgerLine[] {
+function changeSale(before: Billable, after: Billable, at: Date, term: BillingTerm): LedgerLine[] {
   if (before.isTrial || after.isTrial) return []; // R-BIL-5
   const lines: LedgerLine[] = [];
   const left = daysLeft(at, term.end);
@@ -267,6 +301,32 @@ export function changeLines(before: Billable, after: Billable, at: Date, term: B
     }
   }
   return lines;
+}
+
+/**
+ * The line that opens a term: a purchase (R-BIL-1: the whole term in advance, annual = monthly × 12), a trial
+ * conversion (R-BIL-5: paid billing starts), or an add-on bought mid-term (R-ADD-2: prorated to the base's
+ * term end), with its cost (R-PRC-3). A trial opens nothing (R-BIL-5).
+ */
+export function openingLine(
+  sub: Billable,
+  at: Date,
+  term: { start: Date; end: Date },
+  converted = false,
+): LedgerLine[] {
+  return withCost([sub], term, ([s], t) => openingSale(s as Billable, at, t, converted));
+}
+
+/** R-REN-1: a renewed term, charged whole at the then-current price and cost (R-PRC-3). */
+export function renewalLine(sub: Billable, term: { start: Date; end: Date }): LedgerLine {
+  return withCost([sub], term, ([s], t) => [renewalSale(s as Billable, t)])[0] as LedgerLine;
+}
+
+/** The lines of a partner's change to a paid subscription (see changeSale), each with its cost (R-PRC-3). */
+export function changeLines(before: Billable, after: Billable, at: Date, term: BillingTerm): LedgerLine[] {
+  return withCost([before, after], term, ([b, a], t) =>
+    changeSale(b as Billable, a as Billable, at, t as BillingTerm),
+  );
 }
 
 /** A credit of `amount` (no negative zero in the ledger). */

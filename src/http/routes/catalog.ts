@@ -13,6 +13,7 @@ import { formatMessage, pickLocale, type Locale } from '../../domain/messages/in
 import { actorOf, contextOf } from '../auth.ts';
 import { CustomerCatalog as CustomerCatalogSchema, Offer, OfferCategory } from '../commerce-schemas.ts';
 import { localeOf } from '../errors.ts';
+import { pricingOf } from './pricing-schemas.ts';
 import { Collection, collection, errorResponses, link } from '../schemas.ts';
 
 const REASON_MESSAGE: Record<UnavailableCode, string> = {
@@ -151,6 +152,7 @@ function catalogView(catalog: CustomerCatalog, locale: Locale, offerCtx: OfferVi
       unitPrice: e.unitPrice,
       currency: e.currency,
       purchasable: e.purchasable,
+      ...pricingOf(e),
       ...(e.suspendedSubscription ? { suspendedSubscription: e.suspendedSubscription } : {}),
       ...(e.reason
         ? {
@@ -188,7 +190,7 @@ function catalogView(catalog: CustomerCatalog, locale: Locale, offerCtx: OfferVi
 export const catalogRoutes =
   (seatwise: Seatwise): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const deps = () => ({ db: seatwise.db, cloud: seatwise.instance.cloud });
+    const deps = () => ({ db: seatwise.db, cloud: seatwise.instance.cloud, now: seatwise.clock.now() });
     const CountryQuery = Type.String({ pattern: '^[A-Za-z]{2}$' });
     /** The catalog and what every offer view needs from it, in the caller's language. */
     const catalogFor = async (req: FastifyRequest, country?: string) => {

@@ -729,6 +729,224 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/v1/billing/margin': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Revenue, cost and margin of a month by customer, by offer and in total (R-PRC-3), as JSON or CSV */
+    get: {
+      parameters: {
+        query: {
+          /** @description json (default) or csv */
+          format?: string;
+          /** @description YYYY-MM */
+          month: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the report; CSV when asked for */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'MarginReport';
+              };
+              byCustomer: {
+                /** @description the cost amounts of the lines whose cost is known, in minor units (cents) */
+                cost: number;
+                currency: string;
+                customerId: string;
+                customerName: string;
+                lineCount: number;
+                /** @description revenue of the costed lines minus their cost, in minor units (cents) */
+                margin: number;
+                /** @description the sale amounts: charges minus credits, in minor units (cents) */
+                revenue: number;
+                /** @description lines written before costs were kept */
+                uncostedLines: number;
+                /** @description revenue of those lines, in minor units (cents) */
+                uncostedRevenue: number;
+              }[];
+              byOffer: {
+                /** @description the cost amounts of the lines whose cost is known, in minor units (cents) */
+                cost: number;
+                currency: string;
+                lineCount: number;
+                /** @description revenue of the costed lines minus their cost, in minor units (cents) */
+                margin: number;
+                offerId: string;
+                offerName: string;
+                /** @description the sale amounts: charges minus credits, in minor units (cents) */
+                revenue: number;
+                /** @description lines written before costs were kept */
+                uncostedLines: number;
+                /** @description revenue of those lines, in minor units (cents) */
+                uncostedRevenue: number;
+              }[];
+              month: string;
+              /** Format: date-time */
+              periodEnd: string;
+              /** Format: date-time */
+              periodStart: string;
+              totals: {
+                /** @description the cost amounts of the lines whose cost is known, in minor units (cents) */
+                cost: number;
+                currency: string;
+                lineCount: number;
+                /** @description revenue of the costed lines minus their cost, in minor units (cents) */
+                margin: number;
+                /** @description the sale amounts: charges minus credits, in minor units (cents) */
+                revenue: number;
+                /** @description lines written before costs were kept */
+                uncostedLines: number;
+                /** @description revenue of those lines, in minor units (cents) */
+                uncostedRevenue: number;
+              }[];
+            };
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/customers': {
     parameters: {
       query?: never;
@@ -1366,7 +1584,17 @@ export type paths = {
               customerId: string;
               items: {
                 currency: string;
+                /** @description unitPrice − unitCost; only for roles with billing.view, in minor units (cents) */
+                margin?: number | null;
                 offer: components['schemas']['Offer'];
+                priceSource?: {
+                  /** @description the rule asked less than the cost without allowing it: the price is the cost */
+                  heldAtCost: boolean;
+                  kind: string;
+                  ruleId: string | null;
+                  scope: string;
+                  version: number | null;
+                };
                 purchasable: boolean;
                 reason?: {
                   code: string;
@@ -1390,6 +1618,8 @@ export type paths = {
                   subscriptionId: string;
                   subscriptionName: string;
                 };
+                /** @description the partner’s cost per licence for the cycle; only for roles with billing.view, in minor units (cents) */
+                unitCost?: number | null;
                 /** @description minor units per licence for the cycle (annual = 12 months) */
                 unitPrice: number;
               }[];
@@ -2378,16 +2608,22 @@ export type paths = {
                 objectType: 'OrderPreview';
               };
               billingCycle: string;
+              /** @description what the lines cost the partner; billing.view only, in minor units (cents) */
+              costTotal?: number | null;
               currencyCode: string;
               customerId: string;
               lines: {
                 /** @description signed: a charge is positive, a credit negative, in minor units (cents) */
                 amount: number;
                 billingCycle: string;
+                /** @description the line at cost, in minor units (cents) */
+                costAmount?: number | null;
                 currency: string;
                 /** @description days prorated; null for a whole term or a 100% credit */
                 days: number | null;
                 lineItemNumber: number;
+                /** @description amount − costAmount, in minor units (cents) */
+                margin?: number | null;
                 offerId: string;
                 /** Format: date-time */
                 periodEnd: string;
@@ -2402,9 +2638,13 @@ export type paths = {
                 termEnd: string;
                 /** Format: date-time */
                 termStart: string;
+                /** @description cost per licence per month, in minor units (cents) */
+                unitCost?: number | null;
                 /** @description price per licence per month, in minor units (cents) */
                 unitPrice: number;
               }[];
+              /** @description total − costTotal; billing.view only, in minor units (cents) */
+              marginTotal?: number | null;
               /** @description what the order would charge, in minor units (cents) */
               total: number;
             };
@@ -2588,16 +2828,22 @@ export type paths = {
                 objectType: 'OrderPreview';
               };
               billingCycle: string;
+              /** @description what the lines cost the partner; billing.view only, in minor units (cents) */
+              costTotal?: number | null;
               currencyCode: string;
               customerId: string;
               lines: {
                 /** @description signed: a charge is positive, a credit negative, in minor units (cents) */
                 amount: number;
                 billingCycle: string;
+                /** @description the line at cost, in minor units (cents) */
+                costAmount?: number | null;
                 currency: string;
                 /** @description days prorated; null for a whole term or a 100% credit */
                 days: number | null;
                 lineItemNumber: number;
+                /** @description amount − costAmount, in minor units (cents) */
+                margin?: number | null;
                 offerId: string;
                 /** Format: date-time */
                 periodEnd: string;
@@ -2612,9 +2858,13 @@ export type paths = {
                 termEnd: string;
                 /** Format: date-time */
                 termStart: string;
+                /** @description cost per licence per month, in minor units (cents) */
+                unitCost?: number | null;
                 /** @description price per licence per month, in minor units (cents) */
                 unitPrice: number;
               }[];
+              /** @description total − costTotal; billing.view only, in minor units (cents) */
+              marginTotal?: number | null;
               /** @description what the order would charge, in minor units (cents) */
               total: number;
             };
@@ -4759,7 +5009,17 @@ export type paths = {
               customerId: string;
               items: {
                 currency: string;
+                /** @description unitPrice − unitCost; only for roles with billing.view, in minor units (cents) */
+                margin?: number | null;
                 offer: components['schemas']['Offer'];
+                priceSource?: {
+                  /** @description the rule asked less than the cost without allowing it: the price is the cost */
+                  heldAtCost: boolean;
+                  kind: string;
+                  ruleId: string | null;
+                  scope: string;
+                  version: number | null;
+                };
                 purchasable: boolean;
                 reason?: {
                   code: string;
@@ -4783,6 +5043,8 @@ export type paths = {
                   subscriptionId: string;
                   subscriptionName: string;
                 };
+                /** @description the partner’s cost per licence for the cycle; only for roles with billing.view, in minor units (cents) */
+                unitCost?: number | null;
                 /** @description minor units per licence for the cycle (annual = 12 months) */
                 unitPrice: number;
               }[];
@@ -7419,6 +7681,7 @@ export type paths = {
                 | 'billing.view'
                 | 'partnerUsers.manage'
                 | 'webhooks.manage'
+                | 'pricing.manage'
               )[];
               user: {
                 displayName: string;
@@ -8864,6 +9127,1376 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/v1/pricing/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a customer would pay per licence per month for each offer it may buy, and which rule sets each price (R-PRC-2) */
+    get: {
+      parameters: {
+        query: {
+          /** @description a date and time; now by default */
+          at?: string;
+          customerId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              asOf: string;
+              attributes: {
+                /** @enum {string} */
+                objectType: 'PricePreview';
+              };
+              currency: string;
+              customerId: string;
+              items: {
+                category: string;
+                /** @description the partner’s cost per licence per month, in minor units (cents) */
+                cost: number | null;
+                /** @description the suggested retail price per licence per month, in minor units (cents) */
+                erp: number;
+                /** @description price − cost, in minor units (cents) */
+                margin: number | null;
+                offerId: string;
+                offerName: string;
+                /** @description what the customer would pay per licence per month, in minor units (cents) */
+                price: number;
+                source: {
+                  /** @description the rule asked less than the cost without allowing it: the price is the cost */
+                  heldAtCost: boolean;
+                  kind: string;
+                  ruleId: string | null;
+                  scope: string;
+                  version: number | null;
+                };
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pricing/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The partner's price rules as they stand now (R-PRC-2), the default first; retired ones with includeRetired=true */
+    get: {
+      parameters: {
+        query?: {
+          includeRetired?: boolean;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Collection';
+              };
+              continuationToken?: string;
+              items: components['schemas']['PriceRule'][];
+              links: {
+                next?: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              totalCount: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Writes a price rule (R-PRC-2); a target that has a rule gets a new version of it. Refused below cost unless allowBelowCost */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description a promotion: the rule may sell below cost (R-PRC-2); false by default */
+            allowBelowCost?: boolean;
+            category?: string;
+            customerId?: string;
+            /**
+             * Format: date-time
+             * @description when this version takes effect; now by default, never in the past
+             */
+            effectiveFrom?: string;
+            /** @description erp: the suggested retail price; markup: cost + percent; discount: ERP − percent; fixed: prices */
+            kind: 'erp' | 'markup' | 'discount' | 'fixed';
+            offerId?: string;
+            /** @description for markup (on cost) and discount (on ERP): at most two decimals */
+            percent?: number;
+            /** @description fixed prices per licence per month in minor units, per currency */
+            prices?: {
+              [key: string]: number;
+            };
+            /** @description what the rule applies to; the most specific wins: customerOffer, customer, offer, category, partner */
+            scope: 'partner' | 'category' | 'offer' | 'customer' | 'customerOffer';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              allowBelowCost: boolean;
+              attributes: {
+                /** @enum {string} */
+                objectType: 'PriceRule';
+              };
+              category: string | null;
+              createdBy: string;
+              customerId: string | null;
+              /** Format: date-time */
+              effectiveFrom: string;
+              id: string;
+              kind: string;
+              offerId: string | null;
+              pending: {
+                /** Format: date-time */
+                effectiveFrom: string;
+                retired: boolean;
+                version: number;
+              } | null;
+              percent: number | null;
+              /** @description fixed prices per licence per month in minor units, per currency */
+              prices: {
+                [key: string]: number;
+              };
+              retired: boolean;
+              scope: string;
+              /** @description the version in force now */
+              version: number;
+              versions: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              allowBelowCost: boolean;
+              attributes: {
+                /** @enum {string} */
+                objectType: 'PriceRule';
+              };
+              category: string | null;
+              createdBy: string;
+              customerId: string | null;
+              /** Format: date-time */
+              effectiveFrom: string;
+              id: string;
+              kind: string;
+              offerId: string | null;
+              pending: {
+                /** Format: date-time */
+                effectiveFrom: string;
+                retired: boolean;
+                version: number;
+              } | null;
+              percent: number | null;
+              /** @description fixed prices per licence per month in minor units, per currency */
+              prices: {
+                [key: string]: number;
+              };
+              retired: boolean;
+              scope: string;
+              /** @description the version in force now */
+              version: number;
+              versions: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pricing/rules/{ruleId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One price rule as it stands now */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              allowBelowCost: boolean;
+              attributes: {
+                /** @enum {string} */
+                objectType: 'PriceRule';
+              };
+              category: string | null;
+              createdBy: string;
+              customerId: string | null;
+              /** Format: date-time */
+              effectiveFrom: string;
+              id: string;
+              kind: string;
+              offerId: string | null;
+              pending: {
+                /** Format: date-time */
+                effectiveFrom: string;
+                retired: boolean;
+                version: number;
+              } | null;
+              percent: number | null;
+              /** @description fixed prices per licence per month in minor units, per currency */
+              prices: {
+                [key: string]: number;
+              };
+              retired: boolean;
+              scope: string;
+              /** @description the version in force now */
+              version: number;
+              versions: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pricing/rules/{ruleId}/retire': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Retires a rule from a date (now by default): a last version that says so */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date-time
+             * @description now by default
+             */
+            effectiveFrom?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              allowBelowCost: boolean;
+              attributes: {
+                /** @enum {string} */
+                objectType: 'PriceRule';
+              };
+              category: string | null;
+              createdBy: string;
+              customerId: string | null;
+              /** Format: date-time */
+              effectiveFrom: string;
+              id: string;
+              kind: string;
+              offerId: string | null;
+              pending: {
+                /** Format: date-time */
+                effectiveFrom: string;
+                retired: boolean;
+                version: number;
+              } | null;
+              percent: number | null;
+              /** @description fixed prices per licence per month in minor units, per currency */
+              prices: {
+                [key: string]: number;
+              };
+              retired: boolean;
+              scope: string;
+              /** @description the version in force now */
+              version: number;
+              versions: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pricing/rules/{ruleId}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of a rule, oldest first; versions never change (R-PRC-2) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Collection';
+              };
+              continuationToken?: string;
+              items: components['schemas']['PriceRuleVersion'][];
+              links: {
+                next?: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              totalCount: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** A new version of a rule, effective from its date (now by default) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description a promotion: the rule may sell below cost (R-PRC-2); false by default */
+            allowBelowCost?: boolean;
+            /**
+             * Format: date-time
+             * @description when this version takes effect; now by default, never in the past
+             */
+            effectiveFrom?: string;
+            /** @description erp: the suggested retail price; markup: cost + percent; discount: ERP − percent; fixed: prices */
+            kind: 'erp' | 'markup' | 'discount' | 'fixed';
+            /** @description for markup (on cost) and discount (on ERP): at most two decimals */
+            percent?: number;
+            /** @description fixed prices per licence per month in minor units, per currency */
+            prices?: {
+              [key: string]: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              allowBelowCost: boolean;
+              attributes: {
+                /** @enum {string} */
+                objectType: 'PriceRule';
+              };
+              category: string | null;
+              createdBy: string;
+              customerId: string | null;
+              /** Format: date-time */
+              effectiveFrom: string;
+              id: string;
+              kind: string;
+              offerId: string | null;
+              pending: {
+                /** Format: date-time */
+                effectiveFrom: string;
+                retired: boolean;
+                version: number;
+              } | null;
+              percent: number | null;
+              /** @description fixed prices per licence per month in minor units, per currency */
+              prices: {
+                [key: string]: number;
+              };
+              retired: boolean;
+              scope: string;
+              /** @description the version in force now */
+              version: number;
+              versions: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/sessions': {
     parameters: {
       query?: never;
@@ -8923,6 +10556,7 @@ export type paths = {
                 | 'billing.view'
                 | 'partnerUsers.manage'
                 | 'webhooks.manage'
+                | 'pricing.manage'
               )[];
               user: {
                 displayName: string;
@@ -9120,6 +10754,7 @@ export type paths = {
                       | 'billing.view'
                       | 'partnerUsers.manage'
                       | 'webhooks.manage'
+                      | 'pricing.manage'
                     )[];
                     user: {
                       displayName: string;
@@ -11412,6 +13047,58 @@ export type components = {
       referenceCustomerId: string;
       status: string;
       transactionType: string;
+    };
+    PriceRule: {
+      allowBelowCost: boolean;
+      attributes: {
+        /** @enum {string} */
+        objectType: 'PriceRule';
+      };
+      category: string | null;
+      createdBy: string;
+      customerId: string | null;
+      /** Format: date-time */
+      effectiveFrom: string;
+      id: string;
+      kind: string;
+      offerId: string | null;
+      pending: {
+        /** Format: date-time */
+        effectiveFrom: string;
+        retired: boolean;
+        version: number;
+      } | null;
+      percent: number | null;
+      /** @description fixed prices per licence per month in minor units, per currency */
+      prices: {
+        [key: string]: number;
+      };
+      retired: boolean;
+      scope: string;
+      /** @description the version in force now */
+      version: number;
+      versions: number;
+    };
+    PriceRuleVersion: {
+      allowBelowCost: boolean;
+      attributes: {
+        /** @enum {string} */
+        objectType: 'PriceRuleVersion';
+      };
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string;
+      /** Format: date-time */
+      effectiveFrom: string;
+      kind: string;
+      percent: number | null;
+      /** @description fixed prices per licence per month in minor units, per currency */
+      prices: {
+        [key: string]: number;
+      };
+      retired: boolean;
+      ruleId: string;
+      version: number;
     };
     SubscribedSku: {
       activeUnits: number;

@@ -95,6 +95,11 @@ export function Layout() {
                 <NavLink to="/billing">{t('nav.billing')}</NavLink>
               </li>
             )}
+            {can('billing.view') && (
+              <li>
+                <NavLink to="/pricing">{t('nav.pricing')}</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>

@@ -11,6 +11,7 @@ import { useSession } from '../session.tsx';
 import { TID } from '../testids.ts';
 import { addMonths, fromFirstBilledMonth, monthOf } from '../logic/months.ts';
 import { MonthField, StatementView } from './billing/StatementView.tsx';
+import { MarginReport } from './billing/MarginReport.tsx';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -57,6 +58,7 @@ export function BillingPage() {
         </div>
         <StatementView month={month} />
       </section>
+      <MarginReport initialMonth={current} />
     </>
   );
 }

@@ -18,6 +18,7 @@ import {
   type Selection,
 } from '../logic/order.ts';
 import { TID } from '../testids.ts';
+import { OrderMargin } from './billing/MarginReport.tsx';
 import { useCustomerQuery } from './CustomerPage.tsx';
 import { partnerText } from '../logic/partner-text.ts';
 
@@ -344,6 +345,7 @@ export function NewSubscription() {
                 <span className="total-amount">{f.money(preview.data.total, preview.data.currencyCode)}</span>
               </p>
             )}
+            {previewBody && preview.data && <OrderMargin preview={preview.data} />}
             {checked && lines.length === 0 && <p className="problem">{t('order.pickOne')}</p>}
             <button type="submit" className="button-primary button-wide" disabled={busy}>
               {busy ? t('common.saving') : t('order.submit')}
