@@ -5,7 +5,15 @@ import type { RequestContext } from './context.ts';
 
 /** Audit resource types: Partner Center's (AuditRecord.resourceType) plus Seatwise's own partner users. */
 export type AuditResourceType =
-  'customer' | 'customer_user' | 'order' | 'subscription' | 'license' | 'partner_user' | 'api_token';
+  | 'customer'
+  | 'customer_user'
+  | 'order'
+  | 'subscription'
+  | 'license'
+  | 'partner_user'
+  | 'api_token'
+  | 'invoice'
+  | 'invoice_settings';
 
 /** Event types delivered to webhooks (SPEC §2, R-EVT). */
 export type EventType =
@@ -27,7 +35,9 @@ export type EventType =
   | 'customerUser.created'
   | 'customerUser.updated'
   | 'customerUser.deleted'
-  | 'customerUser.licensesUpdated';
+  | 'customerUser.licensesUpdated'
+  | 'invoice.issued'
+  | 'invoiceSettings.updated';
 
 // Every EventType once: `satisfies` fails to compile when the union gains a type this object lacks.
 const EVENT_TYPE_SET = {
@@ -50,6 +60,8 @@ const EVENT_TYPE_SET = {
   'customerUser.updated': true,
   'customerUser.deleted': true,
   'customerUser.licensesUpdated': true,
+  'invoice.issued': true,
+  'invoiceSettings.updated': true,
 } satisfies Record<EventType, true>;
 
 /** The event types at run time, for a webhook registration to choose from (R-EVT). */

@@ -8,6 +8,7 @@ import * as m0006 from './0006_customer_users.ts';
 import * as m0007 from './0007_activity_by_customer.ts';
 import * as m0008 from './0008_offer_cost.ts';
 import * as m0009 from './0009_sign_in_throttle.ts';
+import * as m0012 from './0012_invoices.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_activity_by_customer': m0007,
   '0008_offer_cost': m0008,
   '0009_sign_in_throttle': m0009,
+  '0012_invoices': m0012,
 };

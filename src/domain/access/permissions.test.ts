@@ -14,6 +14,7 @@ const SPEC_MATRIX: Record<PartnerAction, [boolean, boolean, boolean, boolean, bo
   'partnerUsers.manage': [true, false, false, false, false],
   // Webhooks reach out of the instance and their logs show what answered: GlobalAdmin only (R-SEC-2).
   'webhooks.manage': [true, false, false, false, false],
+  'pricing.manage': [true, true, false, false, false],
 };
 
 describe('R-ROLE permission matrix', () => {

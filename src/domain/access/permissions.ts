@@ -21,6 +21,7 @@ export const PARTNER_ACTIONS = [
   'billing.view',
   'partnerUsers.manage',
   'webhooks.manage',
+  'pricing.manage',
 ] as const;
 export type PartnerAction = (typeof PARTNER_ACTIONS)[number];
 
@@ -50,6 +51,8 @@ export function rolesAllowed(action: PartnerAction): readonly PartnerRole[] {
       return ['GlobalAdmin'];
     case 'webhooks.manage':
       return ['GlobalAdmin']; // register, read, remove webhooks and read their delivery logs (R-SEC-2)
+    case 'pricing.manage':
+      return ['GlobalAdmin', 'AdminAgent'];
   }
 }
 

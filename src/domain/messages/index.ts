@@ -5,6 +5,7 @@ import { ORDER_MESSAGES } from './orders.ts';
 import { WEBHOOK_MESSAGES } from './webhooks.ts';
 import { SECURITY_MESSAGES } from './security.ts';
 import { SUBSCRIPTION_MESSAGES } from './subscriptions.ts';
+import { INVOICE_MESSAGES } from '../invoicing/messages.ts';
 /**
  * Every message a refusal can carry, in the three console languages (R-API-4: localized by X-Locale).
  * Placeholders are `{name}`. A test checks that every key has all three languages and the same placeholders.
@@ -136,6 +137,7 @@ export const MESSAGE_AREAS = {
   security: SECURITY_MESSAGES,
   billing: BILLING_MESSAGES,
   access: ACCESS_MESSAGES,
+  invoices: INVOICE_MESSAGES,
 };
 export const MESSAGES = {
   ...CORE_MESSAGES,
@@ -146,6 +148,7 @@ export const MESSAGES = {
   ...SECURITY_MESSAGES,
   ...BILLING_MESSAGES,
   ...ACCESS_MESSAGES,
+  ...INVOICE_MESSAGES,
 };
 
 export type MessageKey = keyof typeof MESSAGES;
