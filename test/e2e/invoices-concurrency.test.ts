@@ -111,11 +111,11 @@ describe.skipIf(!onServer())(
         SEATWISE_RATE_LIMIT: '1000000',
         SEATWISE_TEST_CLOCK: '1',
       };
-      servers.push(await startServerProcess(env));
-      servers.push(await startServerProcess(env));
+      servers.push(await startServerProcess(env, 240_000));
+      servers.push(await startServerProcess(env, 240_000));
       client = new pg.Client({ connectionString: urlFor(database) });
       await client.connect();
-    }, 180_000);
+    }, 600_000);
 
     afterAll(async () => {
       await client?.end();
