@@ -70,7 +70,7 @@ export const LABELS: Record<InvoiceLocale, DocumentLabels> = {
     total: 'Total TTC',
     reasons: {
       purchase: 'Achat',
-      addOnPurchase: 'Achat d’un module',
+      addOnPurchase: 'Achat d’un composant additionnel',
       conversion: 'Essai converti',
       renewal: 'Renouvellement',
       quantityIncrease: 'Licences ajoutées',
@@ -99,12 +99,12 @@ export const LABELS: Record<InvoiceLocale, DocumentLabels> = {
     total: 'Gesamt',
     reasons: {
       purchase: 'Kauf',
-      addOnPurchase: 'Kauf eines Add-ons',
+      addOnPurchase: 'Kauf eines Add-On',
       conversion: 'Testversion umgewandelt',
       renewal: 'Verlängerung',
       quantityIncrease: 'Lizenzen hinzugefügt',
       quantityDecrease: 'Lizenzen entfernt',
-      suspension: 'Gutschrift für Sperrung',
+      suspension: 'Gutschrift für Anhalten',
       reactivation: 'Reaktivierung',
       cancellation: 'Gutschrift für Kündigung',
     },
