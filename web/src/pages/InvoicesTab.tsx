@@ -6,21 +6,11 @@ import { ErrorAlert, Loading } from '../components/common.tsx';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import { BILLING_REASON_KEY } from './billing/StatementView.tsx';
 import { useTabCustomer } from './CustomerPage.tsx';
+import { INVOICE_TID } from './invoices-testids.ts';
 
 type Invoice = Schemas['Invoice'];
 type InvoiceLinePage =
   paths['/v1/customers/{customerId}/invoices/{invoiceId}/lineitems']['get']['responses'][200]['content']['application/json'];
-
-/** The test ids of the Invoices tab, for the browser tests (STYLE.md habit 14). */
-export const INVOICE_TID = {
-  row: 'invoice-row',
-  open: 'invoice-open',
-  pdf: 'invoice-pdf',
-  csv: 'invoice-csv',
-  detail: 'invoice-detail',
-  line: 'invoice-line',
-  total: 'invoice-total',
-} as const;
 
 const base = (customerId: string, invoiceId: string) =>
   `/v1/customers/${encodeURIComponent(customerId)}/invoices/${encodeURIComponent(invoiceId)}`;
