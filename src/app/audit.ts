@@ -11,7 +11,9 @@ export type AuditResourceType =
   | 'license'
   | 'partner_user'
   | 'api_token'
-  | 'webhook_registration';
+  | 'webhook_registration'
+  | 'invoice'
+  | 'invoice_settings';
 
 /** Event types delivered to webhooks (SPEC §2, R-EVT). */
 export type EventType =
@@ -33,7 +35,9 @@ export type EventType =
   | 'customerUser.created'
   | 'customerUser.updated'
   | 'customerUser.deleted'
-  | 'customerUser.licensesUpdated';
+  | 'customerUser.licensesUpdated'
+  | 'invoice.issued'
+  | 'invoiceSettings.updated';
 
 // Every EventType once: `satisfies` fails to compile when the union gains a type this object lacks.
 const EVENT_TYPE_SET = {
@@ -56,6 +60,8 @@ const EVENT_TYPE_SET = {
   'customerUser.updated': true,
   'customerUser.deleted': true,
   'customerUser.licensesUpdated': true,
+  'invoice.issued': true,
+  'invoiceSettings.updated': true,
 } satisfies Record<EventType, true>;
 
 /** The event types at run time, for a webhook registration to choose from (R-EVT). */

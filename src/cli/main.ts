@@ -7,6 +7,7 @@ import { registerBillingCommands } from './billing.ts';
 import { registerCatalogCommands } from './catalog.ts';
 import { registerCustomerUserCommands } from './customer-users.ts';
 import { registerCustomerCommands } from './customers.ts';
+import { registerInvoiceCommands } from './invoices.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
 import { registerSubscriptionCommands } from './subscriptions.ts';
 import { ApiError, UsageError } from './api-client.ts';
@@ -174,6 +175,7 @@ export function buildCli(): Command {
   registerLifecycleCommands(program);
   registerSubscriptionCommands(program);
   registerBillingCommands(program);
+  registerInvoiceCommands(program);
 
   return program;
 }

@@ -346,6 +346,66 @@ export interface AuthAttemptsTable {
   attempts: number;
 }
 
+/** What a partner prints on its invoices and its tax rate per customer country, in basis points (R-INV-1). */
+export interface InvoiceSettingsTable {
+  partner_id: string;
+  invoice_prefix: string;
+  legal_name: string;
+  address: Json;
+  /** `{ "FR": 2000 }`: 20 % for customers in France; a country not listed pays no tax. */
+  tax_rates: Json;
+  updated_at: Timestamp;
+}
+
+/** The month close's lock per partner: the next invoice number and the last month closed (R-INV-1). */
+export interface InvoiceCountersTable {
+  partner_id: string;
+  next_seq: ColumnType<string | number, number | string, number | string>;
+  /** The start of the last month closed; null before the first close. */
+  closed_through: Timestamp | null;
+}
+
+/** An issued invoice or credit note (R-INV-1): never updated (a trigger refuses it). Amounts in minor units. */
+export interface InvoicesTable {
+  partner_id: string;
+  id: string;
+  seq: ColumnType<string | number, number | string, number | string>;
+  number: string;
+  kind: string;
+  credited_invoice_id: string | null;
+  customer_id: string;
+  currency: string;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  issued_at: Timestamp;
+  locale: string;
+  billing_profile: Json;
+  seller: Json;
+  tax_rate: number;
+  net: ColumnType<string | number | bigint, number | string, number | string>;
+  tax: ColumnType<string | number | bigint, number | string, number | string>;
+  total: ColumnType<string | number | bigint, number | string, number | string>;
+}
+
+/** One ledger line on one document, copied at issue (R-INV-1). */
+export interface InvoiceLinesTable {
+  partner_id: string;
+  invoice_id: string;
+  line_number: number;
+  ledger_entry_id: string;
+  subscription_id: string;
+  offer_id: string;
+  product: string;
+  reason: string;
+  billing_cycle: string;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  days: number | null;
+  quantity: number;
+  unit_price: number;
+  amount: ColumnType<string | number | bigint, number | string, number | string>;
+}
+
 export interface Tables {
   instance_settings: InstanceSettingsTable;
   partners: PartnersTable;
@@ -371,6 +431,10 @@ export interface Tables {
   access_versions: AccessVersionsTable;
   auth_attempts: AuthAttemptsTable;
   price_rules: PriceRulesTable;
+  invoice_settings: InvoiceSettingsTable;
+  invoice_counters: InvoiceCountersTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
 }
 
 export type Row<T extends keyof Tables> = Selectable<Tables[T]>;

@@ -22,6 +22,7 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { customerUserRoutes } from './routes/customer-users.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { invoiceRoutes } from './routes/invoices.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { partnerRoutes } from './routes/partner.ts';
 import { pricingRoutes } from './routes/pricing.ts';
@@ -154,6 +155,7 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   await app.register(subscriptionRoutes(seatwise));
   await app.register(webhookRoutes(seatwise));
   await app.register(billingRoutes(seatwise));
+  await app.register(invoiceRoutes(seatwise));
   await app.register(customerUserRoutes(seatwise));
   await app.register(accessRoutes(seatwise));
   await app.register(pricingRoutes(seatwise));

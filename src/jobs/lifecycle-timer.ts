@@ -1,5 +1,6 @@
 import type { Seatwise } from '../composition.ts';
 import { sweep, type SweepReport } from './lifecycle-sweeper.ts';
+import { closeMonths } from './invoicing.ts';
 
 export interface LifecycleTimer {
   stop(): Promise<void>;
@@ -20,7 +21,9 @@ export function startLifecycleTimer(
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
-    running = sweep(seatwise.db, seatwise.clock.now())
+    const now = seatwise.clock.now();
+    running = sweep(seatwise.db, now)
+      .then(async (r) => (await closeMonths(seatwise.db, now), r)) // R-INV-1: the month close, after the sweep
       .then(onSwept, onError)
       .finally(() => {
         running = undefined;

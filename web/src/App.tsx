@@ -5,6 +5,7 @@ import { useT } from './i18n/I18n.tsx';
 import { ActivityTab } from './pages/ActivityTab.tsx';
 import { BillingPage } from './pages/BillingPage.tsx';
 import { BillingTab } from './pages/BillingTab.tsx';
+import { InvoicesTab } from './pages/InvoicesTab.tsx';
 import { CustomerPage } from './pages/CustomerPage.tsx';
 import { Customers } from './pages/Customers.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -73,6 +74,7 @@ export function App() {
             <Route path="activity" element={<ActivityTab />} />
             <Route path="users" element={<UsersTab />} />
             <Route path="billing" element={<BillingTab />} />
+            <Route path="invoices" element={<InvoicesTab />} />
           </Route>
           <Route path="billing" element={<BillingPage />} />
           <Route

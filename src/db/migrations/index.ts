@@ -10,6 +10,7 @@ import * as m0008 from './0008_offer_cost.ts';
 import * as m0009 from './0009_sign_in_throttle.ts';
 import * as m0010 from './0010_access_versions.ts';
 import * as m0011 from './0011_pricing.ts';
+import * as m0012 from './0012_invoices.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_sign_in_throttle': m0009,
   '0010_access_versions': m0010,
   '0011_pricing': m0011,
+  '0012_invoices': m0012,
 };

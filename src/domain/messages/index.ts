@@ -6,6 +6,7 @@ import { WEBHOOK_MESSAGES } from './webhooks.ts';
 import { SECURITY_MESSAGES } from './security.ts';
 import { SUBSCRIPTION_MESSAGES } from './subscriptions.ts';
 import { PRICING_MESSAGES } from './pricing.ts';
+import { INVOICE_MESSAGES } from '../invoicing/messages.ts';
 /**
  * Every message a refusal can carry, in the three console languages (R-API-4: localized by X-Locale).
  * Placeholders are `{name}`. A test checks that every key has all three languages and the same placeholders.
@@ -138,6 +139,7 @@ export const MESSAGE_AREAS = {
   billing: BILLING_MESSAGES,
   access: ACCESS_MESSAGES,
   pricing: PRICING_MESSAGES,
+  invoices: INVOICE_MESSAGES,
 };
 export const MESSAGES = {
   ...CORE_MESSAGES,
@@ -149,6 +151,7 @@ export const MESSAGES = {
   ...BILLING_MESSAGES,
   ...ACCESS_MESSAGES,
   ...PRICING_MESSAGES,
+  ...INVOICE_MESSAGES,
 };
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -5,6 +5,7 @@ import { parseDuration } from '../../domain/clock.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { errorResponses } from '../schemas.ts';
 import { sweep } from '../../jobs/lifecycle-sweeper.ts';
+import { closeMonths } from '../../jobs/invoicing.ts';
 
 const Now = Type.Object({ now: Type.String({ format: 'date-time' }) });
 const Moved = Type.Object({
@@ -72,7 +73,8 @@ export const testClockRoutes =
         // R-API-7: whatever fell due up to the new time has happened when the call returns.
         const moved = await testClock.moveTo(to);
         const transitions = await sweep(seatwise.db, moved);
-        return { now: moved.toISOString(), transitions };
+        const invoicesIssued = (await closeMonths(seatwise.db, moved)).length; // R-INV-1: the month close
+        return { now: moved.toISOString(), transitions: { ...transitions, invoicesIssued } };
       },
     );
   };

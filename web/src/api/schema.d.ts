@@ -1756,6 +1756,803 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/v1/customers/{customerId}/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's invoices and credit notes, newest first (R-INV-1) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Collection';
+              };
+              continuationToken?: string;
+              items: components['schemas']['Invoice'][];
+              links: {
+                next?: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              totalCount: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/customers/{customerId}/invoices/{invoiceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One invoice or credit note: as issued, never changed (R-INV-1) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+          invoiceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Invoice';
+              };
+              /**
+               * Format: date-time
+               * @description exclusive: the next month’s start
+               */
+              billingPeriodEndDate: string;
+              /** Format: date-time */
+              billingPeriodStartDate: string;
+              billingProfile: {
+                companyName: string;
+                culture: string;
+                defaultAddress: {
+                  [key: string]: string;
+                };
+                email: string;
+                firstName: string;
+                language: string;
+                lastName: string;
+              };
+              creditedInvoice: {
+                id: string;
+                number: string;
+              } | null;
+              currencyCode: string;
+              customerId: string;
+              documentType: 'invoice' | 'creditNote';
+              id: string;
+              /** Format: date-time */
+              invoiceDate: string;
+              lineCount: number;
+              links: {
+                lineItems: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                statement: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              /** @description the language the documents are written in */
+              locale: string;
+              /** @description sum of the lines, in minor units (cents) */
+              net: number;
+              /** @example INV-2027-000001 */
+              number: string;
+              seller: {
+                address: {
+                  addressLine1?: string;
+                  addressLine2?: string;
+                  city?: string;
+                  country?: string;
+                  postalCode?: string;
+                  state?: string;
+                };
+                legalName: string;
+              };
+              /** @description tax on the net, in minor units (cents) */
+              tax: number;
+              /** @description percent */
+              taxRate: string;
+              /** @description net plus tax, in minor units (cents) */
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/customers/{customerId}/invoices/{invoiceId}/documents/statement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The document as a PDF, in the customer's language (R-INV-1), named as Partner Center names it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+          invoiceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the PDF */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/customers/{customerId}/invoices/{invoiceId}/lineitems': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A document's lines (R-INV-1), as JSON or CSV (`?format=csv` or `Accept: text/csv`) */
+    get: {
+      parameters: {
+        query?: {
+          format?: string;
+        };
+        header?: never;
+        path: {
+          customerId: string;
+          invoiceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the lines; as CSV (UTF-8 with a byte order mark, then net, tax and total rows) when asked */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attributes: {
+                /** @enum {string} */
+                objectType: 'Collection';
+              };
+              continuationToken?: string;
+              items: {
+                /** @description signed: a charge is positive, a credit negative, in minor units (cents) */
+                amount: number;
+                attributes: {
+                  /** @enum {string} */
+                  objectType: 'InvoiceLineItem';
+                };
+                billingCycle: string;
+                currency: string;
+                /** @description days prorated; null for a whole term or a full credit */
+                days: number | null;
+                ledgerEntryId: string;
+                lineNumber: number;
+                offerId: string;
+                /** Format: date-time */
+                periodEnd: string;
+                /** Format: date-time */
+                periodStart: string;
+                product: string;
+                quantity: number;
+                reason: string;
+                subscriptionId: string;
+                /** @description price per licence per month, in minor units (cents) */
+                unitPrice: number;
+              }[];
+              links: {
+                next?: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+                self: {
+                  headers: {
+                    key: string;
+                    value: string;
+                  }[];
+                  method: string;
+                  uri: string;
+                };
+              };
+              totalCount: number;
+            };
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/customers/{customerId}/orders': {
     parameters: {
       query?: never;
@@ -7631,6 +8428,366 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/v1/invoicesettings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The partner's invoice prefix, legal name, address and tax rates per country (R-INV-1) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: {
+                addressLine1?: string;
+                addressLine2?: string;
+                city?: string;
+                country?: string;
+                postalCode?: string;
+                state?: string;
+              };
+              attributes: {
+                /** @enum {string} */
+                objectType: 'InvoiceSettings';
+              };
+              /** @description numbers read <prefix>-<year>-<seq> */
+              invoicePrefix: string;
+              legalName: string;
+              /** @description tax per customer country; a country not listed pays none */
+              taxRates: {
+                country: string;
+                percent: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    /** Sets the invoice settings (pricing.manage); documents already issued keep what they say */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            address: {
+              addressLine1?: string;
+              addressLine2?: string;
+              city?: string;
+              country?: string;
+              postalCode?: string;
+              state?: string;
+            };
+            /** @example INV */
+            invoicePrefix: string;
+            legalName: string;
+            taxRates: {
+              /** @example FR */
+              country: string;
+              /** @example 20 */
+              percent: string | number;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: {
+                addressLine1?: string;
+                addressLine2?: string;
+                city?: string;
+                country?: string;
+                postalCode?: string;
+                state?: string;
+              };
+              attributes: {
+                /** @enum {string} */
+                objectType: 'InvoiceSettings';
+              };
+              /** @description numbers read <prefix>-<year>-<seq> */
+              invoicePrefix: string;
+              legalName: string;
+              /** @description tax per customer country; a country not listed pays none */
+              taxRates: {
+                country: string;
+                percent: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Partner Center's error code where one exists, else the HTTP status */
+              code: number;
+              data: unknown[];
+              description: string;
+              source: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me': {
     parameters: {
       query?: never;
@@ -12893,6 +14050,90 @@ export type components = {
       data: unknown[];
       description: string;
       source: string;
+    };
+    Invoice: {
+      attributes: {
+        /** @enum {string} */
+        objectType: 'Invoice';
+      };
+      /**
+       * Format: date-time
+       * @description exclusive: the next month’s start
+       */
+      billingPeriodEndDate: string;
+      /** Format: date-time */
+      billingPeriodStartDate: string;
+      billingProfile: {
+        companyName: string;
+        culture: string;
+        defaultAddress: {
+          [key: string]: string;
+        };
+        email: string;
+        firstName: string;
+        language: string;
+        lastName: string;
+      };
+      creditedInvoice: {
+        id: string;
+        number: string;
+      } | null;
+      currencyCode: string;
+      customerId: string;
+      documentType: 'invoice' | 'creditNote';
+      id: string;
+      /** Format: date-time */
+      invoiceDate: string;
+      lineCount: number;
+      links: {
+        lineItems: {
+          headers: {
+            key: string;
+            value: string;
+          }[];
+          method: string;
+          uri: string;
+        };
+        self: {
+          headers: {
+            key: string;
+            value: string;
+          }[];
+          method: string;
+          uri: string;
+        };
+        statement: {
+          headers: {
+            key: string;
+            value: string;
+          }[];
+          method: string;
+          uri: string;
+        };
+      };
+      /** @description the language the documents are written in */
+      locale: string;
+      /** @description sum of the lines, in minor units (cents) */
+      net: number;
+      /** @example INV-2027-000001 */
+      number: string;
+      seller: {
+        address: {
+          addressLine1?: string;
+          addressLine2?: string;
+          city?: string;
+          country?: string;
+          postalCode?: string;
+          state?: string;
+        };
+        legalName: string;
+      };
+      /** @description tax on the net, in minor units (cents) */
+      tax: number;
+      /** @description percent */
+      taxRate: string;
+      /** @description net plus tax, in minor units (cents) */
+      total: number;
     };
     License: {
       /** Format: date-time */

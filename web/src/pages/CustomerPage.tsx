@@ -18,6 +18,7 @@ export const CUSTOMER_TABS: { path: string; label: MessageKey; permission?: Perm
   { path: 'users', label: 'customer.tab.users' },
   { path: 'activity', label: 'customer.tab.activity' },
   { path: 'billing', label: 'customer.tab.billing', permission: 'billing.view' },
+  { path: 'invoices', label: 'customer.tab.invoices', permission: 'billing.view' },
 ];
 
 export function useCustomerQuery(customerId: string) {
