@@ -15,8 +15,9 @@ export default defineConfig({
     // the benchmarks.
     testTimeout: 300_000,
     hookTimeout: 300_000,
-    // The browser tests wait for pages with expect.poll: a busy machine may take seconds, not the default 1.
-    expect: { poll: { timeout: 15_000, interval: 100 } },
+    // The browser tests wait for pages with expect.poll: a busy machine may take tens of seconds, not the
+    // default 1; a poll returns as soon as what it waits for holds, so only a failure waits this long.
+    expect: { poll: { timeout: 60_000, interval: 100 } },
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
       {
