@@ -311,7 +311,7 @@ function renewalCharges(next: readonly NextState[]) {
  * R-RET-2: a purge removes the licence assignments the subscriptions held (the seats go with the data).
  * Returns how many each purged subscription lost, for its audit record.
  */
-async function removeLicences(
+async function removeLicenses(
   trx: Kysely<Tables>,
   purged: readonly NextState[],
 ): Promise<Map<string, number>> {
@@ -328,7 +328,7 @@ async function removeLicences(
 }
 
 /** The audit records and events of a batch, per partner, with a compact payload. */
-function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<string, number>) {
+function batchChanges(next: readonly NextState[], licensesRemoved: ReadonlyMap<string, number>) {
   const byPartner = new Map<string, Change[]>();
   for (const n of next) {
     const change: Change = {
@@ -347,7 +347,7 @@ function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<s
         dataRetentionEndDate: iso(n.retention),
         dataPurgedAt: iso(n.purgedAt),
         ...(n.purgedAt && !n.due.data_purged_at
-          ? { licensesRemoved: licencesRemoved.get(n.due.id) ?? 0 }
+          ? { licensesRemoved: licensesRemoved.get(n.due.id) ?? 0 }
           : {}),
       },
       event: n.event,
@@ -388,7 +388,7 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
         const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, next))] : next;
         await applyBatch(trx, all);
         const charges = renewalCharges(all);
-        const removed = await removeLicences(
+        const removed = await removeLicenses(
           trx,
           all.filter((n) => n.purgedAt && !n.due.data_purged_at),
         );
