@@ -2,7 +2,8 @@
 // `npm test`: the whole suite, first on the embedded database (PGlite), then on a PostgreSQL server (SPEC §8).
 // The server is SEATWISE_TEST_DATABASE_URL when set; otherwise a throwaway cluster that this script starts
 // from the machine's PostgreSQL binaries (installing Debian's package when they are missing and it can).
-// Ends with one line per run and a total, "N passed, N failed", and exits non-zero if anything failed.
+// Ends with one line per run (its counts and wall time) and a total, "N passed, N failed", and exits non-zero
+// if anything failed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const extraArgs = process.argv.slice(2);
 function vitest(label, env) {
   const report = join(mkdtempSync(join(tmpdir(), 'seatwise-report-')), 'vitest.json');
   console.log(`\n=== ${label} ===`);
+  const started = Date.now();
   const run = spawnSync(
     process.execPath,
     [
@@ -48,7 +50,7 @@ function vitest(label, env) {
     skipped = r.numPendingTests + (r.numTodoTests ?? 0);
   }
   if (run.status !== 0 && failed === 0) failed = 1; // the runner itself failed (setup error, crash)
-  return { label, passed, failed, skipped };
+  return { label, passed, failed, skipped, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
 const results = [vitest('embedded PostgreSQL (PGlite)', { SEATWISE_TEST_DATABASE_URL: '' })];
@@ -71,7 +73,7 @@ try {
 
 console.log('\n=== Seatwise test summary ===');
 for (const r of results)
-  console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${r.seconds} s`);
 const total = results.reduce(
   (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
   { passed: 0, failed: 0, skipped: 0 },

@@ -97,7 +97,7 @@ type SubTuple = [
   string[],
 ];
 type UserTuple = [string, string, CustomerUserRole];
-type LicenceTuple = [string, string, string[]];
+type LicenseTuple = [string, string, string[]];
 
 const date = (s: string) => new Date(s);
 const NO_REASONS: readonly string[] = Object.freeze([]);
@@ -118,7 +118,7 @@ export async function loadTenantAccess(
     stamp: string;
     subs: SubTuple[];
     users: UserTuple[];
-    licences: LicenceTuple[];
+    licenses: LicenseTuple[];
   }>`
     SELECT
       EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = ${partnerId} AND c.id = ${customerId}) AS found,
@@ -135,7 +135,7 @@ export async function loadTenantAccess(
         WHERE u.partner_id = ${partnerId} AND u.customer_id = ${customerId}) AS users,
       (SELECT coalesce(json_agg(json_build_array(a.user_id, a.subscription_id, a.excluded_plans)), '[]')
          FROM license_assignments a
-        WHERE a.partner_id = ${partnerId} AND a.customer_id = ${customerId}) AS licences`.execute(db);
+        WHERE a.partner_id = ${partnerId} AND a.customer_id = ${customerId}) AS licenses`.execute(db);
   const row = result.rows[0];
   if (!row?.found) return undefined;
   const subscriptions = new Map<string, SubscriptionAccessFacts>();
@@ -156,14 +156,14 @@ export async function loadTenantAccess(
       suspensionReasons: s[11].length === 0 ? NO_REASONS : s[11],
     });
   }
-  const users = new Map<string, UserAccessFacts & { licences: UserAccessFacts['licences'][number][] }>();
+  const users = new Map<string, UserAccessFacts & { licenses: UserAccessFacts['licenses'][number][] }>();
   const byPrincipalName = new Map<string, string>();
   for (const [id, userPrincipalName, role] of row.users) {
-    users.set(id, { id, userPrincipalName, role, licences: [] });
+    users.set(id, { id, userPrincipalName, role, licenses: [] });
     byPrincipalName.set(userPrincipalName, id);
   }
-  for (const [userId, subscriptionId, excludedPlans] of row.licences) {
-    users.get(userId)?.licences.push({ subscriptionId, excludedPlans });
+  for (const [userId, subscriptionId, excludedPlans] of row.licenses) {
+    users.get(userId)?.licenses.push({ subscriptionId, excludedPlans });
   }
   return { customerId, stamp: row.stamp, subscriptions, users, byPrincipalName };
 }

@@ -4,7 +4,7 @@ import {
   normalizeUserPrincipalName,
   parseCustomerUserRole,
   throwIfCannotAssignFrom,
-  throwIfNoFreeLicence,
+  throwIfNoFreeLicense,
   throwIfUserManagementUnavailable,
 } from '../domain/access/customer-users.ts';
 import type { CustomerUserRole } from '../domain/access/decisions.ts';
@@ -549,7 +549,7 @@ export async function updateLicenses(
       const free = active.find((s) => (counts.get(s.id) ?? 0) < s.quantity);
       if (!free) {
         const full = active[0] as (typeof active)[number];
-        throwIfNoFreeLicence(full, counts.get(full.id) ?? 0, field);
+        throwIfNoFreeLicense(full, counts.get(full.id) ?? 0, field);
         return;
       }
       counts.set(free.id, (counts.get(free.id) ?? 0) + 1);

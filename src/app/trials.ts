@@ -1,7 +1,7 @@
 import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
 import { checkLimit, checkPriced, fitsCustomer } from '../domain/catalog/availability.ts';
-import { TRIAL_LICENCES, type Offer, type PaidBillingCycle, type Segment } from '../domain/catalog/offer.ts';
+import { TRIAL_LICENSES, type Offer, type PaidBillingCycle, type Segment } from '../domain/catalog/offer.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { openingLine } from '../domain/billing/billing-rules.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -88,7 +88,7 @@ export async function listConversions(
         targetOfferId: o.id,
         targetOfferName: o.name,
         orderId: sub.order_id,
-        quantity: Math.min(Math.max(TRIAL_LICENCES, o.minimumQuantity), o.maximumQuantity),
+        quantity: Math.min(Math.max(TRIAL_LICENSES, o.minimumQuantity), o.maximumQuantity),
         billingCycle: cycle,
       })),
     );
@@ -140,7 +140,7 @@ export async function convertTrial(
         supported: target.billingCycles.join(', '),
       });
     }
-    const quantity = input.quantity ?? TRIAL_LICENCES;
+    const quantity = input.quantity ?? TRIAL_LICENSES;
     if (quantity < target.minimumQuantity || quantity > target.maximumQuantity) {
       throw refuse(2002, 'order.quantityOutOfBounds', 'quantity', {
         offerId: target.id,

@@ -48,7 +48,7 @@ const path = (customerId: string, subscriptionId?: string) =>
   (subscriptionId ? `/${encodeURIComponent(subscriptionId)}` : '');
 
 /** A number of licences from the command line: a whole number from 1 (the offer's own bounds are the server's). */
-export function parseLicences(text: string, what: string): number {
+export function parseLicenses(text: string, what: string): number {
   const n = /^\d{1,7}$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > 1_000_000)
     throw new UsageError(`${what} must be a whole number from 1 to 1000000, not "${text}".`);
@@ -172,7 +172,7 @@ export function registerSubscriptionCommands(program: Command): void {
       offerId: string,
       o: TargetOptions & { quantity: string; cycle: string; name?: string },
     ) => {
-      const quantity = parseLicences(o.quantity, '--quantity');
+      const quantity = parseLicenses(o.quantity, '--quantity');
       const t = apiTarget(o);
       const customerId = await resolveCustomer(t, customer);
       const order = await callApi<OrderView>(
@@ -276,9 +276,9 @@ export function registerSubscriptionCommands(program: Command): void {
     subscription
       .command(`quantity ${customerArg} <subscriptionId> <licences>`)
       .description('set the number of licences, a total within the offer’s bounds (R-QTY-1)'),
-  ).action(async (customer: string, id: string, licences: string, o: TargetOptions) => {
+  ).action(async (customer: string, id: string, licenses: string, o: TargetOptions) => {
     subscriptionId(id);
-    const quantity = parseLicences(licences, 'the number of licences');
+    const quantity = parseLicenses(licenses, 'the number of licences');
     const t = apiTarget(o);
     const customerId = await resolveCustomer(t, customer);
     const s = await patchSubscription(t, customerId, id, { quantity });
@@ -324,7 +324,7 @@ export function registerSubscriptionCommands(program: Command): void {
       o: TargetOptions & { cycle: string; quantity?: string },
     ) => {
       subscriptionId(id);
-      const quantity = o.quantity === undefined ? undefined : parseLicences(o.quantity, '--quantity');
+      const quantity = o.quantity === undefined ? undefined : parseLicenses(o.quantity, '--quantity');
       const t = apiTarget(o);
       const customerId = await resolveCustomer(t, customer);
       await callApi(t, 'POST', `${path(customerId, id)}/conversions`, {

@@ -295,7 +295,7 @@ function renewalCharges(partnerId: string, next: readonly NextState[]) {
  * R-RET-2: a purge removes the licence assignments the subscriptions held (the seats go with the data).
  * Returns how many each purged subscription lost, for its audit record.
  */
-async function removeLicences(
+async function removeLicenses(
   trx: Kysely<Tables>,
   partnerId: string,
   purged: readonly NextState[],
@@ -311,7 +311,7 @@ async function removeLicences(
 }
 
 /** The audit records and events of a batch, with a compact payload. */
-function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<string, number>): Change[] {
+function batchChanges(next: readonly NextState[], licensesRemoved: ReadonlyMap<string, number>): Change[] {
   return next.map((n): Change => ({
     resourceType: 'subscription',
     resourceId: n.due.id,
@@ -327,7 +327,7 @@ function batchChanges(next: readonly NextState[], licencesRemoved: ReadonlyMap<s
       commitmentEndDate: iso(n.termEnd),
       dataRetentionEndDate: iso(n.retention),
       dataPurgedAt: iso(n.purgedAt),
-      ...(n.purgedAt && !n.due.data_purged_at ? { licensesRemoved: licencesRemoved.get(n.due.id) ?? 0 } : {}),
+      ...(n.purgedAt && !n.due.data_purged_at ? { licensesRemoved: licensesRemoved.get(n.due.id) ?? 0 } : {}),
     },
     event: n.event,
   }));
@@ -367,7 +367,7 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
           await priceRenewals(trx, next); // R-REN-1, R-PRC-2: the renewals' price and cost from the rules
           const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, partnerId, next))] : next;
           await applyBatch(trx, partnerId, all);
-          const removed = await removeLicences(
+          const removed = await removeLicenses(
             trx,
             partnerId,
             all.filter((n) => n.purgedAt && !n.due.data_purged_at),

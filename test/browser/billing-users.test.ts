@@ -265,7 +265,7 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
       await lee.getByRole('button', { name: 'Assign to Lee Gu' }).click();
       await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The licence was assigned.');
       await expect
-        .poll(() => lee.getByTestId(TID.userLicence).textContent())
+        .poll(() => lee.getByTestId(TID.userLicense).textContent())
         .toContain('Contoso 365 Business Standard');
       await expect.poll(() => lee.getByTestId(TID.userAccess).textContent()).toBe(ACTIVE);
       await expectAccessible(page, 'customer users');

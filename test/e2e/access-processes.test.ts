@@ -127,10 +127,10 @@ describe.skipIf(!onServer())(
       });
       expect(ada.status).toBe(201);
       user = ada.body.id;
-      const licence = await call(a, 'POST', `/v1/customers/${customer}/users/${user}/licenseupdates`, {
+      const license = await call(a, 'POST', `/v1/customers/${customer}/users/${user}/licenseupdates`, {
         licensesToAssign: [{ skuId: 'CN-365-E3' }],
       });
-      expect(licence.status).toBe(201);
+      expect(license.status).toBe(201);
     }, 120_000);
 
     afterAll(async () => {

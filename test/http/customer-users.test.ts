@@ -19,7 +19,7 @@ interface User {
   usageLocation?: string;
   attributes: { objectType: string; etag: string };
 }
-interface Licence {
+interface License {
   productSku: { id: string };
   subscriptionId: string;
   servicePlans: { serviceName: string; capabilityStatus: string }[];
@@ -239,11 +239,11 @@ describe('licences (Partner Center licenseupdates; never more assigned than the 
       url: `${usersUrl(c)}/${ada}/licenses`,
       headers: t.auth,
     });
-    const licences = listed.json<Collection<Licence>>().items;
-    expect(licences.map((l) => l.productSku.id).sort()).toEqual(['CN-365-E3', 'CN-MAIL-P1']);
-    const e3Licence = licences.find((l) => l.subscriptionId === e3.id);
-    expect(e3Licence?.servicePlans.find((p) => p.serviceName === 'chat')?.capabilityStatus).toBe('Excluded');
-    expect(e3Licence?.servicePlans.find((p) => p.serviceName === 'mail')?.capabilityStatus).toBe('Enabled');
+    const licenses = listed.json<Collection<License>>().items;
+    expect(licenses.map((l) => l.productSku.id).sort()).toEqual(['CN-365-E3', 'CN-MAIL-P1']);
+    const e3License = licenses.find((l) => l.subscriptionId === e3.id);
+    expect(e3License?.servicePlans.find((p) => p.serviceName === 'chat')?.capabilityStatus).toBe('Excluded');
+    expect(e3License?.servicePlans.find((p) => p.serviceName === 'mail')?.capabilityStatus).toBe('Enabled');
 
     await assign(c, bob, 'CN-365-E3');
     const full = await licenseUpdate(c, cy, { licensesToAssign: [{ skuId: 'CN-365-E3' }] });
@@ -335,7 +335,7 @@ describe('licences (Partner Center licenseupdates; never more assigned than the 
       url: `${usersUrl(c)}/${ada}/licenses`,
       headers: t.auth,
     });
-    expect(listed.json<Collection<Licence>>().items.map((l) => l.subscriptionId)).toEqual([e3.id]);
+    expect(listed.json<Collection<License>>().items.map((l) => l.subscriptionId)).toEqual([e3.id]);
   });
 
   it('R-QTY-1 (Seatwise refuses): a quantity decrease below the assigned licences is 409/900131 in every language; down to the count is allowed', async () => {
@@ -394,7 +394,7 @@ describe('licences (Partner Center licenseupdates; never more assigned than the 
       url: `${usersUrl(c)}/${users[0] ?? ''}/licenses`,
       headers: t.auth,
     });
-    expect(listed.json<Collection<Licence>>().items).toMatchObject([
+    expect(listed.json<Collection<License>>().items).toMatchObject([
       { subscriptionId: trial.id, productSku: { id: 'CN-365-E3' } },
     ]);
   });
@@ -411,7 +411,7 @@ describe('licences (Partner Center licenseupdates; never more assigned than the 
     await advance('P89D');
     const held = async () =>
       (await t.app.inject({ method: 'GET', url: `${usersUrl(c)}/${ada}/licenses`, headers: t.auth }))
-        .json<Collection<Licence>>()
+        .json<Collection<License>>()
         .items.map((l) => l.subscriptionId);
     expect((await held()).sort()).toEqual([e3.id, mail.id].sort());
     await advance('P2D');

@@ -6,7 +6,7 @@ import { PartnerScope } from '../../src/db/scope.ts';
 import { REFERENCE_TIME, type TestSeatwise } from './seatwise.ts';
 
 /** The bootstrap partner's id. */
-export async function partnerIdOf(t: TestSeatwise): Promise<string> {
+export async function partnerIdOf(t: Pick<TestSeatwise, 'seatwise'>): Promise<string> {
   const row = await t.seatwise.db
     .selectFrom('partners')
     .select('id')
@@ -23,7 +23,10 @@ export interface CustomerFixture {
 }
 
 /** A customer written straight into the database, for tests of what comes after customer creation. */
-export async function newCustomer(t: TestSeatwise, fixture: CustomerFixture = {}): Promise<string> {
+export async function newCustomer(
+  t: Pick<TestSeatwise, 'seatwise'>,
+  fixture: CustomerFixture = {},
+): Promise<string> {
   const id = newId();
   const partnerId = fixture.partnerId ?? (await partnerIdOf(t));
   const country = fixture.country ?? 'US';

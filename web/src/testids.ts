@@ -41,7 +41,7 @@ export const TID = {
   monthRow: 'billing-month-row',
   cancelCredit: 'cancel-credit',
   userRow: 'user-row',
-  userLicence: 'user-licence',
+  userLicense: 'user-licence',
   userAccess: 'user-access',
   orderCharge: 'order-charge',
 } as const;

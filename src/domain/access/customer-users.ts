@@ -83,7 +83,7 @@ export function normalizeUsageLocation(value: string | undefined): string | unde
 }
 
 /** A licence needs a free seat: never more assigned than the subscription's quantity. */
-export function throwIfNoFreeLicence(
+export function throwIfNoFreeLicense(
   sub: { id: string; quantity: number },
   assigned: number,
   field: string,

@@ -32,7 +32,7 @@ const user = (role: 'admin' | 'user', subscriptionIds: string[] = ['s1']): UserA
   id: 'u1',
   userPrincipalName: 'ada@contoso.example',
   role,
-  licences: subscriptionIds.map((subscriptionId) => ({ subscriptionId, excludedPlans: [] })),
+  licenses: subscriptionIds.map((subscriptionId) => ({ subscriptionId, excludedPlans: [] })),
 });
 const tenant = (...subs: SubscriptionAccessFacts[]) => new Map(subs.map((s) => [s.id, s]));
 const allowed = (d: AccessDecision) => [d.signIn.allowed, d.service.allowed, d.data.allowed];
@@ -248,7 +248,7 @@ describe('R-ACC: licences, service plans and several subscriptions', () => {
   it('R-ACC: a plan excluded from the licence is not granted', () => {
     const u: UserAccessFacts = {
       ...user('user'),
-      licences: [{ subscriptionId: 's1', excludedPlans: ['chat'] }],
+      licenses: [{ subscriptionId: 's1', excludedPlans: ['chat'] }],
     };
     expect(decideAccess(u, tenant(sub()), 'chat', NOW).service.allowed).toBe(false);
     expect(decideAccess(u, tenant(sub()), 'mail', NOW).service.allowed).toBe(true);

@@ -37,7 +37,7 @@ export interface SubscriptionAccessFacts {
   suspensionReasons: readonly string[];
 }
 
-export interface LicenceFacts {
+export interface LicenseFacts {
   subscriptionId: string;
   /** Service plans of the offer this licence does not grant. */
   excludedPlans: readonly string[];
@@ -47,7 +47,7 @@ export interface UserAccessFacts {
   id: string;
   userPrincipalName: string;
   role: CustomerUserRole;
-  licences: readonly LicenceFacts[];
+  licenses: readonly LicenseFacts[];
 }
 
 /** Where a subscription stands for access, at a given time. */
@@ -234,7 +234,7 @@ const fullUntil = (p: AccessPhase) => p.fullUntil;
 const dataUntil = (p: AccessPhase) => p.dataUntil;
 
 const NO_SUBSCRIPTION = { reason: 'noSubscription' as const, rule: 'R-ACC' };
-const NO_LICENCE = { reason: 'noLicence' as const, rule: 'R-ACC' };
+const NO_LICENSE = { reason: 'noLicence' as const, rule: 'R-ACC' };
 
 const grantsPlan = (sub: SubscriptionAccessFacts, plan: string | undefined, excluded: readonly string[]) =>
   plan === undefined || (sub.servicePlans.includes(plan) && !excluded.includes(plan));
@@ -265,16 +265,16 @@ export function decideAccess(
       data: decideAmong(forPlan, isNotPurged, dataUntil, NO_SUBSCRIPTION),
     };
   }
-  for (const licence of user.licences) {
-    const sub = subscriptions.get(licence.subscriptionId);
+  for (const license of user.licenses) {
+    const sub = subscriptions.get(license.subscriptionId);
     if (!sub) continue;
     const c = { sub, phase: accessPhase(sub, now) };
     all.push(c);
-    if (grantsPlan(sub, servicePlan, licence.excludedPlans)) forPlan.push(c);
+    if (grantsPlan(sub, servicePlan, license.excludedPlans)) forPlan.push(c);
   }
-  const service = decideAmong(forPlan, isFull, fullUntil, NO_LICENCE);
+  const service = decideAmong(forPlan, isFull, fullUntil, NO_LICENSE);
   return {
-    signIn: decideAmong(all, isFull, fullUntil, NO_LICENCE),
+    signIn: decideAmong(all, isFull, fullUntil, NO_LICENSE),
     service,
     data: service, // for a user, data goes with the service (R-ACC: the same rows allow both)
   };

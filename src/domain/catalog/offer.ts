@@ -30,7 +30,7 @@ export type Currency = (typeof CURRENCIES)[number];
 export const ALL_COUNTRIES = '*';
 
 /** R-TRI-1: every trial has exactly this many licences. */
-export const TRIAL_LICENCES = 25;
+export const TRIAL_LICENSES = 25;
 
 /** EU member states and EFTA countries: the customers of the `germany` instance (SPEC §6). */
 export const EU_EFTA_COUNTRIES: readonly string[] = [
@@ -211,9 +211,9 @@ export function validateCatalog(offers: readonly Offer[]): string[] {
 
     if (o.isTrial) {
       // R-TRI-1: 30 days, free, exactly 25 licences, not for government or education, not an add-on.
-      if (o.minimumQuantity !== TRIAL_LICENCES || o.maximumQuantity !== TRIAL_LICENCES)
+      if (o.minimumQuantity !== TRIAL_LICENSES || o.maximumQuantity !== TRIAL_LICENSES)
         p(
-          `a trial has exactly ${TRIAL_LICENCES} licences: minimumQuantity and maximumQuantity must both be ${TRIAL_LICENCES} (R-TRI-1)`,
+          `a trial has exactly ${TRIAL_LICENSES} licences: minimumQuantity and maximumQuantity must both be ${TRIAL_LICENSES} (R-TRI-1)`,
         );
       if (Object.values(o.prices).some((amount) => amount !== 0))
         p('a trial is free: every price must be 0 (R-TRI-1)');

@@ -1,7 +1,7 @@
 import {
   ALL_COUNTRIES,
   PAID_BILLING_CYCLES,
-  TRIAL_LICENCES,
+  TRIAL_LICENSES,
   type Currency,
   type LimitUnit,
   type NotSold,
@@ -193,8 +193,8 @@ export function fromPartnerCenter(items: readonly PartnerCenterOffer[], prices: 
       countries: [ALL_COUNTRIES],
       clouds: ['global'],
       // R-TRI-1: a trial has exactly 25 licences, even where Partner Center allows more.
-      minimumQuantity: isTrial ? TRIAL_LICENCES : pc.minimumQuantity,
-      maximumQuantity: isTrial ? TRIAL_LICENCES : pc.maximumQuantity,
+      minimumQuantity: isTrial ? TRIAL_LICENSES : pc.minimumQuantity,
+      maximumQuantity: isTrial ? TRIAL_LICENSES : pc.maximumQuantity,
       limitUnitOfMeasure: limited ? limitUnit : 'None',
       limit: limited ? (pc.limit ?? 0) : 0,
       isAddOn,

@@ -9,7 +9,7 @@ import {
   type SubscriptionSummary,
   type UnavailableReason,
 } from '../catalog/availability.ts';
-import { TRIAL_LICENCES, type BillingCycle, type Currency, type Offer } from '../catalog/offer.ts';
+import { TRIAL_LICENSES, type BillingCycle, type Currency, type Offer } from '../catalog/offer.ts';
 
 /** One line item's refusal: Partner Center's code, the rule, the field, and a message key with its values. */
 export interface LineError {
@@ -148,8 +148,8 @@ function checkLine(
   }
   if (offer.isTrial) {
     if (ctx.cycle !== 'none') return refuse(line, 6001, 'R-TRI-1', 'billingCycle', 'order.trialCycle');
-    if (line.quantity !== TRIAL_LICENCES) {
-      return refuse(line, 2002, 'R-TRI-1', 'quantity', 'order.trialQuantity', { quantity: TRIAL_LICENCES });
+    if (line.quantity !== TRIAL_LICENSES) {
+      return refuse(line, 2002, 'R-TRI-1', 'quantity', 'order.trialQuantity', { quantity: TRIAL_LICENSES });
     }
     const trial = checkTrial(offer, subs, ctx.trialOfferIdsEverOwned);
     if (trial) return fromReason(line, trial);

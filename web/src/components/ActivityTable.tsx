@@ -98,14 +98,14 @@ export function ActivityTable({
                         })}
                       </li>
                     )}
-                    {change.licencesAdded?.map((id) => (
+                    {change.licensesAdded?.map((id) => (
                       <li key={`+${id}`}>
                         {t('activity.licenceAdded', {
                           name: names.subscriptions?.[id] ?? t('activity.aSubscription'),
                         })}
                       </li>
                     ))}
-                    {change.licencesRemoved?.map((id) => (
+                    {change.licensesRemoved?.map((id) => (
                       <li key={`-${id}`}>
                         {t('activity.licenceRemoved', {
                           name: names.subscriptions?.[id] ?? t('activity.aSubscription'),

@@ -41,6 +41,6 @@ describe('the activity log lines (R-AUD)', () => {
         resourceOldValue: JSON.stringify({ userId: 'u1', subscriptionIds: ['a', 'b'] }),
         resourceNewValue: JSON.stringify({ userId: 'u1', subscriptionIds: ['b', 'c'] }),
       }),
-    ).toEqual({ userId: 'u1', licencesAdded: ['c'], licencesRemoved: ['a'] });
+    ).toEqual({ userId: 'u1', licensesAdded: ['c'], licensesRemoved: ['a'] });
   });
 });

@@ -11,8 +11,8 @@ export interface ChangeSummary {
   userId?: string;
   role?: { from?: string; to: string };
   /** Subscriptions whose licence the user got, and lost (licence records). */
-  licencesAdded?: string[];
-  licencesRemoved?: string[];
+  licensesAdded?: string[];
+  licensesRemoved?: string[];
 }
 
 const parse = (v: string | null): Record<string, unknown> | undefined => {
@@ -56,8 +56,8 @@ export function describeChange(r: Pick<AuditRecord, 'resourceOldValue' | 'resour
   if (had && has) {
     const added = has.filter((id) => !had.includes(id));
     const removed = had.filter((id) => !has.includes(id));
-    if (added.length) summary.licencesAdded = added;
-    if (removed.length) summary.licencesRemoved = removed;
+    if (added.length) summary.licensesAdded = added;
+    if (removed.length) summary.licensesRemoved = removed;
   }
   return summary;
 }

@@ -5,7 +5,7 @@ export const BILLING_TYPES = ['monthly', 'annual', 'trial'] as const;
 export type BillingType = (typeof BILLING_TYPES)[number];
 
 /** A trial has exactly this many licences (R-TRI-1). */
-export const TRIAL_LICENCES = 25;
+export const TRIAL_LICENSES = 25;
 
 /** What the partner ticked: offer id → licence count as typed (a string until it is a valid number). */
 export type Selection = Readonly<Record<string, string>>;
@@ -20,7 +20,7 @@ export interface Line {
 }
 
 export const defaultQuantity = (entry: CatalogEntry, type: BillingType): number =>
-  type === 'trial' ? TRIAL_LICENCES : Math.max(1, entry.offer.minimumQuantity);
+  type === 'trial' ? TRIAL_LICENSES : Math.max(1, entry.offer.minimumQuantity);
 
 /** The ticked, purchasable entries as order lines, in catalog order, with each line's total and problem. */
 export function orderLines(
@@ -32,7 +32,7 @@ export function orderLines(
     .filter((e) => e.purchasable && selection[e.offer.id] !== undefined)
     .map((entry) => {
       const typed = selection[entry.offer.id] ?? '';
-      const quantity = type === 'trial' ? TRIAL_LICENCES : /^\d+$/.test(typed.trim()) ? Number(typed) : NaN;
+      const quantity = type === 'trial' ? TRIAL_LICENSES : /^\d+$/.test(typed.trim()) ? Number(typed) : NaN;
       const { minimumQuantity: min, maximumQuantity: max } = entry.offer;
       const valid = Number.isInteger(quantity) && quantity >= min && quantity <= max;
       return {

@@ -15,7 +15,7 @@ import { partnerText } from '../logic/partner-text.ts';
 type Decision = Schemas['AccessDecision'];
 interface UserRow {
   user: Schemas['CustomerUser'];
-  licences: Schemas['License'][];
+  licenses: Schemas['License'][];
   access: Decision | undefined;
 }
 
@@ -26,7 +26,7 @@ async function fetchUsers(customerId: string): Promise<UserRow[]> {
   const page = await ok(
     api.GET('/v1/customers/{customerId}/users', { params: { path: { customerId }, query: { size: 100 } } }),
   );
-  const [licences, decisions] = await Promise.all([
+  const [licenses, decisions] = await Promise.all([
     Promise.all(
       page.items.map((u) =>
         ok(
@@ -46,7 +46,7 @@ async function fetchUsers(customerId: string): Promise<UserRow[]> {
   ]);
   return page.items.map((user, i) => ({
     user,
-    licences: licences[i]?.items ?? [],
+    licenses: licenses[i]?.items ?? [],
     access: decisions.items[i],
   }));
 }
@@ -120,7 +120,7 @@ export function UsersTab() {
       setError(e);
     }
   };
-  const updateLicences = (userId: string, body: { assign?: string; remove?: string }) =>
+  const updateLicenses = (userId: string, body: { assign?: string; remove?: string }) =>
     run(
       () =>
         ok(
@@ -178,7 +178,7 @@ export function UsersTab() {
               </tr>
             </thead>
             <tbody>
-              {users.data.map(({ user, licences, access }) => (
+              {users.data.map(({ user, licenses, access }) => (
                 <tr key={user.id} data-testid={TID.userRow} data-upn={user.userPrincipalName}>
                   <th scope="row">
                     {user.displayName}
@@ -203,18 +203,18 @@ export function UsersTab() {
                     )}
                   </td>
                   <td className="licences-cell">
-                    {licences.length === 0 ? (
+                    {licenses.length === 0 ? (
                       <span className="muted">{t('users.noLicences')}</span>
                     ) : (
                       <ul className="plain-list">
-                        {licences.map((l) => (
-                          <li key={l.subscriptionId} data-testid={TID.userLicence}>
+                        {licenses.map((l) => (
+                          <li key={l.subscriptionId} data-testid={TID.userLicense}>
                             {l.productSku.name}{' '}
                             {editable && (
                               <button
                                 type="button"
                                 className="button-quiet"
-                                onClick={() => void updateLicences(user.id, { remove: l.productSku.id })}
+                                onClick={() => void updateLicenses(user.id, { remove: l.productSku.id })}
                               >
                                 {t('users.removeLicence', {
                                   name: l.productSku.name,
@@ -227,12 +227,12 @@ export function UsersTab() {
                       </ul>
                     )}
                     {editable && active.length > 0 && (
-                      <AssignLicence
+                      <AssignLicense
                         userId={user.id}
                         userName={user.displayName}
-                        options={active.filter((s) => !licences.some((l) => l.subscriptionId === s.id))}
+                        options={active.filter((s) => !licenses.some((l) => l.subscriptionId === s.id))}
                         onAssign={(subscriptionId) =>
-                          void updateLicences(user.id, { assign: subscriptionId })
+                          void updateLicenses(user.id, { assign: subscriptionId })
                         }
                       />
                     )}
@@ -268,7 +268,7 @@ export function UsersTab() {
   );
 }
 
-function AssignLicence({
+function AssignLicense({
   userId,
   userName,
   options,
