@@ -1,10 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CatalogFileError, DEMO_CATALOG_PATH, readCatalogFile } from '../../src/app/catalog.ts';
+import {
+  CatalogFileError,
+  DEMO_CATALOG_PATH,
+  importCatalog,
+  readCatalog,
+  readCatalogFile,
+} from '../../src/app/catalog.ts';
 import { newCustomer } from '../support/factories.ts';
-import { newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
+import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
 
 /**
  * The catalog in the partner's language (SPEC §5): an offer may carry its name and description per locale;
@@ -83,6 +89,39 @@ describe('the catalog in the partner’s language', () => {
       'accept-language': 'de-DE',
     });
     expect(list.items.find((o) => o.id === 'CN-365-BS')?.description).toMatch(/^Alles aus Business Basic/);
+  });
+
+  it('an offer Partner Center sells and Seatwise does not says why in the partner’s words, in each language', async () => {
+    // The recorded Partner Center catalog (beside the repository), with its usage-billed Azure offer.
+    const recording = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '..',
+      'shared',
+      'reference',
+      'partner-center-recordings',
+      'GetPartnerOffer.json',
+    );
+    const body = (JSON.parse(readFileSync(recording, 'utf8')) as { ResponseBody: string }[])[0]?.ResponseBody;
+    const path = join(dir, 'partner-center-offers.json');
+    writeFileSync(path, body ?? '');
+    const s = (t = await newSeatwise());
+    await importCatalog(s.seatwise.db, readCatalog(path).offers, REFERENCE_TIME);
+    const customerId = await newCustomer(s);
+    const said: Record<string, string> = {};
+    for (const locale of ['en-US', 'fr-FR', 'de-DE']) {
+      const catalog = await get<{ items: { offer: { id: string }; reason?: { description: string } }[] }>(
+        `/v1/customers/${customerId}/catalog?billingCycle=monthly`,
+        { 'x-locale': locale },
+      );
+      said[locale] = catalog.items.find((i) => i.offer.id === 'MS-AZR-0145P')?.reason?.description ?? '';
+      // The reason's name in the catalog data (usageBased, notSold, notPurchasable) is never the text.
+      expect(said[locale], locale).not.toMatch(/usageBased|notSold|notPurchasable|unitType/);
+    }
+    expect(said['en-US']).toMatch(/billed by usage/);
+    expect(said['fr-FR']).toMatch(/facturée à l’usage/);
+    expect(said['de-DE']).toMatch(/nach Verbrauch abgerechnet/);
   });
 
   it('a catalog file’s translations are checked: a locale as xx-XX, no empty text, no unknown field', () => {
