@@ -56,6 +56,19 @@ const OfferSchema = Type.Object({
       EUR: Type.Optional(Type.Integer({ minimum: 0 })),
     }),
   ),
+  translations: Type.Optional(
+    Type.Record(
+      Type.String({ pattern: '^[a-z]{2}-[A-Z]{2}$' }),
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1 })),
+          description: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+      { additionalProperties: false },
+    ),
+  ),
 });
 const CatalogFileSchema = Type.Object({ version: Type.Literal(1), offers: Type.Array(OfferSchema) });
 const CatalogFile = Compile(CatalogFileSchema);

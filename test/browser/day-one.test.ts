@@ -112,7 +112,7 @@ async function customerWith(domain: string, name: string, offerId: string, billi
 beforeAll(async () => {
   if (onServer()) return;
   server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await stopConsoleServer(server, browsers, dataDir);

@@ -14,6 +14,7 @@ import {
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
 import type { RunningServer } from '../support/process.ts';
+import { walkTheSeedPath, watchFailures } from './walk.ts';
 
 // Every page of the console at 1024 px and at a phone's 390 px: the page itself never scrolls sideways;
 // a table too wide for the screen scrolls inside its own box.
@@ -31,7 +32,7 @@ const OVERFLOW = '({ scroll: document.documentElement.scrollWidth, inner: window
 beforeAll(async () => {
   if (onServer()) return;
   server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await stopConsoleServer(server, browsers, dataDir);
@@ -79,6 +80,47 @@ async function measure(page: Page, width: number, paths: string[]): Promise<stri
 }
 
 describe.skipIf(onServer())('the console layout', () => {
+  it(
+    'the seed’s path at 390 px, clicked through as on a phone: nothing scrolls sideways, nothing fails',
+    { timeout: 300_000 },
+    async () => {
+      await call('POST', '/v1/customers', {
+        companyProfile: { domain: 'phone-walk.onmicrosoft.com', companyName: 'Phone Walk Ltd' },
+        billingProfile: {
+          email: 'it@phone-walk.example',
+          culture: 'en-US',
+          language: 'en',
+          companyName: 'Phone Walk Ltd',
+          defaultAddress: {
+            country: 'US',
+            city: 'Redmond',
+            state: 'WA',
+            addressLine1: '1 Main Street',
+            postalCode: '98052',
+            firstName: 'Sam',
+            lastName: 'Lee',
+          },
+        },
+      });
+      const b = await openBrowser('en-US', 'America/Los_Angeles');
+      browsers.push(b);
+      const { page } = b;
+      await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      onTestFailed(() => failureShot(page, 'layout-walk-390'));
+      const failures = watchFailures(page);
+      const wide = await walkTheSeedPath({
+        page,
+        server,
+        locale: 'en-US',
+        width: 390,
+        password: PASSWORD,
+        customerName: 'Phone Walk Ltd',
+      });
+      expect(wide).toEqual([]);
+      expect(failures).toEqual([]);
+    },
+  );
+
   it(
     'no page scrolls sideways at 1024 px or at 390 px: wide tables scroll in their own box',
     {

@@ -61,7 +61,7 @@ async function signIn(page: Page, userName: string, password: string, labels: Re
 beforeAll(async () => {
   if (onServer()) return;
   server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await stopConsoleServer(server, browsers, dataDir);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   customerWithSubscription,
   expectPartnerCenterHeaders,
-  listeningSeatwise,
-  type Wire,
+  readSubscription,
   type WireSubscription,
+  wirePerTest,
 } from './wire.ts';
 
 /**
@@ -15,10 +15,7 @@ import {
  * (`…T00:00:00.000Z`). Without an ETag, the last writer wins, as on Partner Center.
  */
 
-let wire: Wire;
-afterEach(async () => {
-  await wire.close();
-});
+const wire = wirePerTest();
 
 const autorestHeaders = () => ({
   Authorization: wire.authorization,
@@ -32,8 +29,7 @@ const autorestDate = (iso: string) => `${iso.slice(0, 10)}T00:00:00.000Z`;
 
 async function read(customerId: string, id: string): Promise<WireSubscription> {
   const headers = autorestHeaders();
-  const res = await wire.send('GET', `/v1/customers/${customerId}/subscriptions/${id}`, headers);
-  expect(res.status).toBe(200);
+  const res = await readSubscription(wire, headers, customerId, id);
   expect(res.headers['x-ms-client-request-id']).toBe(headers['x-ms-client-request-id']);
   return res.json<WireSubscription>();
 }
@@ -74,7 +70,7 @@ const order = (customerId: string) =>
 
 describe('an AutoRest-generated client, unchanged (R-API-1, R-API-3)', () => {
   it('R-QTY-1, R-SUS-1, R-SUS-4, R-REN-1, R-CAN-1: every change of the seed without attributes, with empty links and .000Z dates', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(
       wire,
       autorestHeaders(),
@@ -104,7 +100,7 @@ describe('an AutoRest-generated client, unchanged (R-API-1, R-API-3)', () => {
   });
 
   it('R-API-3: two clients that read the same version and change it without an ETag: the last writer wins', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(
       wire,
       autorestHeaders(),

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   customerWithSubscription,
   expectPartnerCenterHeaders,
-  listeningSeatwise,
   recording,
   type ErrorBody,
-  type Wire,
+  readSubscription,
   type WireSubscription,
+  wirePerTest,
 } from './wire.ts';
 
 /**
@@ -18,10 +18,7 @@ import {
  * SuspendSubscription.json, which is the template of every body sent here.
  */
 
-let wire: Wire;
-afterEach(async () => {
-  await wire.close();
-});
+const wire = wirePerTest();
 
 const correlationId = randomUUID();
 const sdkHeaders = () => ({
@@ -41,8 +38,7 @@ const sdkHeaders = () => ({
 const dotnetDate = (iso: string) => iso.replace(/\.000Z$/, 'Z');
 
 async function read(customerId: string, id: string): Promise<WireSubscription> {
-  const res = await wire.send('GET', `/v1/customers/${customerId}/subscriptions/${id}`, sdkHeaders());
-  expect(res.status).toBe(200);
+  const res = await readSubscription(wire, sdkHeaders(), customerId, id);
   expect(res.headers['ms-correlationid']).toBe(correlationId);
   return res.json<WireSubscription>();
 }
@@ -105,7 +101,7 @@ const order = (customerId: string) =>
 
 describe('the .NET SDK, unchanged (R-API-1, R-API-3)', () => {
   it('R-API-3, R-QTY-1, R-SUS-1, R-SUS-4, R-REN-1, R-CAN-1: every change of the seed as PascalCase whole objects with MS-* headers and no If-Match', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, sdkHeaders(), order);
     const changed = async (change: Record<string, unknown>) => {
       const res = await update(c, id, change);
@@ -132,7 +128,7 @@ describe('the .NET SDK, unchanged (R-API-1, R-API-3)', () => {
   });
 
   it('R-API-3: a stale Attributes.Etag is 400/2055 and changes nothing', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, sdkHeaders(), order);
     const before = await read(c, id);
     expect((await update(c, id, { Quantity: 5 })).status).toBe(200);
@@ -148,7 +144,7 @@ describe('the .NET SDK, unchanged (R-API-1, R-API-3)', () => {
   });
 
   it('R-API-2: the SDK retrying a PATCH with its MS-RequestId gets the first answer and changes nothing twice', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, sdkHeaders(), order);
     const current = await read(c, id);
     const headers = { ...sdkHeaders(), 'Content-Type': 'application/json; charset=utf-8' };

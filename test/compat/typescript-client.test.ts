@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   customerWithSubscription,
   expectPartnerCenterHeaders,
-  listeningSeatwise,
   type ErrorBody,
-  type Wire,
+  readSubscription,
   type WireSubscription,
+  wirePerTest,
 } from './wire.ts';
 
 /**
@@ -14,19 +14,12 @@ import {
  * returned, and the whole camelCase object PATCHed back, links, attributes and read-only fields included.
  */
 
-let wire: Wire;
-afterEach(async () => {
-  await wire.close();
-});
+const wire = wirePerTest();
 
 const only = () => ({ Authorization: wire.authorization });
 
 async function read(customerId: string, id: string): Promise<WireSubscription> {
-  const res = await wire.send('GET', `/v1/customers/${customerId}/subscriptions/${id}`, {
-    ...only(),
-    Accept: 'application/json',
-  });
-  expect(res.status).toBe(200);
+  const res = await readSubscription(wire, { ...only(), Accept: 'application/json' }, customerId, id);
   expectPartnerCenterHeaders(res);
   return res.json<WireSubscription>();
 }
@@ -51,7 +44,7 @@ const order = (customerId: string) =>
 
 describe('a TypeScript/axios Partner Center client, unchanged (R-API-1, R-API-3)', () => {
   it('R-API-3, R-QTY-1, R-SUS-1, R-SUS-4, R-REN-1, R-CAN-1: every change of the seed, as whole objects with Authorization only', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, only(), order);
     const changed = async (change: Record<string, unknown>) => {
       const res = await update(c, id, change);
@@ -82,7 +75,7 @@ describe('a TypeScript/axios Partner Center client, unchanged (R-API-1, R-API-3)
   });
 
   it('R-API-3: a whole object read before another change carries a stale attributes.etag: 400/2055, nothing changes', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, only(), order);
     const before = await read(c, id);
     expect((await update(c, id, { quantity: 6 })).status).toBe(200);
@@ -102,7 +95,7 @@ describe('a TypeScript/axios Partner Center client, unchanged (R-API-1, R-API-3)
   });
 
   it('R-API-3, R-SEC-3: of concurrent whole objects carrying the same attributes.etag, exactly one applies; the others are 400/2055', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const { customerId: c, subscriptionId: id } = await customerWithSubscription(wire, only(), order);
     const read1 = await read(c, id);
     const quantities = [11, 12, 13, 14, 15];
@@ -127,7 +120,7 @@ describe('a TypeScript/axios Partner Center client, unchanged (R-API-1, R-API-3)
   });
 
   it('R-API-2: with no MS-* header at all, every answer has an MS-RequestId and MS-CorrelationId of its own, and orders still go through', async () => {
-    wire = await listeningSeatwise();
+    await wire.start();
     const first = await customerWithSubscription(wire, only(), order);
     const second = await customerWithSubscription(wire, only(), order);
     expect(second.subscriptionId).not.toBe(first.subscriptionId);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { newCustomer } from '../support/factories.ts';
 import { BOOTSTRAP_TOKEN, newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
 
@@ -77,6 +77,52 @@ export async function listeningSeatwise(env: Record<string, string> = {}): Promi
       req.end();
     });
   return { t, port, authorization: `Bearer ${BOOTSTRAP_TOKEN}`, send, close: () => t.close() };
+}
+
+/** A listening Seatwise for each test that starts one (`await wire.start()`), closed after the test. */
+export interface WirePerTest extends Wire {
+  start(env?: Record<string, string>): Promise<void>;
+}
+
+export function wirePerTest(): WirePerTest {
+  let current: Wire | undefined;
+  const now = (): Wire => {
+    if (!current) throw new Error('the test has not started its Seatwise (await wire.start())');
+    return current;
+  };
+  const close = async () => {
+    await current?.close();
+    current = undefined;
+  };
+  afterEach(close);
+  return {
+    start: async (env = {}) => {
+      current = await listeningSeatwise(env);
+    },
+    get t() {
+      return now().t;
+    },
+    get port() {
+      return now().port;
+    },
+    get authorization() {
+      return now().authorization;
+    },
+    send: (method, path, headers, body) => now().send(method, path, headers, body),
+    close,
+  };
+}
+
+/** A subscription read as a client family reads it, with its headers: the answer, checked to be a 200. */
+export async function readSubscription(
+  wire: Wire,
+  headers: Record<string, string>,
+  customerId: string,
+  id: string,
+): Promise<WireResponse> {
+  const res = await wire.send('GET', `/v1/customers/${customerId}/subscriptions/${id}`, headers);
+  expect(res.status, res.raw.toString()).toBe(200);
+  return res;
 }
 
 /** A subscription as Seatwise serves it (the fields these tests read; the rest travels back untouched). */

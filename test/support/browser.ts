@@ -141,14 +141,18 @@ export async function startConsoleServer(
   password: string,
 ): Promise<RunningServer> {
   await ensureConsoleBuilt({ quiet: true });
-  return startServerProcess({
-    SEATWISE_DATA_DIR: dataDir,
-    SEATWISE_DEMO: '1',
-    SEATWISE_TEST_CLOCK: '1',
-    SEATWISE_BOOTSTRAP_TOKEN: token,
-    SEATWISE_BOOTSTRAP_PASSWORD: password,
-    SEATWISE_SWEEP_INTERVAL: '0',
-  });
+  return startServerProcess(
+    {
+      SEATWISE_DATA_DIR: dataDir,
+      SEATWISE_DEMO: '1',
+      SEATWISE_TEST_CLOCK: '1',
+      SEATWISE_BOOTSTRAP_TOKEN: token,
+      SEATWISE_BOOTSTRAP_PASSWORD: password,
+      SEATWISE_SWEEP_INTERVAL: '0',
+    },
+    // A first start on a machine shared by many test runs can take minutes, not the usual seconds.
+    240_000,
+  );
 }
 
 /**

@@ -11,6 +11,8 @@ export const TID = {
   notice: 'notice',
   changeMoney: 'change-money',
   subscriptionId: 'subscription-id',
+  orderId: 'order-id',
+  customerId: 'customer-id',
   changeRefused: 'change-refused',
   sessionEnded: 'session-ended',
   errorAlert: 'error-alert',

@@ -76,6 +76,11 @@ export interface Offer {
    * `isAvailableForPurchase: false`.
    */
   notSold?: NotSold;
+  /**
+   * The name and description in other languages, by locale (`fr-FR`, `de-DE`): what a language lacks reads
+   * in the offer's own `name` and `description` (see `offerText`).
+   */
+  translations?: Record<string, OfferText>;
   /** What the partner pays per licence per month, in minor units per currency (R-PRC-1); kept apart from `prices`. */
   cost?: Partial<Record<Currency, number>>;
 
@@ -102,6 +107,18 @@ export interface Offer {
   supportedCatalogTypes?: string[];
   salesGroupId?: string;
   isMicrosoftProduct?: boolean;
+}
+
+/** An offer's name and description in one language; either may be left to the catalog's own. */
+export interface OfferText {
+  name?: string;
+  description?: string;
+}
+
+/** The offer's name and description in `locale`, each falling back to the catalog's own text. */
+export function offerText(offer: Offer, locale: string): { name: string; description: string } {
+  const t = offer.translations?.[locale];
+  return { name: t?.name || offer.name, description: t?.description || offer.description };
 }
 
 /** Why an offer is listed but not sold; `value` is the thing Seatwise did not know (a unit type, a limit unit...). */

@@ -7,7 +7,7 @@ import { offersWithAddOns } from '../../app/subscriptions.ts';
 import type { Seatwise } from '../../composition.ts';
 import { requirePermission } from '../../domain/access/permissions.ts';
 import type { UnavailableCode } from '../../domain/catalog/availability.ts';
-import type { Offer as CatalogOffer, Segment } from '../../domain/catalog/offer.ts';
+import { offerText, type Offer as CatalogOffer, type Segment } from '../../domain/catalog/offer.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { formatMessage, pickLocale, type Locale } from '../../domain/messages/index.ts';
 import { actorOf, contextOf } from '../auth.ts';
@@ -96,6 +96,7 @@ function partnerCenterOffer(offer: CatalogOffer, ctx: OfferViewContext) {
   const specific = offer.countries.find((c) => c !== '*');
   const country = ctx.country ?? specific ?? 'US';
   const category = categoryOf(o);
+  const text = offerText(offer, ctx.locale);
   const annual = offer.billingCycles.includes('annual');
   const segments = offer.segments;
   const qualifications = segments.includes('commercial')
@@ -103,6 +104,8 @@ function partnerCenterOffer(offer: CatalogOffer, ctx: OfferViewContext) {
     : [...new Set(segments.map((s) => QUALIFICATION_OF[s]).filter((q): q is string => q !== undefined))];
   return {
     ...base,
+    name: text.name,
+    description: text.description,
     rank: o.rank ?? ctx.ranks.get(offer.id) ?? 0,
     uri: `/v1/offers/${offer.id}`,
     locale: ctx.locale,
@@ -128,7 +131,7 @@ function partnerCenterOffer(offer: CatalogOffer, ctx: OfferViewContext) {
     acquisitionType: 'purchase',
     supportedCatalogTypes: ['live'],
     actions: ['Cancel', 'Edit'],
-    product: o.product ?? base.product,
+    product: o.product ?? { ...base.product, name: text.name },
     unitType: o.unitType ?? base.unitType,
     links: {
       learnMore: {

@@ -1,4 +1,14 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { IntlProvider, useIntl } from 'react-intl';
 import { setApiLocale } from '../api/client.ts';
 import { countryName, formatDate, formatDateTime, formatMoney, formatMonth, formatNumber } from './format.ts';
@@ -39,6 +49,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setChosen(l);
   }, []);
   const state = useMemo(() => ({ locale, choose, setUserLocale }), [locale, choose]);
+  // The catalog's names and descriptions come from the server in the language asked for: ask again.
+  const client = useQueryClient();
+  const asked = useRef(locale);
+  useEffect(() => {
+    if (asked.current === locale) return;
+    asked.current = locale;
+    void client.invalidateQueries({
+      predicate: (q) => q.queryKey.some((k) => k === 'catalog' || k === 'addoncatalog'),
+    });
+  }, [client, locale]);
   if (document.documentElement.lang !== locale) document.documentElement.lang = locale;
   return (
     <LocaleContext.Provider value={state}>

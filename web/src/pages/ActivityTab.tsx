@@ -5,6 +5,7 @@ import { fetchActivity, keys } from '../api/queries.ts';
 import { ActivityTable } from '../components/ActivityTable.tsx';
 import { ErrorAlert, Loading } from '../components/common.tsx';
 import { useT } from '../i18n/I18n.tsx';
+import { subscriptionLabel } from '../logic/names.ts';
 import { useSession } from '../session.tsx';
 import { useTabCustomer } from './CustomerPage.tsx';
 
@@ -41,7 +42,9 @@ export function ActivityTab() {
       ),
   });
   const names = {
-    subscriptions: Object.fromEntries((subscriptions.data?.items ?? []).map((x) => [x.id, x.friendlyName])),
+    subscriptions: Object.fromEntries(
+      (subscriptions.data?.items ?? []).map((x) => [x.id, subscriptionLabel(x)]),
+    ),
     users: Object.fromEntries((users.data?.items ?? []).map((u) => [u.id, u.userPrincipalName])),
   };
   return (

@@ -3,11 +3,13 @@ import { Link, NavLink, Outlet, useLocation, useOutletContext, useParams } from 
 import { api, ok, type Customer } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { ErrorAlert, Loading, Notice } from '../components/common.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { SEGMENT_KEY } from '../components/labels.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import { isMessageKey, type MessageKey } from '../i18n/messages.ts';
 import type { Permission } from '../session.tsx';
 import { useSession } from '../session.tsx';
+import { TID } from '../testids.ts';
 
 /**
  * The customer page's tabs, in order. A tab is a route under /customers/:id and a label; the ones that need
@@ -47,7 +49,7 @@ export function CustomerHeader({ customer }: { customer: Customer }) {
         <li>{f.country(customer.billingProfile.defaultAddress.country)}</li>
         <li>{t('customer.since', { date: f.date(customer.accountOpenedAt) })}</li>
         <li>
-          {t('customer.id')} <code className="id">{customer.id}</code>
+          {t('customer.id')} <CopyId id={customer.id} what={t('customer.id')} testId={TID.customerId} />
         </li>
       </ul>
     </div>
@@ -60,7 +62,7 @@ export function CustomerPage() {
   const { customerId = '' } = useParams();
   const { can } = useSession();
   const location = useLocation();
-  const notice = (location.state as { notice?: string } | null)?.notice;
+  const { notice, orderId } = (location.state as { notice?: string; orderId?: string } | null) ?? {};
   const customer = useCustomerQuery(customerId);
   if (customer.isPending) return <Loading />;
   if (customer.isError) return <ErrorAlert error={customer.error} />;
@@ -68,6 +70,11 @@ export function CustomerPage() {
     <>
       <CustomerHeader customer={customer.data} />
       {notice && isMessageKey(notice) && <Notice>{t(notice)}</Notice>}
+      {notice && orderId && (
+        <p className="order-id">
+          {t('edit.orderId')} <CopyId id={orderId} what={t('edit.orderId')} testId={TID.orderId} />
+        </p>
+      )}
       <nav className="tabs" aria-label={t('customer.tabs')}>
         <ul>
           {CUSTOMER_TABS.filter((tab) => !tab.permission || can(tab.permission)).map((tab) => (

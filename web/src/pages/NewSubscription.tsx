@@ -123,7 +123,10 @@ export function NewSubscription() {
       );
       await refreshCustomer(client, customerId);
       void navigate(`/customers/${customerId}/subscriptions`, {
-        state: { notice: order.lineItems.length === 1 ? 'order.placedOne' : 'order.placedMany' },
+        state: {
+          notice: order.lineItems.length === 1 ? 'order.placedOne' : 'order.placedMany',
+          orderId: order.id,
+        },
       });
     } catch (err) {
       setBusy(false);

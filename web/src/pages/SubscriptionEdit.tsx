@@ -12,6 +12,7 @@ import {
 import { keys, PREVIEW, refreshCustomer } from '../api/queries.ts';
 import { describedBy, ErrorAlert, Field, Loading, Notice, StatusBadge } from '../components/common.tsx';
 import { ChangeMoney } from '../components/ChangeMoney.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { CYCLE_KEY, REASON_KEY } from '../components/labels.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -171,15 +172,13 @@ function Summary({ s }: { s: Subscription }) {
         <div>
           <dt>{t('edit.subscriptionId')}</dt>
           <dd>
-            <code className="id" data-testid={TID.subscriptionId}>
-              {s.id}
-            </code>
+            <CopyId id={s.id} what={t('edit.subscriptionId')} testId={TID.subscriptionId} />
           </dd>
         </div>
         <div>
           <dt>{t('edit.orderId')}</dt>
           <dd>
-            <code className="id">{s.orderId}</code>
+            <CopyId id={s.orderId} what={t('edit.orderId')} testId={TID.orderId} />
           </dd>
         </div>
         {s.dataRetentionEndDate && (

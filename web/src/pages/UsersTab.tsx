@@ -10,6 +10,7 @@ import { accessSentence } from '../logic/access.ts';
 import { useSession } from '../session.tsx';
 import { TID } from '../testids.ts';
 import { useTabCustomer } from './CustomerPage.tsx';
+import { subscriptionLabel } from '../logic/names.ts';
 import { partnerText } from '../logic/partner-text.ts';
 
 type Decision = Schemas['AccessDecision'];
@@ -107,6 +108,11 @@ export function UsersTab() {
   const all = subscriptions.data?.items ?? [];
   const active = all.filter((s) => s.status === 'active');
   const retentionOf = (id: string) => all.find((s) => s.id === id)?.dataRetentionEndDate;
+  // A held licence and a licence to pick are named alike: by their subscription.
+  const licenseName = (l: Schemas['License']) => {
+    const sub = all.find((s) => s.id === l.subscriptionId);
+    return sub ? subscriptionLabel(sub) : l.productSku.name;
+  };
 
   /** One change, then the list again (access depends on it). */
   const run = async (change: () => Promise<unknown>, done: MessageKey) => {
@@ -209,7 +215,7 @@ export function UsersTab() {
                       <ul className="plain-list">
                         {licenses.map((l) => (
                           <li key={l.subscriptionId} data-testid={TID.userLicense}>
-                            {l.productSku.name}{' '}
+                            {licenseName(l)}{' '}
                             {editable && (
                               <button
                                 type="button"
@@ -217,7 +223,7 @@ export function UsersTab() {
                                 onClick={() => void updateLicenses(user.id, { remove: l.productSku.id })}
                               >
                                 {t('users.removeLicence', {
-                                  name: l.productSku.name,
+                                  name: licenseName(l),
                                   user: user.displayName,
                                 })}
                               </button>
@@ -276,7 +282,7 @@ function AssignLicense({
 }: {
   userId: string;
   userName: string;
-  options: { id: string; friendlyName: string }[];
+  options: { id: string; friendlyName: string; offerName: string }[];
   onAssign: (subscriptionId: string) => void;
 }) {
   const t = useT();
@@ -290,7 +296,7 @@ function AssignLicense({
         <option value="">{t('users.chooseSubscription')}</option>
         {options.map((s) => (
           <option key={s.id} value={s.id}>
-            {s.friendlyName}
+            {subscriptionLabel(s)}
           </option>
         ))}
       </select>

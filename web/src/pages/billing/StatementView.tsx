@@ -84,9 +84,7 @@ export function StatementView({ customerId, month }: { customerId?: string; mont
                     <td>{f.date(line.postedAt)}</td>
                     {!customerId && <td>{line.customerName}</td>}
                     <td>{line.subscriptionName}</td>
-                    <td>
-                      {reason ? t(reason) : line.reason} <span className="muted">({line.rule})</span>
-                    </td>
+                    <td>{reason ? t(reason) : line.reason}</td>
                     <td>
                       {t('billing.periodRange', {
                         from: f.date(line.periodStart),
@@ -115,36 +113,39 @@ export function TotalsTable({ totals, caption }: { totals: Statement['totals']; 
   const t = useT();
   const f = useFormat();
   if (totals.length === 0) return null;
+  // In its own box, like every table: German's longer headings are wider than a phone.
   return (
-    <table className="table totals">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('billing.currency')}</th>
-          <th scope="col" className="num">
-            {t('billing.charges')}
-          </th>
-          <th scope="col" className="num">
-            {t('billing.credits')}
-          </th>
-          <th scope="col" className="num">
-            {t('billing.net')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {totals.map((x) => (
-          <tr key={x.currency} data-testid={TID.statementTotal} data-currency={x.currency}>
-            <th scope="row">{x.currency}</th>
-            <td className="num">{f.money(x.charges, x.currency)}</td>
-            <td className="num">{f.money(x.credits, x.currency)}</td>
-            <td className="num" data-testid={TID.statementNet}>
-              {f.money(x.net, x.currency)}
-            </td>
+    <div className="table-wrap">
+      <table className="table totals">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('billing.currency')}</th>
+            <th scope="col" className="num">
+              {t('billing.charges')}
+            </th>
+            <th scope="col" className="num">
+              {t('billing.credits')}
+            </th>
+            <th scope="col" className="num">
+              {t('billing.net')}
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {totals.map((x) => (
+            <tr key={x.currency} data-testid={TID.statementTotal} data-currency={x.currency}>
+              <th scope="row">{x.currency}</th>
+              <td className="num">{f.money(x.charges, x.currency)}</td>
+              <td className="num">{f.money(x.credits, x.currency)}</td>
+              <td className="num" data-testid={TID.statementNet}>
+                {f.money(x.net, x.currency)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
