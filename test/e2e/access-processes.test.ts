@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onServer } from '../support/db.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
@@ -9,16 +8,6 @@ const TOKEN = 'e2e-access-token';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const running: RunningServer[] = [];
 let database: string | undefined;
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlFor('postgres') });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function call<T>(server: RunningServer, method: string, path: string, body?: unknown, headers = {}) {
   const res = await fetch(`${server.url}${path}`, {

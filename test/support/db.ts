@@ -1,7 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { databaseFromPGlite, databaseFromUrl, type Database } from '../../src/db/database.ts';
 import {
   createTestDatabase,
@@ -49,16 +48,6 @@ async function serverClone(kind: TemplateKind): Promise<Database> {
       }
     },
   };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor('postgres') });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 const templateBytes = new Map<TemplateKind, Buffer>();

@@ -12,32 +12,31 @@ import {
   type RuleVersion,
 } from './price-rules.ts';
 
-const offer = (over: Partial<Offer> = {}): Offer =>
-  ({
-    id: 'BASIC',
-    name: 'Basic',
-    description: '',
-    productFamily: 'Suite',
-    unit: 'licenses',
-    prices: { USD: 1000, EUR: 900 },
-    cost: { USD: 800, EUR: 700 },
-    billingCycles: ['monthly', 'annual'],
-    segments: ['commercial'],
-    countries: ['*'],
-    clouds: ['global'],
-    minimumQuantity: 1,
-    maximumQuantity: 300,
-    limitUnitOfMeasure: 'None',
-    limit: 0,
-    isAddOn: false,
-    prerequisiteOffers: [],
-    isTrial: false,
-    conversionTargetOffers: [],
-    isAutoRenewable: true,
-    servicePlans: [],
-    isAvailableForPurchase: true,
-    ...over,
-  });
+const offer = (over: Partial<Offer> = {}): Offer => ({
+  id: 'BASIC',
+  name: 'Basic',
+  description: '',
+  productFamily: 'Suite',
+  unit: 'licenses',
+  prices: { USD: 1000, EUR: 900 },
+  cost: { USD: 800, EUR: 700 },
+  billingCycles: ['monthly', 'annual'],
+  segments: ['commercial'],
+  countries: ['*'],
+  clouds: ['global'],
+  minimumQuantity: 1,
+  maximumQuantity: 300,
+  limitUnitOfMeasure: 'None',
+  limit: 0,
+  isAddOn: false,
+  prerequisiteOffers: [],
+  isTrial: false,
+  conversionTargetOffers: [],
+  isAutoRenewable: true,
+  servicePlans: [],
+  isAvailableForPurchase: true,
+  ...over,
+});
 
 const T0 = new Date('2027-01-01T00:00:00Z');
 let seq = 0;

@@ -215,7 +215,7 @@ export function checkDraft(d: RuleDraft): void {
     const entries = Object.entries(d.prices);
     if (entries.length === 0) throw invalid('pricing.fixedNeedsPrices', 'prices');
     for (const [currency, amount] of entries) {
-      if (!Number.isSafeInteger(amount) || (amount) < 0)
+      if (!Number.isSafeInteger(amount) || amount < 0)
         throw invalid('pricing.badPrice', `prices.${currency}`);
     }
   } else if (Object.keys(d.prices).length > 0) {

@@ -57,7 +57,7 @@ function termsOf(body: {
   return {
     kind: body.kind as RuleKind,
     basisPoints: bp,
-    prices: (body.prices ?? {}),
+    prices: body.prices ?? {},
     allowBelowCost: body.allowBelowCost ?? false,
     ...(effectiveFrom ? { effectiveFrom } : {}),
   };
