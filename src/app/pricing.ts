@@ -470,7 +470,7 @@ export async function createRule(
       prices: input.prices,
       allowBelowCost: input.allowBelowCost,
     };
-    await checkAgainstCatalog(deps, scope, draft);
+    await checkAgainstCatalog({ ...deps, db: trx }, scope, draft);
     await lockRules(trx, scope.partnerId);
     const existing = await scope
       .selectFrom('price_rules')
@@ -516,7 +516,7 @@ export async function addRuleVersion(
       prices: input.prices,
       allowBelowCost: input.allowBelowCost,
     };
-    await checkAgainstCatalog(deps, scope, draft);
+    await checkAgainstCatalog({ ...deps, db: trx }, scope, draft);
     const last = (rows.at(-1) as Row<'price_rules'>).version;
     await insertVersion(
       scope,
