@@ -1,12 +1,14 @@
 import { closeMonthsForPartner, lastClosedMonth, type IssuedDocument } from '../app/invoices.ts';
 import { systemContext } from '../app/audit.ts';
 import type { Db } from '../db/database.ts';
+import { finishTermEnds } from './lifecycle-sweeper.ts';
 
 /**
  * The month close (R-INV-1), run after each lifecycle sweep (the timer and the test clock), so a month's
  * renewals are in the ledger before its invoices are issued. Each partner whose last closed month is behind
  * is closed in its own transaction; a partner already closed costs one read and no lock. Safe to run from
- * several processes at once: the partner's counter row orders them.
+ * several processes at once: the partner's counter row orders them, and the terms that ended by `now` are
+ * renewed (or waited for, when another process is renewing them) before the partner's month is closed.
  */
 export async function closeMonths(db: Db, now: Date): Promise<IssuedDocument[]> {
   const last = lastClosedMonth(now);
@@ -24,6 +26,10 @@ export async function closeMonths(db: Db, now: Date): Promise<IssuedDocument[]> 
     .execute();
   const system = systemContext('month-close');
   const issued: IssuedDocument[] = [];
-  for (const { id } of due) issued.push(...(await closeMonthsForPartner(db, id, now, system)));
+  for (const { id } of due) {
+    // A renewal another process is writing right now belongs to the month being closed: wait for it.
+    await finishTermEnds(db, id, now);
+    issued.push(...(await closeMonthsForPartner(db, id, now, system)));
+  }
   return issued;
 }

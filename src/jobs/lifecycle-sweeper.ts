@@ -88,9 +88,8 @@ const SELECT = [
 ] as const;
 
 /**
- * One partner's due rows for a move, oldest first, locked for this transaction and skipped by any other
- * sweeper that holds them (SKIP LOCKED): two processes sweeping at once share the work and never do a row
- * twice. FOR NO KEY UPDATE, as every writer of subscriptions locks them (see lockCustomerRow). The partner is
+ * One partner's due rows for a move, oldest first, locked for this transaction. The sweep adds SKIP LOCKED,
+ * so two processes sweeping at once share the work and never do a row twice. FOR NO KEY UPDATE, as every writer of subscriptions locks them (see lockCustomerRow). The partner is
  * a constant of the statement, so that a database distributed by partner routes it to one shard.
  * The WHERE is also the move's precondition, re-read under the lock: a row that moved on is not due.
  */
@@ -105,8 +104,7 @@ function dueRows(trx: Kysely<Tables>, move: DatedMove, now: Date, partnerId: str
     )
     .select([...SELECT, 'p.auto_renew_enabled as parent_auto_renew'])
     .limit(limit)
-    .forNoKeyUpdate('s')
-    .skipLocked();
+    .forNoKeyUpdate('s');
 }
 
 const COLUMN = {
@@ -334,6 +332,83 @@ function batchChanges(next: readonly NextState[], licensesRemoved: ReadonlyMap<s
 }
 
 /**
+ * One transaction of a move for one partner: locks up to `limit` due rows, moves them, and writes their audit,
+ * events, ledger lines and access stamp. With `skipLocked`, rows another sweeper holds are left to it; without,
+ * it waits for that sweeper and re-reads them (the month close, which must see every renewal of the month).
+ * Returns how many rows it moved.
+ */
+async function sweepBatch(
+  db: Db,
+  move: DatedMove,
+  partnerId: string,
+  now: Date,
+  limit: number,
+  report: SweepReport,
+  skipLocked: boolean,
+): Promise<number> {
+  const step = move.step;
+  const system = systemContext('lifecycle-sweeper');
+  const done = await inTransaction(db, async (trx) => {
+    const query = dueRows(trx, move, now, partnerId, limit);
+    const due = (await (skipLocked ? query.skipLocked() : query).execute()) as Due[];
+    if (due.length === 0) return 0;
+    const offers =
+      step === 'endTerms'
+        ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
+        : new Map<string, Offer>();
+    const next = due.map((d) => decide(move, d, now, offers));
+    await priceRenewals(trx, next); // R-REN-1, R-PRC-2: the renewals' price and cost from the rules
+    const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, partnerId, next))] : next;
+    await applyBatch(trx, partnerId, all);
+    const removed = await removeLicenses(
+      trx,
+      partnerId,
+      all.filter((n) => n.purgedAt && !n.due.data_purged_at),
+    );
+    const changes = batchChanges(all, removed);
+    await insertAll(trx, changeRows(partnerId, system, changes, now));
+    await insertLedgerRows(trx, renewalCharges(partnerId, all));
+    // R-ACC: each move changes what the tenant's users and admins may do; renewals change nothing.
+    const moved = changes.filter((c) => c.operationType !== 'renew_subscription');
+    await accessChanged(
+      trx,
+      partnerId,
+      moved.flatMap((c) => (c.customerId ? [c.customerId] : [])),
+    );
+    report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
+    return due.length;
+  });
+  report[step] += done;
+  return done;
+}
+
+/**
+ * R-INV-1 before a month close: every term of the partner that ended by `now` has been renewed or ended, its
+ * charge in the ledger. A term another process is renewing at this moment is waited for, not skipped, so its
+ * charge lands on the month it belongs to and not on the next one. Returns how many terms it moved itself.
+ */
+export async function finishTermEnds(db: Db, partnerId: string, now: Date, batchSize = 1000): Promise<number> {
+  const move = SCHEDULE.find((m) => m.step === 'endTerms');
+  if (!move) throw new Error('the schedule has no term end');
+  const report = emptyReport();
+  let total = 0;
+  for (;;) {
+    const done = await sweepBatch(db, move, partnerId, now, batchSize, report, false);
+    if (done === 0) return total;
+    total += done;
+  }
+}
+
+const emptyReport = (): SweepReport => ({
+  expireTrials: 0,
+  endTerms: 0,
+  renewed: 0,
+  disable: 0,
+  delete: 0,
+  purgeCancelled: 0,
+});
+
+/**
  * Runs every lifecycle transition that is due at `now` (R-RET-3): trial expiry (R-TRI-4), renewal or expiry
  * at term end (R-REN-1/2), expired → disabled after 30 days, deletion and purge when the retention date has
  * passed (R-SUS-5, R-RET-2), and the purge of cancelled subscriptions (R-CAN-1). Idempotent: a second run
@@ -342,51 +417,13 @@ function batchChanges(next: readonly NextState[], licensesRemoved: ReadonlyMap<s
  */
 export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Promise<SweepReport> {
   const batchSize = options.batchSize ?? 1000;
-  const report: SweepReport = {
-    expireTrials: 0,
-    endTerms: 0,
-    renewed: 0,
-    disable: 0,
-    delete: 0,
-    purgeCancelled: 0,
-  };
-  const system = systemContext('lifecycle-sweeper');
+  const report = emptyReport();
   for (const move of SCHEDULE) {
-    const step = move.step;
     // One partner per transaction: every locking statement names its partner (R-RET-3 is per tenant anyway).
     for (const partnerId of await partnersDue(db, move, now)) {
       for (;;) {
-        const done = await inTransaction(db, async (trx) => {
-          const due = (await dueRows(trx, move, now, partnerId, batchSize).execute()) as Due[];
-          if (due.length === 0) return 0;
-          const offers =
-            step === 'endTerms'
-              ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
-              : new Map<string, Offer>();
-          const next = due.map((d) => decide(move, d, now, offers));
-          await priceRenewals(trx, next); // R-REN-1, R-PRC-2: the renewals' price and cost from the rules
-          const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, partnerId, next))] : next;
-          await applyBatch(trx, partnerId, all);
-          const removed = await removeLicenses(
-            trx,
-            partnerId,
-            all.filter((n) => n.purgedAt && !n.due.data_purged_at),
-          );
-          const changes = batchChanges(all, removed);
-          await insertAll(trx, changeRows(partnerId, system, changes, now));
-          await insertLedgerRows(trx, renewalCharges(partnerId, all));
-          // R-ACC: each move changes what the tenant's users and admins may do; renewals change nothing.
-          const moved = changes.filter((c) => c.operationType !== 'renew_subscription');
-          await accessChanged(
-            trx,
-            partnerId,
-            moved.flatMap((c) => (c.customerId ? [c.customerId] : [])),
-          );
-          report.renewed += next.filter((n) => n.operation === 'renew_subscription').length;
-          return due.length;
-        });
-        report[step] += done;
-        if (done > 0) options.onProgress?.(step, report[step]);
+        const done = await sweepBatch(db, move, partnerId, now, batchSize, report, false);
+        if (done > 0) options.onProgress?.(move.step, report[move.step]);
         if (done < batchSize) break;
       }
     }

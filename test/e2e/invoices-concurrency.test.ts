@@ -65,6 +65,55 @@ describe('R-INV-1: month closes at once, in one process', () => {
   });
 });
 
+describe.skipIf(!onServer())(
+  'R-INV-1: a renewal in flight in another transaction (skipped on the embedded database: one connection only)',
+  () => {
+    it('R-INV-1: the month close waits for a term end another sweeper holds, and its charge is on that month\'s invoice', async () => {
+      const t = await newSeatwise();
+      try {
+        const c = commerce(t);
+        const customer = await newCustomer(t, { companyName: 'Held renewal' });
+        const sub = await c.buy(customer, 'monthly', 'CN-365-BB', 3); // term ends 2027-02-15
+        const after = new Date('2027-03-01T00:00:01Z');
+        await t.seatwise.testClock?.moveTo(after);
+        // Another sweeper's transaction holds the due row (as the sweep of a second process would).
+        let release = () => {};
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let locked = () => {};
+        const holding = new Promise<void>((resolve) => (locked = resolve));
+        const holder = t.seatwise.db.transaction().execute(async (trx) => {
+          await sql`select id from subscriptions where id = ${sub.id} for no key update`.execute(trx);
+          locked();
+          await released;
+        });
+        await holding;
+        let settled = false;
+        const closing = closeMonths(t.seatwise.db, after).finally(() => (settled = true));
+        // Wait for the event: the close's session is blocked on the held row's lock (or the close is over).
+        while (!settled) {
+          const waiting = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(t.seatwise.db);
+          if (Number(waiting.rows[0]?.n) > 0) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        release();
+        await holder;
+        const issued = await closing;
+        expect(issued.map((d) => d.month)).toEqual(['2027-01', '2027-02']);
+        const renewal = await sql<{ month: string; posted: Date }>`
+          select to_char(i.period_start, 'YYYY-MM') as month, l.posted_at as posted
+            from ledger_entries l
+            join invoice_lines il on il.partner_id = l.partner_id and il.ledger_entry_id = l.id
+            join invoices i on i.partner_id = il.partner_id and i.id = il.invoice_id
+           where l.subscription_id = ${sub.id} and l.reason = 'renewal'`.execute(t.seatwise.db);
+        expect(renewal.rows.map((r) => r.month)).toEqual(['2027-02']);
+      } finally {
+        await t.close();
+      }
+    });
+  },
+);
+
 const TOKEN = 'e2e-invoices-token';
 
 describe.skipIf(!onServer())(
