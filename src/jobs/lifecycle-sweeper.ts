@@ -387,7 +387,12 @@ async function sweepBatch(
  * charge in the ledger. A term another process is renewing at this moment is waited for, not skipped, so its
  * charge lands on the month it belongs to and not on the next one. Returns how many terms it moved itself.
  */
-export async function finishTermEnds(db: Db, partnerId: string, now: Date, batchSize = 1000): Promise<number> {
+export async function finishTermEnds(
+  db: Db,
+  partnerId: string,
+  now: Date,
+  batchSize = 1000,
+): Promise<number> {
   const move = SCHEDULE.find((m) => m.step === 'endTerms');
   if (!move) throw new Error('the schedule has no term end');
   const report = emptyReport();

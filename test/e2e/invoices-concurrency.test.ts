@@ -68,7 +68,7 @@ describe('R-INV-1: month closes at once, in one process', () => {
 describe.skipIf(!onServer())(
   'R-INV-1: a renewal in flight in another transaction (skipped on the embedded database: one connection only)',
   () => {
-    it('R-INV-1: the month close waits for a term end another sweeper holds, and its charge is on that month\'s invoice', async () => {
+    it("R-INV-1: the month close waits for a term end another sweeper holds, and its charge is on that month's invoice", async () => {
       const t = await newSeatwise();
       try {
         const c = commerce(t);
