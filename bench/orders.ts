@@ -1,6 +1,8 @@
 /**
- * Orders per second through HTTP, with MS-RequestId, against pgbench TPC-B on the same PostgreSQL server in
- * the same run (the target: orders/s ≥ 0.5 × pgbench TPS). Also runs the embedded database.
+ * Orders per second through HTTP, with MS-RequestId, against two baselines on the same PostgreSQL server in
+ * the same run: pgbench TPC-B, and pgbench sending the statements of one order as Seatwise sent them (recorded
+ * from the server's log, see order-statements.ts; the target: orders/s ≥ 0.6 × that). Also runs the embedded
+ * database.
  *
  *   npm run bench:orders                       # both engines, 20 s each
  *   npm run bench:orders -- --seconds 60 --connections 16 --engine postgres
@@ -19,6 +21,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startThrowawayPostgres } from '../scripts/postgres.mjs';
+import {
+  lastTransaction,
+  logStatements,
+  pgbenchScript,
+  pgbenchScripts,
+  serverLog,
+  type LoggedStatement,
+} from './order-statements.ts';
 import {
   BENCH_TOKEN,
   cpuByProcess,
@@ -156,33 +166,69 @@ async function printStatements(serverUrl: string) {
   }
 }
 
+/** One order placed with the server's statement log on: the statements of its transaction. */
+async function recordOrder(server: Server, customer: string): Promise<LoggedStatement[]> {
+  await logStatements(pgServer.url, true);
+  try {
+    const res = await fetch(`${server.url}/v1/customers/${customer}/orders`, {
+      method: 'POST',
+      headers: { ...auth, 'MS-RequestId': randomUUID() },
+      body: JSON.stringify({
+        billingCycle: 'monthly',
+        lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BB', quantity: 1 }],
+      }),
+    });
+    if (res.status !== 201) throw new Error(`the recorded order failed: ${res.status} ${await res.text()}`);
+  } finally {
+    await logStatements(pgServer.url, false);
+  }
+  return lastTransaction(serverLog(pgServer.socketDir));
+}
+
 async function run(
   engine: 'postgres' | 'pglite',
   env: Record<string, string>,
   root: string,
-): Promise<OrderRun> {
+): Promise<OrderRun & { customers: string[]; recorded: LoggedStatement[] | undefined }> {
   const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
   const server = await startSeatwise({ SEATWISE_DEMO: '0', ...env }, nodeArgs, root);
   try {
     const customers = await createCustomers(server, customerCount);
+    const recorded = engine === 'postgres' ? await recordOrder(server, customers[0] as string) : undefined;
     console.error(
       `${engine}: ${customers.length} customers created; placing orders for ${seconds} s on ${connections} connections`,
     );
-    return await placeOrders(server, customers);
+    return { ...(await placeOrders(server, customers)), customers, recorded };
   } finally {
     await server.stop();
   }
 }
 
-const pgServer = await startThrowawayPostgres({
+/** pgbench sending the recorded order's statements, for up to 100 of the run's customers. */
+async function replayOrders(url: string, customers: string[], recorded: LoggedStatement[]) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const partners = (await client.query<{ id: string }>('select id from partners')).rows.map((r) => r.id);
+  await client.end();
+  const scripts = customers
+    .slice(0, 100)
+    .map((c) => pgbenchScript(recorded, { customer: customers[0] as string, kept: partners }, c));
+  return pgbenchScripts(pgServer.bin, url, scripts, { clients: POOL, seconds });
+}
+
+const started = await startThrowawayPostgres({
   fsync: true,
   settings: args.statements
     ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on']
     : [],
 });
-if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
+if (!started) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
+const pgServer = started;
 const rows: string[][] = [];
 let baseline: PgbenchResult;
+/** Seatwise's pool: the replayed orders use as many connections as the server does. */
+const POOL = 10;
+const replays: string[] = [];
 try {
   baseline = await pgbenchTpcb(pgServer.bin, pgServer.url, { clients: 4, seconds, scale: 10 });
   console.error(`pgbench TPC-B: ${fmt(baseline.tps)} TPS`);
@@ -197,9 +243,16 @@ try {
   for (const engine of engines)
     for (const [prefix, root] of trees) {
       let result: OrderRun;
+      let own: PgbenchResult | undefined;
       if (engine === 'postgres') {
         const url = await createDatabase(pgServer.url, 'seatwise_bench');
-        result = await run(engine, { DATABASE_URL: url, SEATWISE_DEMO: '1' }, root);
+        const done = await run(engine, { DATABASE_URL: url, SEATWISE_DEMO: '1' }, root);
+        result = done;
+        own = await replayOrders(url, done.customers, done.recorded ?? []);
+        replays.push(
+          `${prefix}${fmt(own.tps)} TPS, PostgreSQL CPU ${own.cpuPerTx.postgres.toFixed(2)} ms per order, ` +
+            `${done.recorded?.length ?? 0} statements per order (BEGIN and COMMIT included)`,
+        );
       } else {
         const dir = mkdtempSync(join(tmpdir(), 'seatwise-bench-'));
         try {
@@ -215,6 +268,8 @@ try {
         String(result.non2xx + result.errors),
         fmt(baseline.tps),
         (result.ordersPerSecond / baseline.tps).toFixed(2),
+        own ? fmt(own.tps) : '',
+        own ? (result.ordersPerSecond / own.tps).toFixed(2) : '',
         [result.cpu.server, result.cpu.postgres, result.cpu.client].map((ms) => ms.toFixed(2)).join(' / '),
       ]);
     }
@@ -230,6 +285,10 @@ console.log(
 );
 console.log('baseline: pgbench TPC-B, 4 clients, scale 10, same server, same run');
 console.log(
+  `baseline 2: pgbench sending one recorded order's statements, ${POOL} clients (Seatwise's pool), one script per customer (up to 100), after the HTTP run on its database`,
+);
+for (const r of replays) console.log(`  ${r}`);
+console.log(
   `pgbench CPU ms per transaction: PostgreSQL ${baseline.cpuPerTx.postgres.toFixed(2)}, pgbench ${baseline.cpuPerTx.client.toFixed(2)}\n`,
 );
 const header = [
@@ -238,6 +297,8 @@ const header = [
   'p50 / p99 ms',
   'failed',
   'pgbench TPS',
+  'ratio',
+  "order's statements TPS",
   'ratio',
   'CPU ms/order: server / PostgreSQL / load',
 ];
