@@ -4,7 +4,7 @@ import type { SubscriptionSummary } from '../domain/catalog/availability.ts';
 import type { BillingCycle, Currency, Offer, Segment } from '../domain/catalog/offer.ts';
 import type { ResolvedPrice } from '../domain/pricing/price-rules.ts';
 import type { Cloud } from '../domain/cloud.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, refusal } from '../domain/errors.ts';
 import { isGuid, newId } from '../domain/ids.ts';
 import {
   validateAddOnLines,
@@ -103,13 +103,7 @@ function toOrderView(order: Row<'orders'>, lines: readonly Row<'order_line_items
 function refuseOrder(errors: LineError[]): never {
   const first = errors[0] as LineError;
   // The order's status and code are its first failing line's; `data` carries every failing line (R-ORD-1).
-  throw new DomainError(
-    first.code === 2000 ? 'invalid_input' : first.code === 27009 ? 'conflict' : 'refused',
-    first.code,
-    'order.refused',
-    { count: errors.length },
-    errors,
-  );
+  throw refusal(first.code, 'order.refused', { count: errors.length }, errors);
 }
 
 const customerOf = (row: Row<'customers'>, cloud: Cloud) => ({

@@ -4,7 +4,7 @@ import { checkLimit, checkPriced, fitsCustomer } from '../domain/catalog/availab
 import { TRIAL_LICENSES, type Offer, type PaidBillingCycle, type Segment } from '../domain/catalog/offer.ts';
 import type { Cloud } from '../domain/cloud.ts';
 import { openingLine } from '../domain/billing/billing-rules.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, refusal } from '../domain/errors.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
@@ -119,8 +119,7 @@ export async function convertTrial(
     const trial = offers.get(sub.offer_id);
     const target = offers.get(input.targetOfferId);
     const refuse = (code: number, key: string, field: string, params: Record<string, string | number> = {}) =>
-      new DomainError(
-        code === 800066 ? 'refused' : code === 2000 ? 'invalid_input' : 'refused',
+      refusal(
         code,
         key,
         {

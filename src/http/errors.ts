@@ -1,31 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorKind } from '../domain/errors.ts';
+import { DomainError, statusOf } from '../domain/errors.ts';
 import { formatMessage, pickLocale } from '../domain/messages/index.ts';
 import { invalidField } from './filter.ts';
-
-const STATUS_BY_KIND: Record<ErrorKind, number> = {
-  invalid_input: 400,
-  refused: 400,
-  unauthenticated: 401,
-  not_allowed: 403,
-  not_found: 404,
-  conflict: 409,
-  precondition_failed: 412,
-  rate_limited: 429,
-  unavailable: 503,
-};
-
-// Where Partner Center answers a code with another status than its kind's usual one.
-const STATUS_BY_CODE: Record<number, number> = {
-  800066: 403, // offer limit reached
-  2085: 403, // not eligible for purchase (segment, instance, add-on from the catalog, trial for education)
-  2091: 403, // offer no longer available for purchase
-  27009: 409, // add-on bought or reactivated while its base is not active
-};
-
-export const statusOf = (e: DomainError): number => STATUS_BY_CODE[e.code] ?? STATUS_BY_KIND[e.kind];
 
 /** Details that carry their own message (an order's failing lines) get it localized like the description. */
 function localizeDetail(item: unknown, locale: ReturnType<typeof pickLocale>): unknown {

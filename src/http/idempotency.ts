@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sha256 } from '../app/secrets.ts';
-import { DomainError, isDomainError } from '../domain/errors.ts';
+import { DomainError, isDomainError, statusOf } from '../domain/errors.ts';
 import type { Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { isUniqueViolation, PartnerScope } from '../db/scope.ts';
 import type { Seatwise } from '../composition.ts';
 import { actorOf } from './auth.ts';
-import { errorBody, localeOf, statusOf } from './errors.ts';
+import { errorBody, localeOf } from './errors.ts';
 
 const requestIdOf = (req: FastifyRequest): string | undefined => {
   const v = req.headers['ms-requestid'];

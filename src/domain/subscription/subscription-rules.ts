@@ -1,4 +1,4 @@
-import { DomainError } from '../errors.ts';
+import { DomainError, refusal } from '../errors.ts';
 
 /**
  * The subscription lifecycle as data (R-SUS, R-CAN, R-REN, R-RET, R-TRI-4, R-ADD-3/4, R-QTY): one table of
@@ -139,12 +139,8 @@ export const TRANSITIONS: Record<SubscriptionStatus, Record<LifecycleAction, Mov
 
 export const isRefusal = (m: Move): m is Refusal => typeof m !== 'string';
 
-const kindOf = (code: number) => (code === 27009 ? 'conflict' : code === 800027 ? 'not_allowed' : 'refused');
-
 export function refusalError(r: Refusal, subscriptionId: string, field = 'status'): DomainError {
-  return new DomainError(kindOf(r.code), r.code, r.messageKey, { subscriptionId }, [
-    { field, rule: r.rule, subscriptionId },
-  ]);
+  return refusal(r.code, r.messageKey, { subscriptionId }, [{ field, rule: r.rule, subscriptionId }]);
 }
 
 /** The state `action` leads to from `status`, or the refusal as a DomainError naming the rule. */
