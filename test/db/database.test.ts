@@ -59,7 +59,9 @@ describe('storage (SPEC §8)', () => {
         created_at: REFERENCE_TIME,
       })
       .execute();
-    await new Promise((r) => setTimeout(r, 50));
+    // One turn of the event loop: every microtask has run, so the insert has been sent or is queued for a
+    // connection; if it could slip into the open transaction, it has done so by now.
+    await new Promise((r) => setImmediate(r));
     releaseTransaction();
     expect(await failing).toBe('rolled back');
     await unrelated;
