@@ -263,21 +263,37 @@ const seatwiseCpu = (server: Server) => async () => {
   return Number(m?.[1] ?? 0) * 1e6;
 };
 
-/** A bare node:http server in its own process answering a fixed decision-sized JSON: the baseline. */
-function startBare(): Promise<{ server: Server; child: ChildProcess }> {
-  const code = `
-    const http = require('node:http');
-    const body = JSON.stringify({ tenantId: '00000000-0000-4000-8000-000000000000', userId: '00000000-0000-4000-8000-000000000001',
+/** The fixed decision-sized JSON the two reference servers answer. */
+const FIXED_BODY = `JSON.stringify({ tenantId: '00000000-0000-4000-8000-000000000000', userId: '00000000-0000-4000-8000-000000000001',
       userPrincipalName: 'user1@bench-access.onmicrosoft.com', role: 'user', servicePlan: null, decidedAt: new Date().toISOString(),
       signIn: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
       service: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
       data: { allowed: true, subscriptionId: '00000000-0000-4000-8000-000000000002', offerId: 'CN-365-E3', reason: 'active', rule: 'R-ACC', until: null },
-      attributes: { objectType: 'AccessDecision' } });
+      attributes: { objectType: 'AccessDecision' } })`;
+
+/** A bare node:http server answering the fixed JSON: the baseline. */
+const BARE_NODE = `
+    const http = require('node:http');
+    const body = ${FIXED_BODY};
     http.createServer((req, res) => { if (req.url === '/cpu') return res.end(JSON.stringify(process.cpuUsage()));
       req.resume(); req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body); }); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+
+/**
+ * Fastify with one route that parses the JSON body and answers the fixed JSON, no plugin and no hook: the floor
+ * any Fastify route stands on, to read Seatwise's ratio against (what the framework costs before any of ours).
+ */
+const BARE_FASTIFY = `
+    const app = require('fastify')({ logger: false });
+    const decision = JSON.parse(${FIXED_BODY});
+    app.get('/cpu', async () => process.cpuUsage());
+    app.post('/v1/accessdecisions', async () => decision);
+    app.listen({ port: 0, host: '127.0.0.1' }).then((address) => console.log('listening on ' + address));`;
+
+/** One of the reference servers in its own process. */
+function startBare(code: string): Promise<{ server: Server; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(c.toString());
@@ -295,7 +311,7 @@ function startBare(): Promise<{ server: Server; child: ChildProcess }> {
           },
         });
     });
-    child.once('exit', (c) => reject(new Error(`bare server exited with ${c}`)));
+    child.once('exit', (c) => reject(new Error(`reference server exited with ${c}`)));
   });
 }
 
@@ -345,13 +361,13 @@ async function measureTree(
   }
 }
 
-/** The bare node:http baseline under the same load, asked about the same users. */
-async function measureBare(tenant: Tenant): Promise<Run> {
-  const bare = await startBare();
+/** A reference server under the same load, asked about the same users. */
+async function measureBare(tenant: Tenant, name: string, code: string): Promise<Run> {
+  const bare = await startBare(code);
   try {
     await decisions(bare.server, tenant, warmup, bareCpu(bare.server));
     const run = await decisions(bare.server, tenant, seconds, bareCpu(bare.server));
-    console.error(`bare node:http: ${fmt(run.rps)} req/s`);
+    console.error(`${name}: ${fmt(run.rps)} req/s`);
     return run;
   } finally {
     await bare.server.stop();
@@ -363,9 +379,11 @@ if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's 
 const rows: string[][] = [];
 const trees: TreeRuns[] = [];
 let bareRun: Run | undefined;
+let fastifyRun: Run | undefined;
 const notes: string[] = [];
 const bareOnce = async (tenant: Tenant) => {
-  bareRun ??= await measureBare(tenant);
+  bareRun ??= await measureBare(tenant, 'bare node:http', BARE_NODE);
+  fastifyRun ??= await measureBare(tenant, 'bare Fastify', BARE_FASTIFY);
 };
 try {
   if (args.compare) {
@@ -398,6 +416,7 @@ const row = (name: string, r: Run, base: Run) => [
 ];
 if (bareRun) {
   rows.push(row('bare node:http, fixed JSON', bareRun, bareRun));
+  if (fastifyRun) rows.push(row('bare Fastify, one route, fixed JSON', fastifyRun, bareRun));
   for (const t of trees) {
     const prefix = trees.length > 1 ? `${t.name}: ` : 'Seatwise, ';
     rows.push(row(`${prefix}one process`, t.one, bareRun));
