@@ -79,7 +79,7 @@ export interface Change {
   after?: unknown;
   /** The event delivered to webhooks; none for a change that is audited only (a webhook registration). */
   event: EventType | undefined;
-  /** The event's payload; by default the resource as it is after the change. */
+  /** The event's payload; by default the resource as it is after the change (read from the audit record). */
   payload?: unknown;
 }
 
@@ -124,18 +124,24 @@ export function changeRows(
     correlation_id: ctx.correlationId ?? null,
     operation_date: now,
   }));
-  const events = changes
-    .flatMap(({ event, ...change }) => (event === undefined ? [] : [{ ...change, event }]))
-    .map((change) => ({
-      partner_id,
-      id: newId(),
-      type: change.event,
-      resource_type: change.resourceType,
-      resource_id: change.resourceId,
-      customer_id: change.customerId ?? null,
-      payload: JSON.stringify(change.payload ?? change.after ?? null),
-      occurred_at: now,
-    }));
+  // An event names its change's audit record; its payload is that record's new value unless it has its own.
+  const events = changes.flatMap((change, i) =>
+    change.event === undefined
+      ? []
+      : [
+          {
+            partner_id,
+            id: newId(),
+            type: change.event,
+            resource_type: change.resourceType,
+            resource_id: change.resourceId,
+            customer_id: change.customerId ?? null,
+            payload: change.payload === undefined ? null : JSON.stringify(change.payload),
+            audit_id: audits[i]?.id ?? null,
+            occurred_at: now,
+          },
+        ],
+  );
   return [
     { table: 'audit_records', rows: audits },
     { table: 'events', rows: events },

@@ -114,7 +114,10 @@ export interface EventsTable {
   resource_type: string;
   resource_id: string;
   customer_id: string | null;
-  payload: Json;
+  /** The event's own payload; null when it is its audit record's new value (`audit_id`). */
+  payload: Json | null;
+  /** The audit record of the change the event announces. */
+  audit_id: ColumnType<string | null, string | null | undefined, string | null>;
   occurred_at: Timestamp;
 }
 

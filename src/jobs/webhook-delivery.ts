@@ -363,13 +363,13 @@ export class WebhookDelivery {
       UPDATE webhook_deliveries d
       SET next_attempt_at = ${leaseUntil}, claim_token = ${randomUUID()}
       FROM due, webhook_endpoints w, events e
+        LEFT JOIN audit_records a ON a.partner_id = ${partnerId} AND a.id = e.audit_id
       WHERE d.partner_id = ${partnerId} AND w.partner_id = ${partnerId} AND e.partner_id = ${partnerId}
         AND d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id
         AND w.id = d.endpoint_id AND e.id = d.event_id
       RETURNING d.partner_id, d.endpoint_id, d.event_id, d.attempts, d.claim_token,
-        w.webhook_url, w.secret, e.type, e.resource_type, e.resource_id, e.customer_id, e.payload, e.occurred_at`.execute(
-      this.#db,
-    );
+        w.webhook_url, w.secret, e.type, e.resource_type, e.resource_id, e.customer_id,
+        coalesce(e.payload, a.new_value) AS payload, e.occurred_at`.execute(this.#db);
     return rows;
   }
 

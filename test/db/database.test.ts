@@ -112,7 +112,10 @@ describe('storage (SPEC §8)', () => {
     const events = await db.selectFrom('events').selectAll().execute();
     expect(audit).toHaveLength(1);
     expect(events).toHaveLength(1);
-    expect(events[0]?.payload).toEqual({ a: 1 });
+    // One change record: the event names the audit record, whose new value is its payload (not written twice).
+    expect(events[0]?.audit_id).toBe(audit[0]?.id);
+    expect(events[0]?.payload).toBeNull();
+    expect(audit[0]?.new_value).toEqual({ a: 1 });
   });
 
   it('R-ROLE-ISO: a PartnerScope reads and changes only its own partner rows', async () => {

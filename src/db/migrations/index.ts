@@ -11,6 +11,7 @@ import * as m0009 from './0009_sign_in_throttle.ts';
 import * as m0010 from './0010_access_versions.ts';
 import * as m0011 from './0011_pricing.ts';
 import * as m0012 from './0012_invoices.ts';
+import * as m0013 from './0013_event_payload_from_audit.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_access_versions': m0010,
   '0011_pricing': m0011,
   '0012_invoices': m0012,
+  '0013_event_payload_from_audit': m0013,
 };
