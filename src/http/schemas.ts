@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { link } from '../app/links.ts';
 
 /** Partner Center's error body (R-API-4). */
 export const ErrorBody = Type.Object(
@@ -42,11 +43,7 @@ export const errorResponses = {
   500: ErrorBody,
 } as const;
 
-export const link = (uri: string, method = 'GET') => ({
-  uri,
-  method,
-  headers: [] as { key: string; value: string }[],
-});
+export { link };
 
 export function collection<T>(items: T[], totalCount: number, self: string, next?: string) {
   return {
