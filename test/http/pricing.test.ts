@@ -77,9 +77,7 @@ async function buy(customerId: string, offerId: string, quantity: number): Promi
 }
 
 describe('price rules (R-PRC-2)', () => {
-  // Fails today: an offer-scoped fixed-price rule neither wins over the default nor is checked against cost,
-  // and the test buys an annual-only offer monthly. Skipped until fixed; the rest of the file runs.
-  it.skip('R-PRC-2: the default markup applies to everyone, a customer discount wins for that customer, and the preview names the rule', async () => {
+  it('R-PRC-2: the default markup applies to everyone, a customer discount wins for that customer, and the preview names the rule', async () => {
     const a = await newCustomer(t);
     const b = await newCustomer(t);
     expect((await preview(a)).source.scope).toBe('erp'); // R-PRC-1: no rule, the ERP
@@ -123,9 +121,7 @@ describe('price rules (R-PRC-2)', () => {
     });
   });
 
-  // Fails today: an offer-scoped fixed-price rule neither wins over the default nor is checked against cost,
-  // and the test buys an annual-only offer monthly. Skipped until fixed; the rest of the file runs.
-  it.skip('R-PRC-2: a rule that would sell below cost is refused naming the field, and writes nothing, unless it allows it', async () => {
+  it('R-PRC-2: a rule that would sell below cost is refused naming the field, and writes nothing, unless it allows it', async () => {
     const a = await newCustomer(t);
     const res = await post('/v1/pricing/rules', {
       scope: 'customer',
@@ -175,6 +171,8 @@ describe('price rules (R-PRC-2)', () => {
         'effectiveFrom',
       ],
       [{ scope: 'partner', kind: 'markup', percent: 10, effectiveFrom: 'soon' }, 'effectiveFrom'],
+      [{ scope: 'offer', offerId: 'CN-365-BB', kind: 'fixed', prices: { GBP: 700 } }, 'prices.GBP'],
+      [{ scope: 'offer', offerId: 'CN-365-BB', kind: 'fixed', prices: { USD: -1 } }, 'prices'],
     ];
     for (const [payload, field] of cases) {
       const res = await post('/v1/pricing/rules', payload);
@@ -321,21 +319,19 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     });
   });
 
-  // Fails today: an offer-scoped fixed-price rule neither wins over the default nor is checked against cost,
-  // and the test buys an annual-only offer monthly. Skipped until fixed; the rest of the file runs.
-  it.skip('R-PRC-3: the margin report equals the ledger to the cent, by customer, by offer and in total, as JSON and CSV', async () => {
+  it('R-PRC-3: the margin report equals the ledger to the cent, by customer, by offer and in total, as JSON and CSV', async () => {
     const a = await newCustomer(t, { companyName: 'Alpha' });
     const b = await newCustomer(t, { companyName: '=Beta' });
     await rule({ scope: 'partner', kind: 'markup', percent: 12.5 });
     await rule({
       scope: 'customerOffer',
       customerId: b,
-      offerId: 'CN-365-E3',
+      offerId: 'CN-365-BP',
       kind: 'fixed',
-      prices: { USD: 3333 },
+      prices: { USD: 2000 },
     });
     const s1 = await buy(a, 'CN-365-BB', 7);
-    await buy(b, 'CN-365-E3', 3);
+    await buy(b, 'CN-365-BP', 3);
     await buy(b, 'CN-365-BB', 1);
     await commerce(t).advance('P3D');
     const current = await commerce(t).get(a, s1);
@@ -358,8 +354,9 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     }>();
     const revenue = sums.reduce((s, r) => s + Number(r.revenue), 0);
     const cost = sums.reduce((s, r) => s + Number(r.cost), 0);
-    // BB at 540 (480 × 1.125), E3 fixed at 3333 for b: 7 × 540 + 3 × 3333 + 540, then five BB credited for the 28 of 31 days left (Jan 18 to Feb 15).
-    expect(revenue).toBe(7 * 540 + 3 * 3333 + 540 - Math.round((5 * 540 * 28) / 31));
+    // BB at 540 (480 × 1.125), BP fixed at 2000 for b (its cost is 1760): 7 × 540 + 3 × 2000 + 540, then five
+    // BB credited for the 28 of 31 days left (Jan 18 to Feb 15).
+    expect(revenue).toBe(7 * 540 + 3 * 2000 + 540 - Math.round((5 * 540 * 28) / 31));
     expect(report.totals).toEqual([
       {
         currency: 'USD',
