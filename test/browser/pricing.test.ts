@@ -45,8 +45,7 @@ afterAll(async () => {
   await stopConsoleServer(server, browsers, dataDir);
 });
 
-// Skipped until the offer-scoped rule defect found by test/http/pricing.test.ts is fixed: the walk was never green.
-describe.skip('pricing and margin in the partner console', () => {
+describe.skipIf(onServer())('pricing and margin in the partner console', () => {
   it(
     'R-PRC-2: a default markup and a customer discount change the preview, naming the rule; R-PRC-3: the order review shows cost and margin, and the margin report adds up the purchase (axe on each)',
     { timeout: 300_000 },
@@ -102,7 +101,7 @@ describe.skip('pricing and margin in the partner console', () => {
 
       // A discount for this customer: ERP minus 5 % (600 → 570), the more specific rule.
       await form.getByLabel('Applies to').selectOption('customer');
-      await form.getByLabel('Customer').selectOption({ label: 'Margin Test Ltd' });
+      await form.locator('#rule-customer').selectOption({ label: 'Margin Test Ltd' });
       await form.locator('#rule-kind').selectOption('discount');
       await form.getByLabel('Percent').fill('5');
       await form.getByRole('button', { name: 'Save the rule' }).click();
