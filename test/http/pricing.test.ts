@@ -238,6 +238,119 @@ describe('price rules (R-PRC-2)', () => {
     ).toBe(404);
   });
 
+  it('R-AUD: creating, versioning and retiring a rule each write one audit record and one event; a refused rule writes neither', async () => {
+    const a = await newCustomer(t, { companyName: 'Audited Ltd' });
+    const agent = await headersForRole(t, 'AdminAgent');
+    const byDefault = await rule({ scope: 'partner', kind: 'markup', percent: 15 });
+    // The same target again is a new version: recorded as a change, with what it was before.
+    await rule({ scope: 'partner', kind: 'markup', percent: 20 });
+    const custom = await post(
+      '/v1/pricing/rules',
+      {
+        scope: 'customerOffer',
+        customerId: a,
+        offerId: 'CN-365-BB',
+        kind: 'fixed',
+        prices: { USD: 590 },
+      },
+      agent,
+    );
+    expect(custom.statusCode).toBe(201);
+    const later = await post(`/v1/pricing/rules/${byDefault.id}/versions`, {
+      kind: 'discount',
+      percent: 5,
+      effectiveFrom: '2027-02-01T00:00:00Z',
+    });
+    expect(later.statusCode).toBe(201);
+    expect((await post(`/v1/pricing/rules/${custom.json<Rule>().id}/retire`, {})).statusCode).toBe(201);
+    const refused = await post('/v1/pricing/rules', {
+      scope: 'customer',
+      customerId: a,
+      kind: 'discount',
+      percent: 40,
+    });
+    expect(refused.statusCode).toBe(400);
+
+    const audits = await t.seatwise.db
+      .selectFrom('audit_records')
+      .select([
+        'operation_type',
+        'resource_type',
+        'resource_id',
+        'customer_id',
+        'customer_name',
+        'user_principal_name',
+        'old_value',
+        'new_value',
+      ])
+      .where('resource_type', '=', 'price_rule')
+      .orderBy('operation_date')
+      .orderBy('new_value')
+      .execute();
+    const ops = audits.map((r) => [r.operation_type, r.resource_id]);
+    expect(ops).toHaveLength(5);
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        ['create_price_rule', byDefault.id],
+        ['update_price_rule', byDefault.id],
+        ['update_price_rule', byDefault.id],
+        ['create_price_rule', custom.json<Rule>().id],
+        ['retire_price_rule', custom.json<Rule>().id],
+      ]),
+    );
+    // The columns are JSON: objects as the driver returns them.
+    const parse = (v: unknown) => v as Record<string, unknown> | null;
+    const second = audits.find(
+      (r) => r.operation_type === 'update_price_rule' && parse(r.new_value)?.percent === 20,
+    );
+    expect(parse(second?.old_value ?? null)).toMatchObject({ version: 1, kind: 'markup', percent: 15 });
+    expect(parse(second?.new_value ?? null)).toMatchObject({ version: 2, scope: 'partner', percent: 20 });
+    const pending = audits.find((r) => parse(r.new_value)?.kind === 'discount');
+    expect(parse(pending?.new_value ?? null)).toMatchObject({
+      version: 3,
+      percent: 5,
+      effectiveFrom: '2027-02-01T00:00:00.000Z',
+    });
+    const created = audits.find((r) => r.operation_type === 'create_price_rule' && r.customer_id !== null);
+    expect(created).toMatchObject({ customer_id: a, customer_name: 'Audited Ltd' });
+    expect(created?.user_principal_name).not.toBe(audits[0]?.user_principal_name);
+    expect(parse(created?.new_value ?? null)).toMatchObject({ offerId: 'CN-365-BB', prices: { USD: 590 } });
+    const retired = audits.find((r) => r.operation_type === 'retire_price_rule');
+    expect(parse(retired?.new_value ?? null)).toMatchObject({ retired: true, version: 2 });
+
+    const events = await t.seatwise.db
+      .selectFrom('events')
+      .select(['type', 'resource_id'])
+      .where('resource_type', '=', 'price_rule')
+      .execute();
+    expect(events.map((e) => e.type).sort()).toEqual([
+      'priceRule.created',
+      'priceRule.created',
+      'priceRule.retired',
+      'priceRule.updated',
+      'priceRule.updated',
+    ]);
+    // The customer's activity shows its own rule's records through the audit API.
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/auditrecords',
+      query: {
+        startDate: '2027-01-14T00:00:00Z',
+        endDate: '2027-01-16T00:00:00Z',
+        filter: JSON.stringify({ Field: 'CustomerId', Value: a, Operator: 'substring' }),
+      },
+      headers: t.auth,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // Both at the same instant of the test clock: compared as a set.
+    expect(
+      res
+        .json<{ items: { operationType: string }[] }>()
+        .items.map((i) => i.operationType)
+        .sort(),
+    ).toEqual(['create_price_rule', 'retire_price_rule']);
+  });
+
   it('R-PRC-3: the catalog and the order review show cost and margin only to roles with billing.view', async () => {
     const a = await newCustomer(t);
     await rule({ scope: 'partner', kind: 'markup', percent: 15 });
