@@ -432,6 +432,58 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     });
   });
 
+  it('R-PRC-2: a reactivation after the term ended charges the price the rules gave when the new term began, with its cost, not the ERP', async () => {
+    const a = await newCustomer(t);
+    const byDefault = await rule({ scope: 'partner', kind: 'markup', percent: 15 });
+    const sub = await buy(a, 'CN-365-BB', 3);
+    const bought = await commerce(t).get(a, sub);
+    const suspended = await commerce(t).patch(a, sub, {
+      ...bought,
+      status: 'suspended',
+      suspensionReasons: ['customerRequest'],
+    });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    // Jan 25: cost + 20 % from now on, cost + 30 % from Feb 18 (after the term the reactivation lands in began).
+    await commerce(t).advance('P10D');
+    expect(
+      (await post(`/v1/pricing/rules/${byDefault.id}/versions`, { kind: 'markup', percent: 20 })).statusCode,
+    ).toBe(201);
+    const later = await post(`/v1/pricing/rules/${byDefault.id}/versions`, {
+      kind: 'markup',
+      percent: 30,
+      effectiveFrom: '2027-02-18T00:00:00Z',
+    });
+    expect(later.statusCode).toBe(201);
+    // Feb 20, 09:00: the term ended on Feb 15 while suspended; reactivating renews it to Mar 15.
+    await commerce(t).advance('P26D');
+    const current = await commerce(t).get(a, sub);
+    const back = await commerce(t).patch(a, sub, { ...current, status: 'active' });
+    expect(back.statusCode, back.body).toBe(200);
+    const after = await commerce(t).get<{
+      unitPrice: number;
+      commitmentEndDate: string;
+      attributes: { etag: string };
+    }>(a, sub);
+    expect(after.unitPrice).toBe(576); // 480 × 1.20: the Feb 15 price, neither the ERP (600) nor Feb 18's 624
+    expect(after.commitmentEndDate.slice(0, 10)).toBe('2027-03-15');
+    const lines = await ledger(sub);
+    const reactivation = lines.at(-1);
+    // 23 of the 28 days from Feb 20 to Mar 15 for three licences, sale and cost alike, rounded half up.
+    expect(reactivation).toEqual({
+      reason: 'reactivation',
+      amount: Math.round((3 * 576 * 23) / 28),
+      unitPrice: 576,
+      unitCost: 480,
+      costAmount: Math.round((3 * 480 * 23) / 28),
+    });
+    const row = await t.seatwise.db
+      .selectFrom('subscriptions')
+      .select(['unit_price', 'unit_cost'])
+      .where('id', '=', sub)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ unit_price: 576, unit_cost: 480 });
+  });
+
   it('R-PRC-3: the margin report equals the ledger to the cent, by customer, by offer and in total, as JSON and CSV', async () => {
     const a = await newCustomer(t, { companyName: 'Alpha' });
     const b = await newCustomer(t, { companyName: '=Beta' });
