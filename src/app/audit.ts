@@ -13,7 +13,8 @@ export type AuditResourceType =
   | 'api_token'
   | 'webhook_registration'
   | 'invoice'
-  | 'invoice_settings';
+  | 'invoice_settings'
+  | 'price_rule';
 
 /** Event types delivered to webhooks (SPEC §2, R-EVT). */
 export type EventType =
@@ -37,7 +38,10 @@ export type EventType =
   | 'customerUser.deleted'
   | 'customerUser.licensesUpdated'
   | 'invoice.issued'
-  | 'invoiceSettings.updated';
+  | 'invoiceSettings.updated'
+  | 'priceRule.created'
+  | 'priceRule.updated'
+  | 'priceRule.retired';
 
 // Every EventType once: `satisfies` fails to compile when the union gains a type this object lacks.
 const EVENT_TYPE_SET = {
@@ -62,6 +66,9 @@ const EVENT_TYPE_SET = {
   'customerUser.licensesUpdated': true,
   'invoice.issued': true,
   'invoiceSettings.updated': true,
+  'priceRule.created': true,
+  'priceRule.updated': true,
+  'priceRule.retired': true,
 } satisfies Record<EventType, true>;
 
 /** The event types at run time, for a webhook registration to choose from (R-EVT). */

@@ -1,6 +1,6 @@
 import { throwIfBelowAssigned } from '../domain/access/customer-users.ts';
 import { requirePermission } from '../domain/access/permissions.ts';
-import type { BillingCycle, Offer } from '../domain/catalog/offer.ts';
+import type { BillingCycle, Currency, Offer } from '../domain/catalog/offer.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { DAY_MS } from '../domain/clock.ts';
@@ -25,6 +25,7 @@ import { accessChanged } from './access.ts';
 import { changeRows, type Change, type EventType } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
+import { pricesFor } from './pricing.ts';
 import { assignedCount } from './customer-users.ts';
 import { getCustomerRow, lockCustomerRow } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
@@ -124,6 +125,7 @@ async function save(scope: PartnerScope, s: SubRow): Promise<void> {
       // Moved only by a reactivation after the term ended (inCurrentTerm).
       commitment_end_date: s.commitment_end_date,
       unit_price: s.unit_price,
+      unit_cost: s.unit_cost,
       version: s.version,
     })
     .where('id', '=', s.id)
@@ -305,7 +307,7 @@ async function planUpdate(
       id: sub.id,
       parentStatus: (parent?.status as SubscriptionStatus | undefined) ?? null,
     });
-    cur = inCurrentTerm(reactivated(cur, now), now, offer);
+    cur = await inCurrentTerm(scope, reactivated(cur, now), now, offer);
     event = 'subscription.reactivated';
     // R-ADD-3: only the add-ons the base took down come back with it.
     const addOns = (await addOnsOf(scope, sub.id, lock)).filter(
@@ -315,7 +317,7 @@ async function planUpdate(
     for (const addOn of addOns) {
       cascade.push({
         before: addOn,
-        after: inCurrentTerm(reactivated(addOn, now), now, addOnOffers.get(addOn.offer_id)),
+        after: await inCurrentTerm(scope, reactivated(addOn, now), now, addOnOffers.get(addOn.offer_id)),
         event: 'subscription.reactivated',
         reason: 'with its base',
       });
@@ -414,17 +416,35 @@ function reactivated(s: SubRow, now: Date): SubRow {
  * A subscription reactivated after the end of the term it was suspended in (R-SUS-4 allows it until the
  * retention date): the sweeper renews only active subscriptions, so its term did not move while it was
  * suspended. With auto-renew on, it is renewed to the term that holds `now`, on its own renewal day (R-SUS-4:
- * the renewal date is unchanged) and at the then-current price (R-REN-1), without charging the terms it
+ * the renewal date is unchanged) and at the then-current price (R-REN-1): the one the partner's rules gave
+ * on the day that term began, as the renewal would have (R-PRC-2), with its cost; without charging the terms it
  * spent suspended: the reactivation charges the days from now to that term's end (R-BIL-4). With auto-renew
  * off it stays as it is, and the next sweep expires it (R-REN-2).
  */
-function inCurrentTerm(s: SubRow, now: Date, offer: Offer | undefined): SubRow {
+async function inCurrentTerm(
+  scope: PartnerScope,
+  s: SubRow,
+  now: Date,
+  offer: Offer | undefined,
+): Promise<SubRow> {
   if (!s.auto_renew_enabled || s.commitment_end_date.getTime() >= now.getTime()) return s;
   const cycle = s.billing_cycle as BillingCycle;
+  let start = s.commitment_end_date;
   let end = s.commitment_end_date;
-  while (end.getTime() <= now.getTime()) end = termEnd(end, cycle);
-  const price = offer?.prices[s.currency as 'USD' | 'EUR'];
-  return { ...s, commitment_end_date: end, unit_price: price ?? s.unit_price };
+  while (end.getTime() <= now.getTime()) {
+    start = end;
+    end = termEnd(end, cycle);
+  }
+  if (!offer) return { ...s, commitment_end_date: end };
+  // The price the partner's rules give on the day the term begins, as a renewal on that day would have
+  // (R-PRC-2); an offer no longer priced in the currency keeps its price.
+  const priced = await pricesFor(scope, [offer], s.customer_id, s.currency as Currency, start);
+  const price = priced.get(offer.id);
+  return {
+    ...s,
+    commitment_end_date: end,
+    ...(price ? { unit_price: price.unitPrice, unit_cost: price.unitCost } : {}),
+  };
 }
 
 /** R-CAN-1: ends at once; admins keep the data 90 days, then it is purged. */

@@ -22,6 +22,7 @@ import {
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Row } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
+import { recordChange } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow } from './customers.ts';
@@ -445,6 +446,66 @@ async function insertVersion(scope: PartnerScope, row: Row<'price_rules'>): Prom
     .execute();
 }
 
+/** A version as the audit log keeps it: its rule's target and its own terms (R-AUD). */
+const auditedVersion = (r: Row<'price_rules'>) => ({
+  ruleId: r.rule_id,
+  version: r.version,
+  scope: r.scope,
+  category: r.category,
+  offerId: r.offer_id,
+  customerId: r.customer_id,
+  kind: r.kind,
+  percent: percentOf(r.kind, r.basis_points),
+  prices: r.prices ?? {},
+  allowBelowCost: r.allow_below_cost,
+  effectiveFrom: new Date(r.effective_from).toISOString(),
+  retired: r.retired,
+});
+
+const RULE_OPERATIONS = {
+  create: { operationType: 'create_price_rule', event: 'priceRule.created' },
+  update: { operationType: 'update_price_rule', event: 'priceRule.updated' },
+  retire: { operationType: 'retire_price_rule', event: 'priceRule.retired' },
+} as const;
+
+/**
+ * Writes a rule version with its audit record and event, in the caller's transaction (R-AUD, R-EVT): a rule
+ * change exists exactly when its record does. A customer's rule is recorded against that customer.
+ */
+async function writeVersion(
+  scope: PartnerScope,
+  ctx: RequestContext,
+  operation: keyof typeof RULE_OPERATIONS,
+  row: Row<'price_rules'>,
+  previous: Row<'price_rules'> | undefined,
+  now: Date,
+): Promise<void> {
+  await insertVersion(scope, row);
+  const customer =
+    row.customer_id === null
+      ? undefined
+      : await scope
+          .selectFrom('customers')
+          .select('company_name')
+          .where('id', '=', row.customer_id)
+          .executeTakeFirst();
+  const after = auditedVersion(row);
+  await recordChange(
+    scope,
+    ctx,
+    {
+      resourceType: 'price_rule',
+      resourceId: row.rule_id,
+      ...RULE_OPERATIONS[operation],
+      ...(row.customer_id !== null ? { customerId: row.customer_id } : {}),
+      ...(customer ? { customerName: customer.company_name } : {}),
+      ...(previous ? { before: auditedVersion(previous) } : {}),
+      after,
+    },
+    now,
+  );
+}
+
 /**
  * Writes a rule (R-PRC-2). A target that has a rule already gets a new version of it: one rule per target,
  * and an old version is never edited. Refused with a 400 naming the field when it would sell below cost
@@ -483,9 +544,14 @@ export async function createRule(
       .executeTakeFirst();
     const ruleId = existing?.rule_id ?? newId();
     const version = existing ? Number(existing.last) + 1 : 1;
-    await insertVersion(
+    const previous = existing ? (await ruleRows(scope, ruleId)).at(-1) : undefined;
+    await writeVersion(
       scope,
+      ctx,
+      existing ? 'update' : 'create',
       versionRow(scope.partnerId, ctx, { ruleId, version, ...draft }, input, effectiveFrom, now),
+      previous,
+      now,
     );
     return { rule: ruleView(await ruleRows(scope, ruleId), now), created: !existing };
   });
@@ -517,10 +583,21 @@ export async function addRuleVersion(
       allowBelowCost: input.allowBelowCost,
     };
     await checkAgainstCatalog({ ...deps, db: trx }, scope, draft);
-    const last = (rows.at(-1) as Row<'price_rules'>).version;
-    await insertVersion(
+    const last = rows.at(-1) as Row<'price_rules'>;
+    await writeVersion(
       scope,
-      versionRow(scope.partnerId, ctx, { ruleId, version: last + 1, ...draft }, input, effectiveFrom, now),
+      ctx,
+      'update',
+      versionRow(
+        scope.partnerId,
+        ctx,
+        { ruleId, version: last.version + 1, ...draft },
+        input,
+        effectiveFrom,
+        now,
+      ),
+      last,
+      now,
     );
     return ruleView(await ruleRows(scope, ruleId), now);
   });
@@ -549,8 +626,10 @@ export async function retireRule(
       ...(effectiveFromInput ? { effectiveFrom: effectiveFromInput } : {}),
     };
     const effectiveFrom = effectiveDate(input, now);
-    await insertVersion(
+    await writeVersion(
       scope,
+      ctx,
+      'retire',
       versionRow(
         scope.partnerId,
         ctx,
@@ -566,6 +645,8 @@ export async function retireRule(
         effectiveFrom,
         now,
       ),
+      last,
+      now,
     );
     return ruleView(await ruleRows(scope, ruleId), now);
   });

@@ -1,24 +1,7 @@
 import type { Command } from 'commander';
 import { formatMinorUnits, minorDigitsOf } from '../domain/billing/money.ts';
 import { parseMonth } from '../domain/billing/statement-month.ts';
-import { DomainError } from '../domain/errors.ts';
-import { isGuid } from '../domain/ids.ts';
-import type { Seatwise } from '../composition.ts';
-import { partnerOf, print, printTable, withSeatwise } from './support.ts';
-
-/** The partner a customer belongs to, from the instance's registry of customer domains (a shared table). */
-async function partnerOfCustomer(s: Seatwise, customerId: string): Promise<string> {
-  const row = isGuid(customerId)
-    ? await s.db
-        .selectFrom('customer_domains')
-        .select('partner_id')
-        .where('customer_id', '=', customerId)
-        .executeTakeFirst()
-    : undefined;
-  if (!row)
-    throw new DomainError('not_found', 404, 'resource.notFound', { resource: 'customer', id: customerId });
-  return row.partner_id;
-}
+import { partnerOf, partnerOfCustomer, print, printTable, withSeatwise } from './support.ts';
 
 /** `seatwise statement <customer> <YYYY-MM>`: a customer's statement for a month (R-BIL-6), as a table, JSON or CSV. */
 export function registerBillingCommands(program: Command): void {

@@ -1,24 +1,8 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { formatMinorUnits, minorDigitsOf } from '../domain/billing/money.ts';
-import { DomainError } from '../domain/errors.ts';
-import { isGuid } from '../domain/ids.ts';
 import type { Seatwise } from '../composition.ts';
-import { partnerOf, print, printTable, withSeatwise } from './support.ts';
-
-/** The partner a customer belongs to, from the instance's registry of customer domains (a shared table). */
-async function partnerOfCustomer(s: Seatwise, customerId: string): Promise<string> {
-  const row = isGuid(customerId)
-    ? await s.db
-        .selectFrom('customer_domains')
-        .select('partner_id')
-        .where('customer_id', '=', customerId.toLowerCase())
-        .executeTakeFirst()
-    : undefined;
-  if (!row)
-    throw new DomainError('not_found', 404, 'resource.notFound', { resource: 'customer', id: customerId });
-  return row.partner_id;
-}
+import { partnerOf, partnerOfCustomer, print, printTable, withSeatwise } from './support.ts';
 
 async function scopeFor(s: Seatwise, customerId: string, partner: string | undefined) {
   const [{ systemContext }, { PartnerScope }] = await Promise.all([
@@ -117,14 +101,14 @@ export function registerInvoiceCommands(program: Command): void {
     .option('-o, --out <file>', 'where to write it (default: <number>.pdf in the current folder)')
     .action((customerId: string, invoiceId: string, o: { partner?: string; out?: string }) =>
       withSeatwise('invoice pdf', async (s) => {
-        const [{ invoiceLines }, { invoicePdf }] = await Promise.all([
+        const [{ invoiceLines }, { renderInvoicePdf }] = await Promise.all([
           import('../app/invoices.ts'),
-          import('../domain/invoicing/pdf.ts'),
+          import('../app/invoice-pdf.ts'),
         ]);
         const { scope, ctx } = await scopeFor(s, customerId, o.partner);
         const { invoice: doc, lines } = await invoiceLines(scope, ctx, customerId, invoiceId);
         const file = o.out ?? `${doc.number}.pdf`;
-        writeFileSync(file, await invoicePdf(doc, lines));
+        writeFileSync(file, await renderInvoicePdf(doc, lines));
         print(`wrote ${file} (${doc.number}, ${doc.locale})`);
       }),
     );

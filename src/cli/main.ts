@@ -9,6 +9,7 @@ import { registerCustomerUserCommands } from './customer-users.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerLifecycleCommands } from './lifecycle.ts';
+import { registerPricingCommands } from './pricing.ts';
 import { registerSubscriptionCommands } from './subscriptions.ts';
 import { ApiError, UsageError } from './api-client.ts';
 import { partnerOf, print, printTable, withSeatwise } from './support.ts';
@@ -176,6 +177,7 @@ export function buildCli(): Command {
   registerSubscriptionCommands(program);
   registerBillingCommands(program);
   registerInvoiceCommands(program);
+  registerPricingCommands(program);
 
   return program;
 }

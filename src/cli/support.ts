@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
 import type { Partner } from '../app/partners.ts';
 import type { Seatwise } from '../composition.ts';
+import { DomainError } from '../domain/errors.ts';
+import { isGuid } from '../domain/ids.ts';
 
 /**
  * What every command shares: printing, tables, opening Seatwise for one command, finding a partner.
@@ -61,4 +63,18 @@ export async function partnerOf(s: Seatwise, idOrName: string): Promise<Partner>
   const partner = await findPartner(s.db, idOrName);
   if (!partner) throw new Error(`No partner "${idOrName}" on this instance (see: seatwise partner list).`);
   return partner;
+}
+
+/** The partner a customer belongs to, from the instance's registry of customer domains (a shared table). */
+export async function partnerOfCustomer(s: Seatwise, customerId: string): Promise<string> {
+  const row = isGuid(customerId)
+    ? await s.db
+        .selectFrom('customer_domains')
+        .select('partner_id')
+        .where('customer_id', '=', customerId.toLowerCase())
+        .executeTakeFirst()
+    : undefined;
+  if (!row)
+    throw new DomainError('not_found', 404, 'resource.notFound', { resource: 'customer', id: customerId });
+  return row.partner_id;
 }

@@ -1,35 +1,21 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { TID } from '../../web/src/testids.ts';
 import {
+  consoleFixture,
   expectAccessible,
   failureShot,
   longDate,
   money,
-  openBrowser,
   screenshot,
-  startConsoleServer,
-  stopConsoleServer,
-  type Browser,
-  apiCaller,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
-import type { RunningServer } from '../support/process.ts';
 
 // The console's billing pieces (R-BIL-6) and customer users (R-ACC) in a real browser against a real server process with the demo data
 // and the test clock: a customer's statement tab, the cancel confirmation's credit, the order review's
 // charge from the server's preview, the partner's billing page with its chart and table; users, licences and
 // each user's access as the access decisions API answers it.
-const TOKEN = 'browser-billing-token';
-const PASSWORD = 'browser-billing-password';
-const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-browser-billing-'));
-let server: RunningServer;
-const browsers: Browser[] = [];
-
-const call = apiCaller(() => server, TOKEN);
+const app = consoleFixture('billing');
+const { call, signIn } = app;
 
 interface Totals {
   currency: string;
@@ -42,23 +28,6 @@ interface StatementBody {
   lines: { amount: number; reason: string; subscriptionId: string; currency: string }[];
   totals: Totals[];
 }
-
-async function signIn(page: Page, userName: string, password: string) {
-  await page.goto(server.url);
-  await page.getByLabel('User name').fill(userName);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
-}
-
-beforeAll(async () => {
-  if (onServer()) return;
-  server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
-}, 300_000);
-
-afterAll(async () => {
-  await stopConsoleServer(server, browsers, dataDir);
-});
 
 async function newCustomer(domain: string, name: string): Promise<string> {
   const c = await call<{ id: string }>('POST', '/v1/customers', {
@@ -87,8 +56,7 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
     'R-BIL-6: buy, see the charge on the customer Billing tab with its totals and CSV link; R-CAN-2: the cancel confirmation states the credit, then the statement shows it; the partner Billing page draws the chart and tabulates the same totals (axe on each)',
     { timeout: 300_000 },
     async () => {
-      const b = await openBrowser('en-US', 'UTC');
-      browsers.push(b);
+      const b = await app.open('en-US', 'UTC');
       const { page } = b;
       onTestFailed(() => failureShot(page, 'billing'));
       const errors: string[] = [];
@@ -114,10 +82,10 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
       });
       const now = (await call<{ now: string }>('GET', '/v1/testclock')).now;
       const month = now.slice(0, 7);
-      await signIn(page, 'admin', PASSWORD);
+      await signIn(page);
 
       // Buy in the console: the review shows the server's preview of the charge (R-BIL-1).
-      await page.goto(`${server.url}/customers/${customer.id}/subscriptions/new`);
+      await page.goto(`${app.url()}/customers/${customer.id}/subscriptions/new`);
       const row = page.locator(`[data-testid="${TID.catalogRow}"][data-offer="CN-365-BS"]`);
       await row.getByRole('checkbox').check();
       await page.getByLabel('Licences for Contoso 365 Business Standard').fill('4');
@@ -153,7 +121,7 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
         `/v1/customers/${customer.id}/subscriptions`,
       );
       const bs = subs.items.find((s) => s.offerId === 'CN-365-BS') as { id: string };
-      await page.goto(`${server.url}/customers/${customer.id}/subscriptions/${bs.id}`);
+      await page.goto(`${app.url()}/customers/${customer.id}/subscriptions/${bs.id}`);
       await page.getByRole('button', { name: 'Cancel subscription…' }).click();
       const dialog = page.getByTestId(TID.cancelDialog);
       await expect
@@ -170,7 +138,7 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
         ['purchase', 5000],
         ['cancellation', -5000],
       ]);
-      await page.goto(`${server.url}/customers/${customer.id}/billing`);
+      await page.goto(`${app.url()}/customers/${customer.id}/billing`);
       await expect.poll(() => page.getByTestId(TID.statementLine).count()).toBe(2);
       expect(
         await page
@@ -220,8 +188,7 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
     'R-ACC, R-SUS-2: add a user and an admin, assign a licence, suspend the subscription for non-payment, see each one’s access change with the suspension reason and the retention date (axe on the tab)',
     { timeout: 300_000 },
     async () => {
-      const b = await openBrowser('en-US', 'UTC');
-      browsers.push(b);
+      const b = await app.open('en-US', 'UTC');
       const { page } = b;
       onTestFailed(() => failureShot(page, 'users'));
       const errors: string[] = [];
@@ -238,8 +205,8 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
           `/v1/customers/${customerId}/subscriptions`,
         )
       ).items.find((s) => s.offerId === 'CN-365-BS') as { id: string };
-      await signIn(page, 'admin', PASSWORD);
-      await page.goto(`${server.url}/customers/${customerId}/users`);
+      await signIn(page);
+      await page.goto(`${app.url()}/customers/${customerId}/users`);
       await expect.poll(() => page.getByText('This customer has no users yet.').isVisible()).toBe(true);
 
       // Add a user, then an admin, through the form.
@@ -280,10 +247,10 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
         'GET',
         `/v1/customers/${customerId}/subscriptions/${sub.id}`,
       );
-      const res = await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+      const res = await fetch(`${app.url()}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
         method: 'PATCH',
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${app.token}`,
           'content-type': 'application/json',
           'if-match': `"${current.attributes.etag}"`,
         },
@@ -310,10 +277,10 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
         'GET',
         `/v1/customers/${customerId}/subscriptions/${sub.id}`,
       );
-      const back = await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+      const back = await fetch(`${app.url()}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
         method: 'PATCH',
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${app.token}`,
           'content-type': 'application/json',
           'if-match': `"${again.attributes.etag}"`,
         },

@@ -1,30 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { TID } from '../../web/src/testids.ts';
-import {
-  failureShot,
-  hasFocus,
-  openBrowser,
-  startConsoleServer,
-  stopConsoleServer,
-  type Browser,
-  apiCaller,
-} from '../support/browser.ts';
+import { consoleFixture, failureShot, hasFocus } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
-import type { RunningServer } from '../support/process.ts';
 
 // What a partner meets on the first day, in a real browser against a real server with the demo data: the
 // session's end, the new-customer form's refusals, and the requests and errors the page logs on the way.
-const TOKEN = 'day-one-bootstrap-token';
-const PASSWORD = 'day-one-admin-password';
-const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-day-one-'));
-let server: RunningServer;
-const browsers: Browser[] = [];
-
-const call = apiCaller(() => server, TOKEN);
+const app = consoleFixture('day-one');
+const { call } = app;
 
 const customerCount = async () => (await call<{ totalCount: number }>('GET', '/v1/customers')).totalCount;
 
@@ -53,18 +36,10 @@ function watch(page: Page) {
 }
 
 async function open(locale = 'en-US') {
-  const b = await openBrowser(locale, 'Europe/Paris');
-  browsers.push(b);
-  return b.page;
+  return (await app.open(locale, 'Europe/Paris')).page;
 }
 
-async function signIn(page: Page, go = true) {
-  if (go) await page.goto(server.url);
-  await page.getByLabel('User name').fill('admin');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
-}
+const signIn = (page: Page, go = true) => app.signIn(page, { go });
 
 async function newCustomer(domain: string, name: string): Promise<string> {
   const c = await call<{ id: string }>('POST', '/v1/customers', {
@@ -109,15 +84,6 @@ async function customerWith(domain: string, name: string, offerId: string, billi
   return { customerId, sub };
 }
 
-beforeAll(async () => {
-  if (onServer()) return;
-  server = await startConsoleServer(dataDir, TOKEN, PASSWORD);
-}, 300_000);
-
-afterAll(async () => {
-  await stopConsoleServer(server, browsers, dataDir);
-});
-
 describe.skipIf(onServer())('the console on day one', () => {
   it(
     'signing out and a session that expires both bring back sign-in with a note and no partner data; no 401 before sign-in',
@@ -128,7 +94,7 @@ describe.skipIf(onServer())('the console on day one', () => {
       const page = await open();
       onTestFailed(() => failureShot(page, 'day-one-session'));
       const failures = watch(page);
-      await page.goto(server.url);
+      await page.goto(app.url());
       await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
       expect(await page.getByTestId(TID.sessionEnded).count()).toBe(0);
       expect(failures).toEqual([]);
@@ -173,7 +139,7 @@ describe.skipIf(onServer())('the console on day one', () => {
       onTestFailed(() => failureShot(page, 'day-one-new-customer'));
       await signIn(page);
       const before = await customerCount();
-      await page.goto(`${server.url}/customers/new`);
+      await page.goto(`${app.url()}/customers/new`);
       await page.locator('#customer-companyName').fill('Maple Schools');
       await page.locator('#customer-domain').fill('northwindtraders.onmicrosoft.com'); // a demo customer's
       await page.locator('#customer-email').fill('it@maple.example');
@@ -222,7 +188,7 @@ describe.skipIf(onServer())('the console on day one', () => {
       const domain = 'refusals.onmicrosoft.com';
       const { customerId, sub } = await customerWith(domain, 'Refusals Inc', 'CN-365-BS');
       await signIn(page);
-      await page.goto(`${server.url}/customers/${customerId}/users`);
+      await page.goto(`${app.url()}/customers/${customerId}/users`);
       await page.getByLabel('User name', { exact: true }).fill('lee.gu');
       await page.getByLabel('Display name').fill('Lee Gu');
       await page.getByRole('button', { name: 'Add user' }).click();
@@ -235,7 +201,7 @@ describe.skipIf(onServer())('the console on day one', () => {
       expect(await page.getByLabel('Display name').inputValue()).toBe('Lee Gu Again');
 
       // An add-on of 0 licences: the line's own reason next to the add-on, no rule number.
-      await page.goto(`${server.url}/customers/${customerId}/subscriptions/${sub.id}`);
+      await page.goto(`${app.url()}/customers/${customerId}/subscriptions/${sub.id}`);
       const addOn = page.locator(`[data-testid="${TID.addOnRow}"][data-offer="CN-ADD-STORAGE"]`);
       await addOn.getByLabel('Licences for Contoso Extra File Storage').fill('0');
       await addOn.getByRole('button', { name: 'Buy Contoso Extra File Storage' }).click();
@@ -258,10 +224,10 @@ describe.skipIf(onServer())('the console on day one', () => {
         'GET',
         `/v1/customers/${customerId}/subscriptions/${sub.id}`,
       );
-      await fetch(`${server.url}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
+      await fetch(`${app.url()}/v1/customers/${customerId}/subscriptions/${sub.id}`, {
         method: 'PATCH',
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${app.token}`,
           'content-type': 'application/json',
           'if-match': `"${current.attributes.etag}"`,
         },
@@ -291,10 +257,10 @@ describe.skipIf(onServer())('the console on day one', () => {
         .getByTestId(TID.changeMoney);
 
       // An annual subscription's price is twelve months' price, per year.
-      await page.goto(`${server.url}/customers/${annual.customerId}/subscriptions/${annual.sub.id}`);
+      await page.goto(`${app.url()}/customers/${annual.customerId}/subscriptions/${annual.sub.id}`);
       await expect.poll(() => page.getByText('$150.00 per licence per year').count()).toBe(1);
 
-      await page.goto(`${server.url}/customers/${customerId}/subscriptions/${sub.id}`);
+      await page.goto(`${app.url()}/customers/${customerId}/subscriptions/${sub.id}`);
       // The ids support asks for are on the page.
       await expect.poll(() => page.getByTestId(TID.subscriptionId).textContent()).toBe(sub.id);
       const addOn = page.locator(`[data-testid="${TID.addOnRow}"][data-offer="CN-ADD-STORAGE"]`);
@@ -336,7 +302,7 @@ describe.skipIf(onServer())('the console on day one', () => {
       await expect.poll(() => page.getByTestId(TID.notice).textContent()).toMatch(/cancelled/i);
 
       // A trial converted: the price, the licences checked in the console's words before sending.
-      await page.goto(`${server.url}/customers/${customerId}/subscriptions/new`);
+      await page.goto(`${app.url()}/customers/${customerId}/subscriptions/new`);
       await page.getByRole('radio', { name: /Trial/ }).check();
       await page.locator('[data-offer="CN-365-BP-TRIAL"]').getByRole('checkbox').check();
       await page.getByRole('button', { name: 'Submit order' }).click();
@@ -380,7 +346,7 @@ describe.skipIf(onServer())('the console on day one', () => {
         licensesToAssign: [{ skuId: sub.id }],
       });
       await signIn(page);
-      await page.goto(`${server.url}/customers/${customerId}/activity`);
+      await page.goto(`${app.url()}/customers/${customerId}/activity`);
       const rows = page.getByTestId(TID.activityRow);
       await expect.poll(() => rows.allTextContents()).toContainEqual(expect.stringContaining('User added'));
       const texts = (await rows.allTextContents()).join('\n');

@@ -1,36 +1,17 @@
 import { parse } from 'csv-parse/sync';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { formatMoney } from '../../src/domain/invoicing/invoice-rules.ts';
-import { TID } from '../../web/src/testids.ts';
 import { INVOICE_TID } from '../../web/src/pages/invoices-testids.ts';
-import {
-  apiCaller,
-  expectAccessible,
-  failureShot,
-  money,
-  openBrowser,
-  screenshot,
-  stopConsoleServer,
-  type Browser,
-} from '../support/browser.ts';
+import { consoleFixture, expectAccessible, failureShot, money, screenshot } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
-import { startServerProcess, type RunningServer } from '../support/process.ts';
-import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
+import { pdfTextOf } from '../support/pdf.ts';
 
 // The customer's Invoices tab (R-INV-1) in a real browser against a server process with the demo data and the
 // test clock: a French customer buys, the clock passes the month end, the partner user opens the invoice,
 // downloads its PDF and CSV, and the PDF's text (read back with pdfjs) is French and says what the API says.
-const TOKEN = 'browser-invoices-token';
-const PASSWORD = 'browser-invoices-password';
-const dataDir = mkdtempSync(join(tmpdir(), 'seatwise-browser-invoices-'));
-let server: RunningServer;
-const browsers: Browser[] = [];
-const call = apiCaller(() => server, TOKEN);
+const app = consoleFixture('invoices');
+const { call, signIn } = app;
 
 interface Invoice {
   id: string;
@@ -42,57 +23,15 @@ interface Invoice {
   lineCount: number;
 }
 
-async function signIn(page: Page) {
-  await page.goto(server.url);
-  await page.getByLabel('User name').fill('admin');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
-}
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdf = await getDocument({
-    data: bytes,
-    standardFontDataUrl: join(import.meta.dirname, '../../node_modules/pdfjs-dist/standard_fonts/'),
-  }).promise;
-  const parts: string[] = [];
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    parts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  await pdf.destroy();
-  return parts.join(' ').replace(/\s+/g, ' ');
-}
-
-beforeAll(async () => {
-  if (onServer()) return;
-  // As startConsoleServer starts it, with longer to wait: a first start with the demo is slow on a loaded machine.
-  await ensureConsoleBuilt({ quiet: true });
-  server = await startServerProcess(
-    {
-      SEATWISE_DATA_DIR: dataDir,
-      SEATWISE_DEMO: '1',
-      SEATWISE_TEST_CLOCK: '1',
-      SEATWISE_BOOTSTRAP_TOKEN: TOKEN,
-      SEATWISE_BOOTSTRAP_PASSWORD: PASSWORD,
-      SEATWISE_SWEEP_INTERVAL: '0',
-    },
-    240_000,
-  );
-}, 300_000);
-
-afterAll(async () => {
-  await stopConsoleServer(server, browsers, dataDir);
-});
+/** The PDF's text as one line, as the page's download gives it. */
+const pdfText = async (bytes: Uint8Array): Promise<string> => (await pdfTextOf(bytes)).replace(/\s+/g, ' ');
 
 describe.skipIf(onServer())("the customer's Invoices tab", () => {
   it(
     'R-INV-1: after the month end the Invoices tab lists the invoice, opens its lines, and downloads a French PDF whose text matches the API, and a CSV with the same total (axe on the tab)',
     { timeout: 400_000 },
     async () => {
-      const b = await openBrowser('en-US', 'UTC');
-      browsers.push(b);
-      const { page } = b;
+      const { page } = await app.open('en-US', 'UTC');
       onTestFailed(() => failureShot(page, 'invoices'));
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -134,7 +73,7 @@ describe.skipIf(onServer())("the customer's Invoices tab", () => {
       expect(invoice.currencyCode).toBe('EUR');
 
       await signIn(page);
-      await page.goto(`${server.url}/customers/${customer.id}/subscriptions`);
+      await page.goto(`${app.url()}/customers/${customer.id}/subscriptions`);
       await page
         .getByRole('navigation', { name: 'Customer sections' })
         .getByRole('link', { name: 'Invoices' })

@@ -77,9 +77,7 @@ async function buy(customerId: string, offerId: string, quantity: number): Promi
 }
 
 describe('price rules (R-PRC-2)', () => {
-  // Fails today: an offer-scoped fixed-price rule neither wins over the default nor is checked against cost,
-  // and the test buys an annual-only offer monthly. Skipped until fixed; the rest of the file runs.
-  it.skip('R-PRC-2: the default markup applies to everyone, a customer discount wins for that customer, and the preview names the rule', async () => {
+  it('R-PRC-2: the default markup applies to everyone, a customer discount wins for that customer, and the preview names the rule', async () => {
     const a = await newCustomer(t);
     const b = await newCustomer(t);
     expect((await preview(a)).source.scope).toBe('erp'); // R-PRC-1: no rule, the ERP
@@ -123,9 +121,7 @@ describe('price rules (R-PRC-2)', () => {
     });
   });
 
-  // Fails today: an offer-scoped fixed-price rule neither wins over the default nor is checked against cost,
-  // and the test buys an annual-only offer monthly. Skipped until fixed; the rest of the file runs.
-  it.skip('R-PRC-2: a rule that would sell below cost is refused naming the field, and writes nothing, unless it allows it', async () => {
+  it('R-PRC-2: a rule that would sell below cost is refused naming the field, and writes nothing, unless it allows it', async () => {
     const a = await newCustomer(t);
     const res = await post('/v1/pricing/rules', {
       scope: 'customer',
@@ -175,6 +171,8 @@ describe('price rules (R-PRC-2)', () => {
         'effectiveFrom',
       ],
       [{ scope: 'partner', kind: 'markup', percent: 10, effectiveFrom: 'soon' }, 'effectiveFrom'],
+      [{ scope: 'offer', offerId: 'CN-365-BB', kind: 'fixed', prices: { GBP: 700 } }, 'prices.GBP'],
+      [{ scope: 'offer', offerId: 'CN-365-BB', kind: 'fixed', prices: { USD: -1 } }, 'prices'],
     ];
     for (const [payload, field] of cases) {
       const res = await post('/v1/pricing/rules', payload);
@@ -238,6 +236,119 @@ describe('price rules (R-PRC-2)', () => {
       (await post('/v1/pricing/rules', { scope: 'customer', customerId: a, kind: 'erp' }, other.auth))
         .statusCode,
     ).toBe(404);
+  });
+
+  it('R-AUD: creating, versioning and retiring a rule each write one audit record and one event; a refused rule writes neither', async () => {
+    const a = await newCustomer(t, { companyName: 'Audited Ltd' });
+    const agent = await headersForRole(t, 'AdminAgent');
+    const byDefault = await rule({ scope: 'partner', kind: 'markup', percent: 15 });
+    // The same target again is a new version: recorded as a change, with what it was before.
+    await rule({ scope: 'partner', kind: 'markup', percent: 20 });
+    const custom = await post(
+      '/v1/pricing/rules',
+      {
+        scope: 'customerOffer',
+        customerId: a,
+        offerId: 'CN-365-BB',
+        kind: 'fixed',
+        prices: { USD: 590 },
+      },
+      agent,
+    );
+    expect(custom.statusCode).toBe(201);
+    const later = await post(`/v1/pricing/rules/${byDefault.id}/versions`, {
+      kind: 'discount',
+      percent: 5,
+      effectiveFrom: '2027-02-01T00:00:00Z',
+    });
+    expect(later.statusCode).toBe(201);
+    expect((await post(`/v1/pricing/rules/${custom.json<Rule>().id}/retire`, {})).statusCode).toBe(201);
+    const refused = await post('/v1/pricing/rules', {
+      scope: 'customer',
+      customerId: a,
+      kind: 'discount',
+      percent: 40,
+    });
+    expect(refused.statusCode).toBe(400);
+
+    const audits = await t.seatwise.db
+      .selectFrom('audit_records')
+      .select([
+        'operation_type',
+        'resource_type',
+        'resource_id',
+        'customer_id',
+        'customer_name',
+        'user_principal_name',
+        'old_value',
+        'new_value',
+      ])
+      .where('resource_type', '=', 'price_rule')
+      .orderBy('operation_date')
+      .orderBy('new_value')
+      .execute();
+    const ops = audits.map((r) => [r.operation_type, r.resource_id]);
+    expect(ops).toHaveLength(5);
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        ['create_price_rule', byDefault.id],
+        ['update_price_rule', byDefault.id],
+        ['update_price_rule', byDefault.id],
+        ['create_price_rule', custom.json<Rule>().id],
+        ['retire_price_rule', custom.json<Rule>().id],
+      ]),
+    );
+    // The columns are JSON: objects as the driver returns them.
+    const parse = (v: unknown) => v as Record<string, unknown> | null;
+    const second = audits.find(
+      (r) => r.operation_type === 'update_price_rule' && parse(r.new_value)?.percent === 20,
+    );
+    expect(parse(second?.old_value ?? null)).toMatchObject({ version: 1, kind: 'markup', percent: 15 });
+    expect(parse(second?.new_value ?? null)).toMatchObject({ version: 2, scope: 'partner', percent: 20 });
+    const pending = audits.find((r) => parse(r.new_value)?.kind === 'discount');
+    expect(parse(pending?.new_value ?? null)).toMatchObject({
+      version: 3,
+      percent: 5,
+      effectiveFrom: '2027-02-01T00:00:00.000Z',
+    });
+    const created = audits.find((r) => r.operation_type === 'create_price_rule' && r.customer_id !== null);
+    expect(created).toMatchObject({ customer_id: a, customer_name: 'Audited Ltd' });
+    expect(created?.user_principal_name).not.toBe(audits[0]?.user_principal_name);
+    expect(parse(created?.new_value ?? null)).toMatchObject({ offerId: 'CN-365-BB', prices: { USD: 590 } });
+    const retired = audits.find((r) => r.operation_type === 'retire_price_rule');
+    expect(parse(retired?.new_value ?? null)).toMatchObject({ retired: true, version: 2 });
+
+    const events = await t.seatwise.db
+      .selectFrom('events')
+      .select(['type', 'resource_id'])
+      .where('resource_type', '=', 'price_rule')
+      .execute();
+    expect(events.map((e) => e.type).sort()).toEqual([
+      'priceRule.created',
+      'priceRule.created',
+      'priceRule.retired',
+      'priceRule.updated',
+      'priceRule.updated',
+    ]);
+    // The customer's activity shows its own rule's records through the audit API.
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/auditrecords',
+      query: {
+        startDate: '2027-01-14T00:00:00Z',
+        endDate: '2027-01-16T00:00:00Z',
+        filter: JSON.stringify({ Field: 'CustomerId', Value: a, Operator: 'substring' }),
+      },
+      headers: t.auth,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // Both at the same instant of the test clock: compared as a set.
+    expect(
+      res
+        .json<{ items: { operationType: string }[] }>()
+        .items.map((i) => i.operationType)
+        .sort(),
+    ).toEqual(['create_price_rule', 'retire_price_rule']);
   });
 
   it('R-PRC-3: the catalog and the order review show cost and margin only to roles with billing.view', async () => {
@@ -321,21 +432,71 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     });
   });
 
-  // Fails today: an offer-scoped fixed-price rule neither wins over the default nor is checked against cost,
-  // and the test buys an annual-only offer monthly. Skipped until fixed; the rest of the file runs.
-  it.skip('R-PRC-3: the margin report equals the ledger to the cent, by customer, by offer and in total, as JSON and CSV', async () => {
+  it('R-PRC-2: a reactivation after the term ended charges the price the rules gave when the new term began, with its cost, not the ERP', async () => {
+    const a = await newCustomer(t);
+    const byDefault = await rule({ scope: 'partner', kind: 'markup', percent: 15 });
+    const sub = await buy(a, 'CN-365-BB', 3);
+    const bought = await commerce(t).get(a, sub);
+    const suspended = await commerce(t).patch(a, sub, {
+      ...bought,
+      status: 'suspended',
+      suspensionReasons: ['customerRequest'],
+    });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    // Jan 25: cost + 20 % from now on, cost + 30 % from Feb 18 (after the term the reactivation lands in began).
+    await commerce(t).advance('P10D');
+    expect(
+      (await post(`/v1/pricing/rules/${byDefault.id}/versions`, { kind: 'markup', percent: 20 })).statusCode,
+    ).toBe(201);
+    const later = await post(`/v1/pricing/rules/${byDefault.id}/versions`, {
+      kind: 'markup',
+      percent: 30,
+      effectiveFrom: '2027-02-18T00:00:00Z',
+    });
+    expect(later.statusCode).toBe(201);
+    // Feb 20, 09:00: the term ended on Feb 15 while suspended; reactivating renews it to Mar 15.
+    await commerce(t).advance('P26D');
+    const current = await commerce(t).get(a, sub);
+    const back = await commerce(t).patch(a, sub, { ...current, status: 'active' });
+    expect(back.statusCode, back.body).toBe(200);
+    const after = await commerce(t).get<{
+      unitPrice: number;
+      commitmentEndDate: string;
+      attributes: { etag: string };
+    }>(a, sub);
+    expect(after.unitPrice).toBe(576); // 480 × 1.20: the Feb 15 price, neither the ERP (600) nor Feb 18's 624
+    expect(after.commitmentEndDate.slice(0, 10)).toBe('2027-03-15');
+    const lines = await ledger(sub);
+    const reactivation = lines.at(-1);
+    // 23 of the 28 days from Feb 20 to Mar 15 for three licences, sale and cost alike, rounded half up.
+    expect(reactivation).toEqual({
+      reason: 'reactivation',
+      amount: Math.round((3 * 576 * 23) / 28),
+      unitPrice: 576,
+      unitCost: 480,
+      costAmount: Math.round((3 * 480 * 23) / 28),
+    });
+    const row = await t.seatwise.db
+      .selectFrom('subscriptions')
+      .select(['unit_price', 'unit_cost'])
+      .where('id', '=', sub)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ unit_price: 576, unit_cost: 480 });
+  });
+
+  it('R-PRC-3: the margin report equals the ledger to the cent, by customer, by offer and in total, as JSON and CSV', async () => {
     const a = await newCustomer(t, { companyName: 'Alpha' });
     const b = await newCustomer(t, { companyName: '=Beta' });
     await rule({ scope: 'partner', kind: 'markup', percent: 12.5 });
     await rule({
       scope: 'customerOffer',
       customerId: b,
-      offerId: 'CN-365-E3',
+      offerId: 'CN-365-BP',
       kind: 'fixed',
-      prices: { USD: 3333 },
+      prices: { USD: 2000 },
     });
     const s1 = await buy(a, 'CN-365-BB', 7);
-    await buy(b, 'CN-365-E3', 3);
+    await buy(b, 'CN-365-BP', 3);
     await buy(b, 'CN-365-BB', 1);
     await commerce(t).advance('P3D');
     const current = await commerce(t).get(a, s1);
@@ -358,8 +519,9 @@ describe('price lock and the ledger (R-PRC-2, R-PRC-3, R-REN-1)', () => {
     }>();
     const revenue = sums.reduce((s, r) => s + Number(r.revenue), 0);
     const cost = sums.reduce((s, r) => s + Number(r.cost), 0);
-    // BB at 540 (480 × 1.125), E3 fixed at 3333 for b: 7 × 540 + 3 × 3333 + 540, then five BB credited for the 28 of 31 days left (Jan 18 to Feb 15).
-    expect(revenue).toBe(7 * 540 + 3 * 3333 + 540 - Math.round((5 * 540 * 28) / 31));
+    // BB at 540 (480 × 1.125), BP fixed at 2000 for b (its cost is 1760): 7 × 540 + 3 × 2000 + 540, then five
+    // BB credited for the 28 of 31 days left (Jan 18 to Feb 15).
+    expect(revenue).toBe(7 * 540 + 3 * 2000 + 540 - Math.round((5 * 540 * 28) / 31));
     expect(report.totals).toEqual([
       {
         currency: 'USD',

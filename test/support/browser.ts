@@ -3,8 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ensureConsoleBuilt } from '../../scripts/build-web.mjs';
+import { TID } from '../../web/src/testids.ts';
+import { onServer } from './db.ts';
 import { exited, startServerProcess, type RunningServer } from './process.ts';
 
 /** Debian's Chromium; Playwright's own browsers cannot be downloaded here. */
@@ -194,4 +196,59 @@ export async function stopConsoleServer(
     await exited(server.child);
   }
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** What a browser file works with: its console server, the API, its browsers, signing in. */
+export interface ConsoleFixture {
+  token: string;
+  password: string;
+  /** The server's address; only once `beforeAll` has started it. */
+  url: () => string;
+  call: ReturnType<typeof apiCaller>;
+  /** A browser speaking `locale` in `timeZone`, closed with the server after the file. */
+  open: (locale?: string, timeZone?: string) => Promise<Browser>;
+  /** Signs in on the console's page (going to it first unless `go` is false) and waits for the header. */
+  signIn: (page: Page, options?: { userName?: string; password?: string; go?: boolean }) => Promise<void>;
+}
+
+/**
+ * The set-up every browser file shares: a console server with the demo data on a fresh embedded database
+ * (`startConsoleServer`), started before the file's tests and stopped after them with the browsers they
+ * opened, its data removed. On a PostgreSQL server run the browser files are skipped, and nothing starts.
+ */
+export function consoleFixture(name: string): ConsoleFixture {
+  const token = `browser-${name}-token`;
+  const password = `browser-${name}-password`;
+  const dataDir = mkdtempSync(join(tmpdir(), `seatwise-browser-${name}-`));
+  const browsers: Browser[] = [];
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    if (onServer()) return;
+    server = await startConsoleServer(dataDir, token, password);
+  }, 300_000);
+  afterAll(async () => {
+    await stopConsoleServer(server, browsers, dataDir);
+  });
+  const running = (): RunningServer => {
+    if (!server) throw new Error(`the console server of ${name} has not started`);
+    return server;
+  };
+  return {
+    token,
+    password,
+    url: () => running().url,
+    call: apiCaller(running, token),
+    open: async (locale = 'en-US', timeZone = 'UTC') => {
+      const b = await openBrowser(locale, timeZone);
+      browsers.push(b);
+      return b;
+    },
+    signIn: async (page, options = {}) => {
+      if (options.go ?? true) await page.goto(running().url);
+      await page.getByLabel('User name').fill(options.userName ?? 'admin');
+      await page.getByLabel('Password').fill(options.password ?? password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByTestId(TID.header).isVisible()).toBe(true);
+    },
+  };
 }

@@ -9,7 +9,21 @@ import {
   shareLines,
   taxOf,
 } from './invoice-rules.ts';
-import { printable } from './pdf.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { glyphsOf, printable as printableIn } from './pdf.ts';
+
+// The faces src/app gives the PDF: DejaVu Sans from its package.
+const FONT_DIR = join(
+  dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
+  'ttf',
+);
+const canDraw = glyphsOf({
+  regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')),
+  bold: readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
+});
+const printable = (text: string) => printableIn(text, canDraw);
 
 const d = (s: string) => new Date(`${s}T00:00:00Z`);
 
@@ -104,8 +118,13 @@ describe('invoice rules (R-INV-1)', () => {
     ]);
   });
 
-  it('the PDF text keeps Western European letters and replaces what its font cannot draw', () => {
+  it('R-INV-1: the PDF text keeps Latin, Greek and Cyrillic letters and replaces what its font cannot draw', () => {
     expect(printable('Größe café €5 Œuvre')).toBe('Größe café €5 Œuvre');
-    expect(printable('株式会社 Ltd')).toBe('???? Ltd');
+    expect(printable('Łódź Sp. z o.o.')).toBe('Łódź Sp. z o.o.');
+    expect(printable('Ærø ApS, Søndergade 3')).toBe('Ærø ApS, Søndergade 3');
+    expect(printable('Οδός Ερμού 12, Αθήνα')).toBe('Οδός Ερμού 12, Αθήνα');
+    expect(printable('ООО Ромашка')).toBe('ООО Ромашка');
+    expect(printable('1\u202f234,50\u00a0€')).toBe('1 234,50 €');
+    expect(printable('株式会社 Ltd\u0007')).toBe('???? Ltd?');
   });
 });

@@ -1,12 +1,16 @@
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { formatDate, formatMoney, type InvoiceLocale } from './invoice-rules.ts';
 import { LABELS } from './labels.ts';
 
 /**
  * An invoice or credit note as a PDF (R-INV-1), in the customer's language and money format, with the
- * partner's name and address as they were at issue. Made with pdfkit: a maintained, dependency-light PDF
- * writer whose built-in Helvetica needs no font file. Its standard fonts cover Western European text
- * (WinAnsi); a character outside it is printed as "?" rather than as a wrong glyph.
+ * partner's name and address as they were at issue. Made with pdfkit, a maintained, dependency-light PDF
+ * writer. Its built-in Helvetica draws only Western European text (WinAnsi), and customers are named in Polish,
+ * Danish or Greek too: the document embeds the TrueType faces it is given (src/app passes DejaVu Sans, from
+ * the `dejavu-fonts-ttf` package, which covers Latin, Greek and Cyrillic), subset by pdfkit to the glyphs
+ * used, so the text can also be extracted. A character the faces have no glyph for is printed as "?"
+ * rather than as an empty box.
  */
 
 export interface PdfAddress {
@@ -53,16 +57,43 @@ export interface PdfLine {
   amount: number;
 }
 
-// WinAnsi beyond ASCII and Latin-1: the characters Windows-1252 adds in 0x80-0x9F.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+/** The TrueType faces a document is drawn with (read by the caller: the domain does no I/O). */
+export interface PdfFonts {
+  regular: Buffer;
+  bold: Buffer;
+}
 
-/** Text the standard fonts can draw: Intl's narrow and no-break spaces become spaces, the rest outside WinAnsi "?". */
-export function printable(text: string): string {
+/** Whether a character can be drawn. */
+export type CanDraw = (codePoint: number) => boolean;
+
+const checkers = new WeakMap<PdfFonts, CanDraw>();
+
+/** What both faces have a glyph for (parsed once per set of fonts). */
+export function glyphsOf(fonts: PdfFonts): CanDraw {
+  let check = checkers.get(fonts);
+  if (!check) {
+    const faces = [fontkit.create(fonts.regular), fontkit.create(fonts.bold)];
+    check = (code) => faces.every((f) => f.hasGlyphForCodePoint(code));
+    checkers.set(fonts, check);
+  }
+  return check;
+}
+
+/**
+ * Text the faces can draw: Intl's narrow and no-break spaces become spaces (so the extracted text reads as
+ * typed), line breaks stay, and a control character or one the faces lack is "?".
+ */
+export function printable(text: string, canDraw: CanDraw): string {
+  return printableWith(text, canDraw);
+}
+
+function printableWith(text: string, canDraw: CanDraw): string {
   return [...text.replace(/[\u202f\u00a0\u2009]/g, ' ')]
     .map((c) => {
       const code = c.codePointAt(0) ?? 0;
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa1 && code <= 0xff) || WIN_ANSI_EXTRA.has(c)) return c;
-      return code === 0x0a ? c : '?';
+      if (code === 0x0a) return c;
+      if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return '?';
+      return canDraw(code) ? c : '?';
     })
     .join('');
 }
@@ -76,7 +107,9 @@ const addressLines = (a: PdfAddress | Record<string, string>): string[] => {
 };
 
 /** Renders the document; resolves with the PDF's bytes. */
-export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[]): Promise<Buffer> {
+export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[], fonts: PdfFonts): Promise<Buffer> {
+  const canDraw = glyphsOf(fonts);
+  const printable = (text: string) => printableWith(text, canDraw);
   const locale = invoice.locale;
   const L = LABELS[locale];
   const money = (n: number) => printable(formatMoney(n, invoice.currencyCode, locale));
@@ -98,6 +131,8 @@ export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[]): Prom
       ModDate: issued,
     },
   });
+  doc.registerFont('Body', fonts.regular);
+  doc.registerFont('Bold', fonts.bold);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -110,14 +145,14 @@ export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[]): Prom
   const width = right - left;
 
   // The seller, top left; the document's title and numbers, top right.
-  doc.font('Helvetica-Bold').fontSize(14).text(printable(invoice.seller.legalName), left, 50, { width: 260 });
-  doc.font('Helvetica').fontSize(9);
+  doc.font('Bold').fontSize(14).text(printable(invoice.seller.legalName), left, 50, { width: 260 });
+  doc.font('Body').fontSize(9);
   for (const line of addressLines(invoice.seller.address)) doc.text(printable(line), { width: 260 });
   doc
-    .font('Helvetica-Bold')
+    .font('Bold')
     .fontSize(20)
     .text(printable(title), 330, 50, { width: right - 330, align: 'right' });
-  doc.font('Helvetica').fontSize(10);
+  doc.font('Body').fontSize(10);
   const meta: [string, string][] = [
     [L.number, invoice.number],
     [L.issued, date(invoice.invoiceDate)],
@@ -129,8 +164,8 @@ export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[]): Prom
 
   // The customer, as its billing profile was at issue.
   let y = Math.max(doc.y, 150) + 20;
-  doc.font('Helvetica-Bold').fontSize(10).text(printable(L.billedTo), left, y);
-  doc.font('Helvetica').fontSize(10);
+  doc.font('Bold').fontSize(10).text(printable(L.billedTo), left, y);
+  doc.font('Body').fontSize(10);
   const p = invoice.billingProfile;
   doc.text(printable(p.companyName));
   doc.text(printable(`${p.firstName} ${p.lastName}`.trim()));
@@ -147,7 +182,7 @@ export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[]): Prom
     { key: L.amount, w: 0.14, align: 'right' as const },
   ];
   const row = (cells: string[], bold: boolean) => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+    doc.font(bold ? 'Bold' : 'Body').fontSize(8);
     let x = left;
     let bottom = y;
     cells.forEach((cell, i) => {
@@ -200,7 +235,7 @@ export function invoicePdf(invoice: PdfInvoice, lines: readonly PdfLine[]): Prom
     [L.total, money(invoice.total), true],
   ];
   for (const [label, value, bold] of totals) {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(bold ? 12 : 10);
+    doc.font(bold ? 'Bold' : 'Body').fontSize(bold ? 12 : 10);
     doc.text(printable(label), right - 260, y, { width: 140, align: 'right' });
     doc.text(value, right - 110, y, { width: 110, align: 'right' });
     y = doc.y + 4;

@@ -38,6 +38,16 @@ export const PRICING_MESSAGES = {
     'fr-FR': '{field} doit être un nombre entier positif ou nul d’unités mineures.',
     'de-DE': '{field} muss eine ganze, nicht negative Zahl von Untereinheiten sein.',
   },
+  'pricing.unknownCurrency': {
+    'en-US': '{field}: {value} is not a currency prices are kept in (USD or EUR).',
+    'fr-FR': '{field} : {value} n’est pas une devise de prix (USD ou EUR).',
+    'de-DE': '{field}: {value} ist keine Preiswährung (USD oder EUR).',
+  },
+  'pricing.duplicateCurrency': {
+    'en-US': '{field}: the currency {value} is given twice.',
+    'fr-FR': '{field} : la devise {value} est donnée deux fois.',
+    'de-DE': '{field}: die Währung {value} ist doppelt angegeben.',
+  },
   'pricing.pricesOnlyFixed': {
     'en-US': '{field} is for fixed price rules only, not for {kind}.',
     'fr-FR': '{field} ne sert qu’aux règles à prix fixe, pas à {kind}.',

@@ -6,6 +6,7 @@ import {
   checkDraft,
   findBelowCost,
   percentToBasisPoints,
+  pricesByCurrency,
   resolvePrice,
   rulesInForce,
   type RuleDraft,
@@ -250,5 +251,17 @@ describe('ledger lines carry cost and sale (R-PRC-3)', () => {
   it('R-PRC-3: a subscription of unknown cost gives lines of unknown cost', () => {
     const [line] = openingLine({ ...sub, unitCost: null }, term.start, term);
     expect(line).toMatchObject({ amount: 3000, unitCost: null, costAmount: null });
+  });
+});
+
+describe('fixed prices as the API sends them (R-PRC-2)', () => {
+  it('R-PRC-2: currency keys in any case come back as currency codes; another key is refused naming it', () => {
+    expect(pricesByCurrency({ usd: 590, Eur: 550 })).toEqual({ USD: 590, EUR: 550 });
+    expect(() => pricesByCurrency({ gbp: 500 })).toThrow(
+      expect.objectContaining({ data: [expect.objectContaining({ field: 'prices.GBP' })] }),
+    );
+    expect(() => pricesByCurrency({ usd: 1, USD: 2 })).toThrow(
+      expect.objectContaining({ data: [expect.objectContaining({ field: 'prices.USD' })] }),
+    );
   });
 });

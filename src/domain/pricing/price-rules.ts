@@ -1,5 +1,5 @@
 import { divideRounded, toSafeNumber } from '../billing/money.ts';
-import type { Currency, Offer } from '../catalog/offer.ts';
+import { CURRENCIES, type Currency, type Offer } from '../catalog/offer.ts';
 import { DomainError } from '../errors.ts';
 
 /**
@@ -215,6 +215,8 @@ export function checkDraft(d: RuleDraft): void {
     const entries = Object.entries(d.prices);
     if (entries.length === 0) throw invalid('pricing.fixedNeedsPrices', 'prices');
     for (const [currency, amount] of entries) {
+      if (!(CURRENCIES as readonly string[]).includes(currency))
+        throw invalid('pricing.unknownCurrency', `prices.${currency}`, { value: currency });
       if (!Number.isSafeInteger(amount) || amount < 0)
         throw invalid('pricing.badPrice', `prices.${currency}`);
     }
@@ -269,6 +271,24 @@ export function findBelowCost(
 /** The field a below-cost refusal names: what the partner would change to fix it. */
 export const belowCostField = (d: RuleDraft, currency: Currency): string =>
   d.kind === 'fixed' ? `prices.${currency}` : d.kind === 'erp' ? 'kind' : 'percent';
+
+/**
+ * Fixed prices keyed by currency code in any case (`usd`, `USD`): the API reads request property names
+ * case-insensitively and turns them to camelCase, which lowers an all-capitals key such as `USD`. Keys come
+ * back as the catalog spells its currencies; a key that is no currency is refused naming `prices.<key>`.
+ */
+export function pricesByCurrency(raw: Readonly<Record<string, number>>): Partial<Record<Currency, number>> {
+  const out: Partial<Record<Currency, number>> = {};
+  for (const [key, amount] of Object.entries(raw)) {
+    const code = key.trim().toUpperCase();
+    const currency = CURRENCIES.find((c) => c === code);
+    if (currency === undefined) throw invalid('pricing.unknownCurrency', `prices.${code}`, { value: code });
+    if (out[currency] !== undefined)
+      throw invalid('pricing.duplicateCurrency', `prices.${code}`, { value: code });
+    out[currency] = amount;
+  }
+  return out;
+}
 
 /** Turns a percentage as the API takes it (at most two decimals) into basis points, or undefined. */
 export function percentToBasisPoints(percent: number): number | undefined {

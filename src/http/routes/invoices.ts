@@ -10,9 +10,9 @@ import {
   listInvoices,
   setInvoiceSettings,
 } from '../../app/invoices.ts';
+import { renderInvoicePdf } from '../../app/invoice-pdf.ts';
 import type { Seatwise } from '../../composition.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { invoicePdf } from '../../domain/invoicing/pdf.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { Collection, collection, errorResponses, Link } from '../schemas.ts';
@@ -246,7 +246,7 @@ export const invoiceRoutes =
           req.params.customerId,
           req.params.invoiceId,
         );
-        const pdf = await invoicePdf(invoice, lines);
+        const pdf = await renderInvoicePdf(invoice, lines);
         return reply
           .type('application/pdf')
           .header('Content-Disposition', `attachment; filename="${invoiceFileName(invoice)}.pdf"`)

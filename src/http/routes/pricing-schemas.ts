@@ -19,6 +19,15 @@ const Kind = Type.Union(
       'erp: the suggested retail price; markup: cost + percent; discount: ERP − percent; fixed: prices',
   },
 );
+// Request property names are read case-insensitively (R-API-1), which lowers an all-capitals key: a price
+// list's currency arrives as `usd`. The route turns the keys back to currency codes and refuses others.
+const PricesInput = Type.Record(
+  Type.String({ pattern: '^[A-Za-z]{3}$' }),
+  Type.Integer({ minimum: 0, maximum: 2147483647 }),
+  {
+    description: 'fixed prices per licence per month in minor units, per currency (USD or EUR, in any case)',
+  },
+);
 const Prices = Type.Record(
   Type.String({ pattern: '^(USD|EUR)$' }),
   Type.Integer({ minimum: 0, maximum: 2147483647 }),
@@ -63,7 +72,7 @@ const RuleTerms = {
       description: 'for markup (on cost) and discount (on ERP): at most two decimals',
     }),
   ),
-  prices: Type.Optional(Prices),
+  prices: Type.Optional(PricesInput),
   allowBelowCost: Type.Optional(
     Type.Boolean({ description: 'a promotion: the rule may sell below cost (R-PRC-2); false by default' }),
   ),

@@ -14,7 +14,7 @@ import {
 import type { Seatwise } from '../../composition.ts';
 import { parseMonth } from '../../domain/billing/statement-month.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { percentToBasisPoints, type RuleKind } from '../../domain/pricing/price-rules.ts';
+import { percentToBasisPoints, pricesByCurrency, type RuleKind } from '../../domain/pricing/price-rules.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { Collection, collection, errorResponses } from '../schemas.ts';
@@ -57,7 +57,7 @@ function termsOf(body: {
   return {
     kind: body.kind as RuleKind,
     basisPoints: bp,
-    prices: body.prices ?? {},
+    prices: pricesByCurrency(body.prices ?? {}),
     allowBelowCost: body.allowBelowCost ?? false,
     ...(effectiveFrom ? { effectiveFrom } : {}),
   };

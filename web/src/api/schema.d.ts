@@ -10676,7 +10676,7 @@ export type paths = {
             offerId?: string;
             /** @description for markup (on cost) and discount (on ERP): at most two decimals */
             percent?: number;
-            /** @description fixed prices per licence per month in minor units, per currency */
+            /** @description fixed prices per licence per month in minor units, per currency (USD or EUR, in any case) */
             prices?: {
               [key: string]: number;
             };
@@ -11479,7 +11479,7 @@ export type paths = {
             kind: 'erp' | 'markup' | 'discount' | 'fixed';
             /** @description for markup (on cost) and discount (on ERP): at most two decimals */
             percent?: number;
-            /** @description fixed prices per licence per month in minor units, per currency */
+            /** @description fixed prices per licence per month in minor units, per currency (USD or EUR, in any case) */
             prices?: {
               [key: string]: number;
             };

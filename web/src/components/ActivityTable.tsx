@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { AuditRecord } from '../api/client.ts';
 import { useFormat, useT } from '../i18n/I18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
-import { describeChange, parseReason } from '../logic/activity.ts';
+import { describeChange, parseReason, type PriceRuleChange } from '../logic/activity.ts';
 import { REASON_KEY } from './labels.ts';
 import { TID } from '../testids.ts';
 import { STATUS_KEY } from './common.tsx';
@@ -32,6 +32,9 @@ const OPERATION_KEY: Record<string, MessageKey> = {
   update_user_licenses: 'operation.update_user_licenses',
   sign_in_failed: 'operation.sign_in_failed',
   sign_in_throttled: 'operation.sign_in_throttled',
+  create_price_rule: 'operation.create_price_rule',
+  update_price_rule: 'operation.update_price_rule',
+  retire_price_rule: 'operation.retire_price_rule',
 };
 
 const ROLE_KEY: Record<string, MessageKey> = { admin: 'users.role.admin', user: 'users.role.user' };
@@ -125,6 +128,7 @@ export function ActivityTable({
                         {t('activity.quantityChange', { from: change.quantity.from, to: change.quantity.to })}
                       </li>
                     )}
+                    {change.priceRule && <li>{ruleText(t, f, change.priceRule, r.operationDate)}</li>}
                     {reason && <li>{t('activity.reason', { reason: reasonText(t, reason) })}</li>}
                   </ul>
                 </td>
@@ -136,6 +140,43 @@ export function ActivityTable({
       </table>
     </div>
   );
+}
+
+type Translate = ReturnType<typeof useT>;
+
+const RULE_SCOPE_KEY: Record<string, MessageKey> = {
+  partner: 'pricing.scope.partner',
+  category: 'pricing.scope.category',
+  offer: 'pricing.scope.offer',
+  customer: 'pricing.scope.customer',
+  customerOffer: 'pricing.scope.customerOffer',
+};
+type Format = ReturnType<typeof useFormat>;
+
+/** A price rule version in words (R-PRC-2): what it applies to, its terms, and its date when later. */
+function ruleText(t: Translate, f: Format, rule: PriceRuleChange, recordedAt: string): string {
+  const scopeKey = RULE_SCOPE_KEY[rule.scope];
+  const scope = scopeKey ? t(scopeKey) : rule.scope;
+  const target = rule.target ? ` ${rule.target}` : '';
+  if (rule.retired) return t('activity.ruleRetired', { scope, target, date: f.date(rule.effectiveFrom) });
+  const percent = rule.percent === null ? '' : f.number(rule.percent);
+  const terms = [
+    rule.kind === 'markup'
+      ? t('activity.ruleMarkup', { percent })
+      : rule.kind === 'discount'
+        ? t('activity.ruleDiscount', { percent })
+        : rule.kind === 'fixed'
+          ? t('activity.ruleFixed', {
+              prices: Object.entries(rule.prices)
+                .map(([currency, amount]) => f.money(amount, currency))
+                .join(', '),
+            })
+          : t('activity.ruleErp'),
+  ];
+  if (rule.allowBelowCost) terms.push(t('activity.ruleBelowCost'));
+  if (rule.effectiveFrom && new Date(rule.effectiveFrom).getTime() > new Date(recordedAt).getTime())
+    terms.push(t('activity.ruleFrom', { date: f.date(rule.effectiveFrom) }));
+  return t('activity.rule', { scope, target, terms: terms.join(', ') });
 }
 
 /** The recorded reason in the user's language when it is made of reason codes, as recorded otherwise. */

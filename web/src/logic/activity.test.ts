@@ -44,3 +44,44 @@ describe('the activity log lines (R-AUD)', () => {
     ).toEqual({ userId: 'u1', licensesAdded: ['c'], licensesRemoved: ['a'] });
   });
 });
+
+describe('price rule records (R-AUD, R-PRC-2)', () => {
+  it('R-PRC-2: reads a price rule version: its target, terms and date, and nothing from other records', () => {
+    const after = {
+      ruleId: 'r1',
+      version: 2,
+      scope: 'offer',
+      category: null,
+      offerId: 'CN-365-BB',
+      customerId: null,
+      kind: 'fixed',
+      percent: null,
+      prices: { USD: 590 },
+      allowBelowCost: false,
+      effectiveFrom: '2027-02-01T00:00:00.000Z',
+      retired: false,
+    };
+    expect(describeChange({ resourceOldValue: null, resourceNewValue: JSON.stringify(after) })).toEqual({
+      priceRule: {
+        scope: 'offer',
+        target: 'CN-365-BB',
+        kind: 'fixed',
+        percent: null,
+        prices: { USD: 590 },
+        allowBelowCost: false,
+        effectiveFrom: '2027-02-01T00:00:00.000Z',
+        retired: false,
+      },
+    });
+    const markup = { ...after, scope: 'partner', offerId: null, kind: 'markup', percent: 15, prices: {} };
+    expect(
+      describeChange({ resourceOldValue: null, resourceNewValue: JSON.stringify(markup) }).priceRule,
+    ).toMatchObject({ scope: 'partner', kind: 'markup', percent: 15 });
+    expect(
+      describeChange({ resourceOldValue: null, resourceNewValue: JSON.stringify(markup) }).priceRule,
+    ).not.toHaveProperty('target');
+    expect(
+      describeChange({ resourceOldValue: null, resourceNewValue: '{"scope":"x","kind":"y"}' }).priceRule,
+    ).toBeUndefined();
+  });
+});

@@ -13,6 +13,43 @@ export interface ChangeSummary {
   /** Subscriptions whose licence the user got, and lost (licence records). */
   licensesAdded?: string[];
   licensesRemoved?: string[];
+  /** A price rule version (R-PRC-2): its target and terms as the version written says them. */
+  priceRule?: PriceRuleChange;
+}
+
+export interface PriceRuleChange {
+  scope: string;
+  /** The category or offer the rule names, if its scope names one. */
+  target?: string;
+  kind: string;
+  percent: number | null;
+  prices: Record<string, number>;
+  allowBelowCost: boolean;
+  effectiveFrom: string;
+  retired: boolean;
+}
+
+/** A price rule version as the server records it, or undefined for any other record. */
+function priceRuleOf(v: Record<string, unknown> | undefined): PriceRuleChange | undefined {
+  if (!v || typeof v.ruleId !== 'string' || typeof v.scope !== 'string' || typeof v.kind !== 'string')
+    return undefined;
+  const prices: Record<string, number> = {};
+  if (typeof v.prices === 'object' && v.prices !== null) {
+    for (const [currency, amount] of Object.entries(v.prices)) {
+      if (typeof amount === 'number') prices[currency] = amount;
+    }
+  }
+  const target = [v.category, v.offerId].find((x): x is string => typeof x === 'string' && x !== '');
+  return {
+    scope: v.scope,
+    ...(target !== undefined ? { target } : {}),
+    kind: v.kind,
+    percent: typeof v.percent === 'number' ? v.percent : null,
+    prices,
+    allowBelowCost: v.allowBelowCost === true,
+    effectiveFrom: typeof v.effectiveFrom === 'string' ? v.effectiveFrom : '',
+    retired: v.retired === true,
+  };
 }
 
 const parse = (v: string | null): Record<string, unknown> | undefined => {
@@ -59,6 +96,8 @@ export function describeChange(r: Pick<AuditRecord, 'resourceOldValue' | 'resour
     if (added.length) summary.licensesAdded = added;
     if (removed.length) summary.licensesRemoved = removed;
   }
+  const rule = priceRuleOf(after);
+  if (rule) summary.priceRule = rule;
   return summary;
 }
 
