@@ -82,6 +82,10 @@ describe.skipIf(onServer())('pricing and margin in the partner console', () => {
       // Buy two licences: the review shows the charge at the customer's price, and the partner's cost and margin.
       await page.goto(`${app.url()}/customers/${customer.id}/subscriptions/new`);
       const row = page.locator(`[data-testid="${TID.catalogRow}"][data-offer="CN-365-BB"]`);
+      // The catalog row says the partner's cost and margin per licence beside the customer's price.
+      await expect
+        .poll(() => row.getByTestId(PRICING_TID.offerMargin).textContent())
+        .toBe(`cost ${money('en-US', 500, 'USD')}, margin ${money('en-US', 70, 'USD')}`);
       await row.getByRole('checkbox').check();
       await page.getByLabel('Licences for Contoso 365 Business Basic').fill('2');
       await expect

@@ -43,7 +43,8 @@ export async function openBrowser(locale: string, timeZone: string): Promise<Bro
     viewport: { width: 1280, height: 900 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  // Generous: an action waits for the page, and the page for a server that shares a busy machine with the suite.
+  page.setDefaultTimeout(30_000);
   return {
     page,
     context,

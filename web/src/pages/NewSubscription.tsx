@@ -19,6 +19,7 @@ import {
 } from '../logic/order.ts';
 import { TID } from '../testids.ts';
 import { OrderMargin } from './billing/MarginReport.tsx';
+import { PRICING_TID } from './billing/pricing-ids.ts';
 import { useCustomerQuery } from './CustomerPage.tsx';
 import { partnerText } from '../logic/partner-text.ts';
 
@@ -269,6 +270,14 @@ export function NewSubscription() {
                               <>
                                 {f.money(entry.unitPrice, entry.currency)}
                                 <span className="unit">{t(PRICE_UNIT[type])}</span>
+                                {typeof entry.unitCost === 'number' && typeof entry.margin === 'number' && (
+                                  <span className="unit" data-testid={PRICING_TID.offerMargin}>
+                                    {t('margin.costAndMargin', {
+                                      cost: f.money(entry.unitCost, entry.currency),
+                                      margin: f.money(entry.margin, entry.currency),
+                                    })}
+                                  </span>
+                                )}
                               </>
                             )}
                           </td>

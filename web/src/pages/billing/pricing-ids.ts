@@ -13,4 +13,5 @@ export const PRICING_TID = {
   marginOfferRow: 'margin-offer-row',
   marginCsv: 'margin-csv',
   orderMargin: 'order-margin',
+  offerMargin: 'offer-margin',
 } as const;
