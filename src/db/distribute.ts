@@ -127,10 +127,29 @@ export async function isDistributed(db: Kysely<any>): Promise<boolean> {
 const ident = (name: string) => sql.id(name);
 
 /**
+ * Whether a trigger function does nothing but raise an error (the invoice tables' "issued documents never
+ * change", migration 0012). Such a trigger reads and writes no other row, so firing on the shard that holds
+ * the row is exactly what it does on one PostgreSQL: it is safe on a distributed table. Anything else a
+ * trigger might do (write another table, read across partners) is not, and is refused.
+ */
+export function raisesOnly(language: string, body: string): boolean {
+  if (language !== 'plpgsql') return false;
+  const code = body.replace(/--[^\n]*/g, ' ').trim();
+  return /^BEGIN\s+RAISE\s+EXCEPTION\s+'(?:[^']|'')*'(?:\s*,\s*[A-Za-z_][A-Za-z_0-9.]*)*(?:\s+USING\s+ERRCODE\s*=\s*'[a-z_0-9]+')?\s*;\s*END;?$/i.test(
+    code,
+  );
+}
+
+/** Runs `fn` on one session of the pool (a session setting made inside applies to what follows it there). */
+function onOneSession<T>(db: Kysely<any>, fn: (session: Kysely<any>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.connection().execute(fn);
+}
+
+/**
  * Makes the shared tables reference tables and distributes the partner tables by `partner_id`, colocated,
  * keeping every constraint; the tables may be empty or hold data. Idempotent: tables already in place are
  * left alone, and a table a later migration created is placed like the others. Refuses (DistributionRefused,
- * nothing changed) without the citus extension, with a user trigger on a table to distribute, or when a
+ * nothing changed) without the citus extension, with a trigger on a table to place that does more than raise an error, or when a
  * table is distributed in a way this schema does not expect.
  */
 export async function distributeSchema(db: Kysely<any>): Promise<DistributionReport> {
@@ -161,17 +180,20 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
     if (t.now === 'other')
       throw new DistributionRefused(`table ${t.name} is distributed by range or append: not supported`);
   }
-  const triggers = await sql<{ table_name: string; trigger_name: string }>`
-    SELECT c.relname AS table_name, t.tgname AS trigger_name
+  const triggers = await sql<{ table_name: string; trigger_name: string; language: string; body: string }>`
+    SELECT c.relname AS table_name, t.tgname AS trigger_name, l.lanname AS language, p.prosrc AS body
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
     WHERE NOT t.tgisinternal AND n.nspname = current_schema()`.execute(db);
-  const withTrigger = triggers.rows.filter((r) =>
-    plan.some((t) => t.name === r.table_name && t.target !== 'coordinator' && t.now !== t.target),
-  );
-  if (withTrigger.length > 0)
+  const toPlace = (table: string) =>
+    plan.some((t) => t.name === table && t.target !== 'coordinator' && t.now !== t.target);
+  const unsafe = triggers.rows.filter((r) => toPlace(r.table_name) && !raisesOnly(r.language, r.body));
+  if (unsafe.length > 0)
     throw new DistributionRefused(
-      `Citus cannot distribute tables with triggers: ${withTrigger.map((r) => `${r.trigger_name} on ${r.table_name}`).join(', ')}`,
+      `Citus cannot distribute tables with triggers that do more than refuse the change: ${unsafe.map((r) => `${r.trigger_name} on ${r.table_name}`).join(', ')}`,
     );
+  /** Tables whose only triggers refuse a change: Citus places them once told they are safe (see raisesOnly). */
+  const refusing = new Set(triggers.rows.filter((r) => toPlace(r.table_name)).map((r) => r.table_name));
 
   const anchorColocation = anchor.now === 'distributed' ? anchor.colocationId : null;
   const misplaced = plan.filter(
@@ -219,20 +241,29 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
       ...misplaced.filter((t) => t.target === 'distributed' && t.name === ANCHOR),
       ...misplaced.filter((t) => t.target === 'distributed' && t.name !== ANCHOR),
     ];
-    for (const t of order) {
-      if (t.now === t.target) continue;
-      if (t.target === 'reference') await sql`SELECT create_reference_table(${t.name})`.execute(db);
-      else if (t.name === ANCHOR)
-        await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => 'none')`.execute(
-          db,
-        );
-      else
-        await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => ${ANCHOR})`.execute(
-          db,
-        );
-      // The rows were copied to the shards; the coordinator's own copy is dead weight.
-      await sql`SELECT truncate_local_data_after_distributing_table(${t.name})`.execute(db);
-    }
+    await onOneSession(db, async (session) => {
+      for (const t of order) {
+        if (t.now === t.target) continue;
+        // Citus refuses a table with triggers unless told they are safe; it then creates them on every shard.
+        const allowTriggers = refusing.has(t.name);
+        if (allowTriggers) await sql`SET citus.enable_unsafe_triggers = on`.execute(session);
+        try {
+          if (t.target === 'reference') await sql`SELECT create_reference_table(${t.name})`.execute(session);
+          else if (t.name === ANCHOR)
+            await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => 'none')`.execute(
+              session,
+            );
+          else
+            await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => ${ANCHOR})`.execute(
+              session,
+            );
+        } finally {
+          if (allowTriggers) await sql`RESET citus.enable_unsafe_triggers`.execute(session);
+        }
+        // The rows were copied to the shards; the coordinator's own copy is dead weight.
+        await sql`SELECT truncate_local_data_after_distributing_table(${t.name})`.execute(session);
+      }
+    });
   } catch (e) {
     failure = e;
   }
