@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { MigrationResult, MigrationResultSet, Migrator } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationResult, type MigrationResultSet } from 'kysely/migration';
+import { MIGRATIONS } from './migrations/index.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any -- the schema's own tables are read through the catalog, whatever the Tables type says. */
 
 /**
@@ -140,6 +141,39 @@ export function raisesOnly(language: string, body: string): boolean {
   );
 }
 
+interface ForeignKey {
+  table_name: string;
+  name: string;
+  definition: string;
+}
+
+/** Every foreign key between the schema's tables, with its definition (not those of Citus's shards). */
+async function schemaForeignKeys(db: Kysely<any>): Promise<ForeignKey[]> {
+  const { rows } = await sql<ForeignKey>`
+    SELECT c.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE k.contype = 'f' AND n.nspname = current_schema() AND ${notAShard('c')}
+    ORDER BY c.relname, k.conname`.execute(db);
+  return rows.filter((k) => !IGNORED.has(k.table_name));
+}
+
+/** Adds the keys back, checked against the data; each failure goes to `failed` and the rest are still added. */
+async function addForeignKeysBack(
+  db: Kysely<any>,
+  keys: ForeignKey[],
+  failed: (e: unknown) => void,
+): Promise<void> {
+  for (const k of keys) {
+    try {
+      await sql`ALTER TABLE ${ident(k.table_name)} ADD CONSTRAINT ${ident(k.name)} ${sql.raw(k.definition)}`.execute(
+        db,
+      );
+    } catch (e) {
+      failed(e);
+    }
+  }
+}
+
 /** Runs `fn` on one session of the pool (a session setting made inside applies to what follows it there). */
 function onOneSession<T>(db: Kysely<any>, fn: (session: Kysely<any>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.connection().execute(fn);
@@ -211,12 +245,7 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
     };
 
   // 1. Drop every foreign key between the schema's tables, keeping their definitions.
-  const fks = await sql<{ table_name: string; name: string; definition: string }>`
-    SELECT c.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
-    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE k.contype = 'f' AND n.nspname = current_schema() AND ${notAShard('c')}
-    ORDER BY c.relname, k.conname`.execute(db);
-  const keys = fks.rows.filter((k) => !IGNORED.has(k.table_name));
+  const keys = await schemaForeignKeys(db);
   for (const k of keys)
     await sql`ALTER TABLE ${ident(k.table_name)} DROP CONSTRAINT ${ident(k.name)}`.execute(db);
 
@@ -269,15 +298,9 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
   }
   // 4. The same constraints again, validated against the data; also after a failed step, so that the
   // constraints are back as they were, and then the step's error is the one reported.
-  for (const k of keys) {
-    try {
-      await sql`ALTER TABLE ${ident(k.table_name)} ADD CONSTRAINT ${ident(k.name)} ${sql.raw(k.definition)}`.execute(
-        db,
-      );
-    } catch (e) {
-      failure ??= e;
-    }
-  }
+  await addForeignKeysBack(db, keys, (e) => {
+    failure ??= e;
+  });
   if (failure !== undefined)
     throw failure instanceof Error ? failure : new Error('distribution failed', { cause: failure });
   const changed = new Set(misplaced.map((t) => t.name));
@@ -287,27 +310,62 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
   };
 }
 
+/** A migration Citus refused on a distributed schema, or whose tables could not be placed after it. */
+export class MigrationRefusedOnCitus extends Error {
+  override name = 'MigrationRefusedOnCitus';
+}
+
+const RULES =
+  'A migration for a distributed schema keeps partner_id in every key of a partner table and adds no ' +
+  'trigger other than one that only raises an error (docs/scale-out.md).';
+
 /**
  * Runs pending migrations on a schema already distributed: one at a time, each followed by `distributeSchema`,
- * so that a table one creates is in place before the next adds foreign keys to it. A migration Citus refuses
- * stops the run with the rules it must follow (docs/scale-out.md).
+ * so that what one creates is placed before the next runs. A migration runs with
+ * `citus.enable_local_reference_table_foreign_keys` off: a table it creates with foreign keys to `partners`
+ * and to a partner table then stays a plain table until it is placed (Citus would otherwise turn it into a
+ * coordinator-local Citus table, which may not reference a partner table, and refuse the migration). A
+ * migration Citus refuses rolls back (each runs in its own transaction) and stops the run with
+ * MigrationRefusedOnCitus. With nothing pending, a table left in the wrong place is placed.
  */
-export async function migrateDistributed(db: Kysely<any>, migrator: Migrator): Promise<MigrationResultSet> {
+export async function migrateDistributed(
+  db: Kysely<any>,
+  migrations: Record<string, Migration> = MIGRATIONS,
+): Promise<MigrationResultSet> {
   const results: MigrationResult[] = [];
   for (;;) {
-    const step = await migrator.migrateUp();
+    const step = await onOneSession(db, async (session) => {
+      await sql`SET citus.enable_local_reference_table_foreign_keys = off`.execute(session);
+      try {
+        const migrator = new Migrator({
+          db: session,
+          provider: { getMigrations: () => Promise.resolve(migrations) },
+        });
+        return await migrator.migrateUp();
+      } finally {
+        await sql`RESET citus.enable_local_reference_table_foreign_keys`.execute(session);
+      }
+    });
     results.push(...(step.results ?? []));
+    const name = step.results?.at(-1)?.migrationName ?? 'a migration';
     if (step.error !== undefined) {
-      const name = step.results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
       const why = step.error instanceof Error ? step.error.message : JSON.stringify(step.error);
-      throw new Error(
-        `${name} failed on a database distributed by partner: ${why}. A migration there keeps partner_id ` +
-          'in every key, adds no trigger, and adds foreign keys between partner tables only to tables that ' +
-          'an earlier migration created (docs/scale-out.md).',
+      throw new MigrationRefusedOnCitus(
+        `migration ${name} was refused on this database distributed by partner (Citus): ${why}. Nothing changed. ${RULES}`,
         { cause: step.error },
       );
     }
+    try {
+      await distributeSchema(db);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new MigrationRefusedOnCitus(
+        `after migration ${name}, the tables could not be distributed by partner: ${why}. ` +
+          'What the migration created stays on the coordinator until `seatwise migrate --distribute` places it ' +
+          `(also tried at every start). ${RULES}`,
+        { cause: e },
+      );
+    }
     if ((step.results ?? []).length === 0) return { results };
-    await distributeSchema(db);
   }
 }
