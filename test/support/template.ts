@@ -106,7 +106,22 @@ export async function dropTestDatabase(database: string): Promise<void> {
 /** Clones the template as `database`: on every Citus node, workers first, or on the one server. */
 export async function createTestDatabase(database: string, template = PG_TEMPLATE_DB): Promise<void> {
   for (const node of [...(await citusWorkers()), urlFor('postgres')])
-    await onNode(node, 'postgres', (c) => c.query(`create database ${database} template ${template}`));
+    await onNode(node, 'postgres', async (c) => {
+      // A Citus background worker may still hold a session on the frozen template (it is not bound by
+      // allow_connections): end it and copy again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await c.query(`create database ${database} template ${template}`);
+        } catch (e) {
+          if ((e as { code?: string }).code !== '55006' || attempt === 20) throw e;
+          await c.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+            [template],
+          );
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
+    });
 }
 
 /**
