@@ -17,7 +17,15 @@ import pg from 'pg';
 import { startThrowawayPostgres } from '../scripts/postgres.mjs';
 import { databaseFromUrl, migrate } from '../src/db/database.ts';
 import { distributeSchema } from '../src/db/distribute.ts';
-import { BENCH_TOKEN, createDatabase, fmt, machine, startSeatwise, type Server } from './support.ts';
+import {
+  BENCH_TOKEN,
+  createDatabase,
+  fmt,
+  machine,
+  orderRequests,
+  startSeatwise,
+  type Server,
+} from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -127,30 +135,14 @@ async function createCustomers(server: Server, n: number): Promise<string[]> {
 
 /** Orders through both processes at once, half the connections each; orders/s summed. */
 async function placeOrders(servers: Server[], customers: string[]) {
-  let n = 0;
+  const requests = orderRequests(customers);
   const runs = await Promise.all(
     servers.map((server) =>
       autocannon({
         url: server.url,
         connections: Math.max(1, Math.floor(connections / servers.length)),
         duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => {
-              const customer = customers[n++ % customers.length] as string;
-              return {
-                ...req,
-                path: `/v1/customers/${customer}/orders`,
-                headers: { ...auth, 'MS-RequestId': randomUUID() },
-                body: JSON.stringify({
-                  billingCycle: 'monthly',
-                  lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BB', quantity: 1 + (n % 5) }],
-                }),
-              };
-            },
-          },
-        ],
+        requests,
       }),
     ),
   );

@@ -36,6 +36,7 @@ import {
   createDatabase,
   fmt,
   machine,
+  orderRequests,
   pgbenchTpcb,
   ROOT,
   startSeatwise,
@@ -104,30 +105,13 @@ interface OrderRun {
 }
 
 async function placeOrders(server: Server, customers: string[]): Promise<OrderRun> {
-  let n = 0;
   const before = cpuByProcess();
   const clientBefore = process.cpuUsage();
   const result = await autocannon({
     url: server.url,
     connections,
     duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const customer = customers[n++ % customers.length] as string;
-          return {
-            ...req,
-            path: `/v1/customers/${customer}/orders`,
-            headers: { ...auth, 'MS-RequestId': randomUUID() },
-            body: JSON.stringify({
-              billingCycle: 'monthly',
-              lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BB', quantity: 1 + (n % 5) }],
-            }),
-          };
-        },
-      },
-    ],
+    requests: orderRequests(customers),
   });
   const client = process.cpuUsage(clientBefore);
   const spent = cpuSpent(before, cpuByProcess(), [server.child.pid as number]);

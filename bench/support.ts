@@ -1,4 +1,6 @@
+import type autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -172,4 +174,31 @@ function childrenCpuMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/**
+ * The order load of bench:orders and bench/citus.ts: each request a new order (its own MS-RequestId) of one to
+ * five CN-365-BB licences for the next of `customers` in turn. One list shared by several autocannon runs
+ * shares the turn.
+ */
+export function orderRequests(customers: readonly string[]): autocannon.Request[] {
+  const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const customer = customers[n++ % customers.length] as string;
+        return {
+          ...req,
+          path: `/v1/customers/${customer}/orders`,
+          headers: { ...headers, 'MS-RequestId': randomUUID() },
+          body: JSON.stringify({
+            billingCycle: 'monthly',
+            lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BB', quantity: 1 + (n % 5) }],
+          }),
+        };
+      },
+    },
+  ];
 }

@@ -56,19 +56,33 @@ const stampOf = (partnerId: unknown, customerId: unknown) => sql<string>`
   coalesce((SELECT v.version FROM access_versions v WHERE v.partner_id = ${partnerId} AND v.customer_id = ${customerId}), 0)::text
   || '.' || (SELECT s.offers_version FROM instance_settings s WHERE s.id = 1)::text`;
 
-/** The current stamps of these tenants, in order, in one statement (one read per batch of decisions). */
+/**
+ * The current stamps of these tenants, in order, in one statement (one read per batch of decisions). The
+ * versions are read by the tenants' keys given as values, with no subquery correlated to a list of them: a
+ * database distributed by partner (Citus, docs/scale-out.md) plans it, where it refuses a correlated
+ * subquery over `unnest`. A tenant with no row yet has version 0.
+ */
 export async function readAccessStamps(
   db: Db,
   tenants: readonly { partnerId: string; customerId: string }[],
 ): Promise<string[]> {
   if (tenants.length === 0) return [];
-  const partners = tenants.map((t) => t.partnerId);
-  const customers = tenants.map((t) => t.customerId);
-  const result = await sql<{ stamp: string }>`
-    SELECT ${stampOf(sql.ref('k.p'), sql.ref('k.c'))} AS stamp
-      FROM unnest(${partners}::uuid[], ${customers}::uuid[]) WITH ORDINALITY AS k(p, c, i)
-     ORDER BY k.i`.execute(db);
-  return result.rows.map((r) => r.stamp);
+  const partners = [...new Set(tenants.map((t) => t.partnerId))];
+  const customers = [...new Set(tenants.map((t) => t.customerId))];
+  const result = await sql<{ partner_id: string | null; customer_id: string | null; version: string }>`
+    SELECT NULL::uuid AS partner_id, NULL::uuid AS customer_id, s.offers_version::text AS version
+      FROM instance_settings s WHERE s.id = 1
+    UNION ALL
+    SELECT v.partner_id, v.customer_id, v.version::text
+      FROM access_versions v
+     WHERE v.partner_id = ANY(${partners}::uuid[]) AND v.customer_id = ANY(${customers}::uuid[])`.execute(db);
+  let offers = '0';
+  const versions = new Map<string, string>();
+  for (const r of result.rows) {
+    if (r.partner_id === null) offers = r.version;
+    else versions.set(`${r.partner_id}/${r.customer_id}`, r.version);
+  }
+  return tenants.map((t) => `${versions.get(`${t.partnerId}/${t.customerId}`) ?? '0'}.${offers}`);
 }
 
 /** Everything a tenant's decisions depend on, as loaded in one statement. */

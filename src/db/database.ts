@@ -104,7 +104,7 @@ export async function migrate(db: Db): Promise<MigrationResultSet> {
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
   });
   // On a Citus cluster already spread by partner, migrations run one by one, each one's tables placed.
-  if (await isDistributed(db)) return migrateDistributed(db, migrator);
+  if (await isDistributed(db)) return migrateDistributed(db);
   const result = await migrator.migrateToLatest();
   if (result.error)
     throw result.error instanceof Error

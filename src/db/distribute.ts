@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { MigrationResult, MigrationResultSet, Migrator } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationResult, type MigrationResultSet } from 'kysely/migration';
+import { MIGRATIONS } from './migrations/index.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any -- the schema's own tables are read through the catalog, whatever the Tables type says. */
 
 /**
@@ -127,10 +128,62 @@ export async function isDistributed(db: Kysely<any>): Promise<boolean> {
 const ident = (name: string) => sql.id(name);
 
 /**
+ * Whether a trigger function does nothing but raise an error (the invoice tables' "issued documents never
+ * change", migration 0012). Such a trigger reads and writes no other row, so firing on the shard that holds
+ * the row is exactly what it does on one PostgreSQL: it is safe on a distributed table. Anything else a
+ * trigger might do (write another table, read across partners) is not, and is refused.
+ */
+export function raisesOnly(language: string, body: string): boolean {
+  if (language !== 'plpgsql') return false;
+  const code = body.replace(/--[^\n]*/g, ' ').trim();
+  return /^BEGIN\s+RAISE\s+EXCEPTION\s+'(?:[^']|'')*'(?:\s*,\s*[A-Za-z_][A-Za-z_0-9.]*)*(?:\s+USING\s+ERRCODE\s*=\s*'[a-z_0-9]+')?\s*;\s*END;?$/i.test(
+    code,
+  );
+}
+
+interface ForeignKey {
+  table_name: string;
+  name: string;
+  definition: string;
+}
+
+/** Every foreign key between the schema's tables, with its definition (not those of Citus's shards). */
+async function schemaForeignKeys(db: Kysely<any>): Promise<ForeignKey[]> {
+  const { rows } = await sql<ForeignKey>`
+    SELECT c.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE k.contype = 'f' AND n.nspname = current_schema() AND ${notAShard('c')}
+    ORDER BY c.relname, k.conname`.execute(db);
+  return rows.filter((k) => !IGNORED.has(k.table_name));
+}
+
+/** Adds the keys back, checked against the data; each failure goes to `failed` and the rest are still added. */
+async function addForeignKeysBack(
+  db: Kysely<any>,
+  keys: ForeignKey[],
+  failed: (e: unknown) => void,
+): Promise<void> {
+  for (const k of keys) {
+    try {
+      await sql`ALTER TABLE ${ident(k.table_name)} ADD CONSTRAINT ${ident(k.name)} ${sql.raw(k.definition)}`.execute(
+        db,
+      );
+    } catch (e) {
+      failed(e);
+    }
+  }
+}
+
+/** Runs `fn` on one session of the pool (a session setting made inside applies to what follows it there). */
+function onOneSession<T>(db: Kysely<any>, fn: (session: Kysely<any>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.connection().execute(fn);
+}
+
+/**
  * Makes the shared tables reference tables and distributes the partner tables by `partner_id`, colocated,
  * keeping every constraint; the tables may be empty or hold data. Idempotent: tables already in place are
  * left alone, and a table a later migration created is placed like the others. Refuses (DistributionRefused,
- * nothing changed) without the citus extension, with a user trigger on a table to distribute, or when a
+ * nothing changed) without the citus extension, with a trigger on a table to place that does more than raise an error, or when a
  * table is distributed in a way this schema does not expect.
  */
 export async function distributeSchema(db: Kysely<any>): Promise<DistributionReport> {
@@ -161,17 +214,20 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
     if (t.now === 'other')
       throw new DistributionRefused(`table ${t.name} is distributed by range or append: not supported`);
   }
-  const triggers = await sql<{ table_name: string; trigger_name: string }>`
-    SELECT c.relname AS table_name, t.tgname AS trigger_name
+  const triggers = await sql<{ table_name: string; trigger_name: string; language: string; body: string }>`
+    SELECT c.relname AS table_name, t.tgname AS trigger_name, l.lanname AS language, p.prosrc AS body
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
     WHERE NOT t.tgisinternal AND n.nspname = current_schema()`.execute(db);
-  const withTrigger = triggers.rows.filter((r) =>
-    plan.some((t) => t.name === r.table_name && t.target !== 'coordinator' && t.now !== t.target),
-  );
-  if (withTrigger.length > 0)
+  const toPlace = (table: string) =>
+    plan.some((t) => t.name === table && t.target !== 'coordinator' && t.now !== t.target);
+  const unsafe = triggers.rows.filter((r) => toPlace(r.table_name) && !raisesOnly(r.language, r.body));
+  if (unsafe.length > 0)
     throw new DistributionRefused(
-      `Citus cannot distribute tables with triggers: ${withTrigger.map((r) => `${r.trigger_name} on ${r.table_name}`).join(', ')}`,
+      `Citus cannot distribute tables with triggers that do more than refuse the change: ${unsafe.map((r) => `${r.trigger_name} on ${r.table_name}`).join(', ')}`,
     );
+  /** Tables whose only triggers refuse a change: Citus places them once told they are safe (see raisesOnly). */
+  const refusing = new Set(triggers.rows.filter((r) => toPlace(r.table_name)).map((r) => r.table_name));
 
   const anchorColocation = anchor.now === 'distributed' ? anchor.colocationId : null;
   const misplaced = plan.filter(
@@ -189,12 +245,7 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
     };
 
   // 1. Drop every foreign key between the schema's tables, keeping their definitions.
-  const fks = await sql<{ table_name: string; name: string; definition: string }>`
-    SELECT c.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
-    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE k.contype = 'f' AND n.nspname = current_schema() AND ${notAShard('c')}
-    ORDER BY c.relname, k.conname`.execute(db);
-  const keys = fks.rows.filter((k) => !IGNORED.has(k.table_name));
+  const keys = await schemaForeignKeys(db);
   for (const k of keys)
     await sql`ALTER TABLE ${ident(k.table_name)} DROP CONSTRAINT ${ident(k.name)}`.execute(db);
 
@@ -219,34 +270,37 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
       ...misplaced.filter((t) => t.target === 'distributed' && t.name === ANCHOR),
       ...misplaced.filter((t) => t.target === 'distributed' && t.name !== ANCHOR),
     ];
-    for (const t of order) {
-      if (t.now === t.target) continue;
-      if (t.target === 'reference') await sql`SELECT create_reference_table(${t.name})`.execute(db);
-      else if (t.name === ANCHOR)
-        await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => 'none')`.execute(
-          db,
-        );
-      else
-        await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => ${ANCHOR})`.execute(
-          db,
-        );
-      // The rows were copied to the shards; the coordinator's own copy is dead weight.
-      await sql`SELECT truncate_local_data_after_distributing_table(${t.name})`.execute(db);
-    }
+    await onOneSession(db, async (session) => {
+      for (const t of order) {
+        if (t.now === t.target) continue;
+        // Citus refuses a table with triggers unless told they are safe; it then creates them on every shard.
+        const allowTriggers = refusing.has(t.name);
+        if (allowTriggers) await sql`SET citus.enable_unsafe_triggers = on`.execute(session);
+        try {
+          if (t.target === 'reference') await sql`SELECT create_reference_table(${t.name})`.execute(session);
+          else if (t.name === ANCHOR)
+            await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => 'none')`.execute(
+              session,
+            );
+          else
+            await sql`SELECT create_distributed_table(${t.name}, 'partner_id', colocate_with => ${ANCHOR})`.execute(
+              session,
+            );
+        } finally {
+          if (allowTriggers) await sql`RESET citus.enable_unsafe_triggers`.execute(session);
+        }
+        // The rows were copied to the shards; the coordinator's own copy is dead weight.
+        await sql`SELECT truncate_local_data_after_distributing_table(${t.name})`.execute(session);
+      }
+    });
   } catch (e) {
     failure = e;
   }
   // 4. The same constraints again, validated against the data; also after a failed step, so that the
   // constraints are back as they were, and then the step's error is the one reported.
-  for (const k of keys) {
-    try {
-      await sql`ALTER TABLE ${ident(k.table_name)} ADD CONSTRAINT ${ident(k.name)} ${sql.raw(k.definition)}`.execute(
-        db,
-      );
-    } catch (e) {
-      failure ??= e;
-    }
-  }
+  await addForeignKeysBack(db, keys, (e) => {
+    failure ??= e;
+  });
   if (failure !== undefined)
     throw failure instanceof Error ? failure : new Error('distribution failed', { cause: failure });
   const changed = new Set(misplaced.map((t) => t.name));
@@ -256,27 +310,62 @@ export async function distributeSchema(db: Kysely<any>): Promise<DistributionRep
   };
 }
 
+/** A migration Citus refused on a distributed schema, or whose tables could not be placed after it. */
+export class MigrationRefusedOnCitus extends Error {
+  override name = 'MigrationRefusedOnCitus';
+}
+
+const RULES =
+  'A migration for a distributed schema keeps partner_id in every key of a partner table and adds no ' +
+  'trigger other than one that only raises an error (docs/scale-out.md).';
+
 /**
  * Runs pending migrations on a schema already distributed: one at a time, each followed by `distributeSchema`,
- * so that a table one creates is in place before the next adds foreign keys to it. A migration Citus refuses
- * stops the run with the rules it must follow (docs/scale-out.md).
+ * so that what one creates is placed before the next runs. A migration runs with
+ * `citus.enable_local_reference_table_foreign_keys` off: a table it creates with foreign keys to `partners`
+ * and to a partner table then stays a plain table until it is placed (Citus would otherwise turn it into a
+ * coordinator-local Citus table, which may not reference a partner table, and refuse the migration). A
+ * migration Citus refuses rolls back (each runs in its own transaction) and stops the run with
+ * MigrationRefusedOnCitus. With nothing pending, a table left in the wrong place is placed.
  */
-export async function migrateDistributed(db: Kysely<any>, migrator: Migrator): Promise<MigrationResultSet> {
+export async function migrateDistributed(
+  db: Kysely<any>,
+  migrations: Record<string, Migration> = MIGRATIONS,
+): Promise<MigrationResultSet> {
   const results: MigrationResult[] = [];
   for (;;) {
-    const step = await migrator.migrateUp();
+    const step = await onOneSession(db, async (session) => {
+      await sql`SET citus.enable_local_reference_table_foreign_keys = off`.execute(session);
+      try {
+        const migrator = new Migrator({
+          db: session,
+          provider: { getMigrations: () => Promise.resolve(migrations) },
+        });
+        return await migrator.migrateUp();
+      } finally {
+        await sql`RESET citus.enable_local_reference_table_foreign_keys`.execute(session);
+      }
+    });
     results.push(...(step.results ?? []));
+    const name = step.results?.at(-1)?.migrationName ?? 'a migration';
     if (step.error !== undefined) {
-      const name = step.results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
       const why = step.error instanceof Error ? step.error.message : JSON.stringify(step.error);
-      throw new Error(
-        `${name} failed on a database distributed by partner: ${why}. A migration there keeps partner_id ` +
-          'in every key, adds no trigger, and adds foreign keys between partner tables only to tables that ' +
-          'an earlier migration created (docs/scale-out.md).',
+      throw new MigrationRefusedOnCitus(
+        `migration ${name} was refused on this database distributed by partner (Citus): ${why}. Nothing changed. ${RULES}`,
         { cause: step.error },
       );
     }
+    try {
+      await distributeSchema(db);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new MigrationRefusedOnCitus(
+        `after migration ${name}, the tables could not be distributed by partner: ${why}. ` +
+          'What the migration created stays on the coordinator until `seatwise migrate --distribute` places it ' +
+          `(also tried at every start). ${RULES}`,
+        { cause: e },
+      );
+    }
     if ((step.results ?? []).length === 0) return { results };
-    await distributeSchema(db);
   }
 }

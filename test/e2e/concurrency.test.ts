@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Tables } from '../../src/db/schema.ts';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { onServer } from '../support/db.ts';
+import { onServer, sessionsWaitingOnALock } from '../support/db.ts';
 import { newCustomer, partnerIdOf } from '../support/factories.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
@@ -333,10 +333,7 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
         answered = true;
       });
       for (;;) {
-        const waiting = await sql<{ n: string }>`
-          select count(*) as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`.execute(t.seatwise.db);
-        if (Number(waiting.rows[0]?.n) > 0 || answered) break;
+        if ((await sessionsWaitingOnALock(t.seatwise.db)) > 0 || answered) break;
       }
     });
     return answer as Promise<Answer>;

@@ -4,11 +4,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeMonths } from '../../src/jobs/invoicing.ts';
 import { commerce } from '../support/commerce.ts';
-import { onServer } from '../support/db.ts';
-import { newCustomer } from '../support/factories.ts';
+import { onServer, sessionsWaitingOnALock } from '../support/db.ts';
+import { newCustomer, partnerIdOf } from '../support/factories.ts';
 import { exited, startServerProcess, type RunningServer } from '../support/process.ts';
 import { newSeatwise } from '../support/seatwise.ts';
-import { PG_TEMPLATE_DB, urlFor } from '../support/template.ts';
+import { createTestDatabase, dropTestDatabase, urlFor } from '../support/template.ts';
 
 /**
  * R-INV-1 under concurrency: several month closes at once issue each invoice once, with numbers that run
@@ -74,6 +74,7 @@ describe.skipIf(!onServer())(
         const c = commerce(t);
         const customer = await newCustomer(t, { companyName: 'Held renewal' });
         const sub = await c.buy(customer, 'monthly', 'CN-365-BB', 3); // term ends 2027-02-15
+        const partnerId = await partnerIdOf(t);
         const after = new Date('2027-03-01T00:00:01Z');
         await t.seatwise.testClock?.moveTo(after);
         // Another sweeper's transaction holds the due row (as the sweep of a second process would).
@@ -82,7 +83,10 @@ describe.skipIf(!onServer())(
         let locked = () => {};
         const holding = new Promise<void>((resolve) => (locked = resolve));
         const holder = t.seatwise.db.transaction().execute(async (trx) => {
-          await sql`select id from subscriptions where id = ${sub.id} for no key update`.execute(trx);
+          // The partner named as a value: a database distributed by partner routes the lock to one shard.
+          await sql`select id from subscriptions where partner_id = ${partnerId} and id = ${sub.id} for no key update`.execute(
+            trx,
+          );
           locked();
           await released;
         });
@@ -91,9 +95,7 @@ describe.skipIf(!onServer())(
         const closing = closeMonths(t.seatwise.db, after).finally(() => (settled = true));
         // Wait for the event: the close's session is blocked on the held row's lock (or the close is over).
         while (!settled) {
-          const waiting = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`.execute(t.seatwise.db);
-          if (Number(waiting.rows[0]?.n) > 0) break;
+          if ((await sessionsWaitingOnALock(t.seatwise.db)) > 0) break;
           await new Promise((r) => setImmediate(r));
         }
         release();
@@ -123,15 +125,6 @@ describe.skipIf(!onServer())(
     let database: string | undefined;
     let client: pg.Client;
 
-    const admin = async (query: string) => {
-      const c = new pg.Client({ connectionString: urlFor('postgres') });
-      await c.connect();
-      try {
-        await c.query(query);
-      } finally {
-        await c.end();
-      }
-    };
     const send = async (server: number, method: string, path: string, body?: unknown) => {
       const s = servers[server] as RunningServer;
       const res = await fetch(`${s.url}${path}`, {
@@ -151,7 +144,7 @@ describe.skipIf(!onServer())(
 
     beforeAll(async () => {
       database = `seatwise_inv_${randomBytes(5).toString('hex')}`;
-      await admin(`create database ${database} template ${PG_TEMPLATE_DB}`);
+      await createTestDatabase(database);
       const env = {
         DATABASE_URL: urlFor(database),
         SEATWISE_DEMO: '1', // for the demo catalog; the test makes its own customers
@@ -172,7 +165,7 @@ describe.skipIf(!onServer())(
         s.child.kill('SIGKILL');
         await exited(s.child);
       }
-      if (database) await admin(`drop database if exists ${database} with (force)`);
+      if (database) await dropTestDatabase(database);
     });
 
     it('R-INV-1: both processes cross two month ends at once: every invoice once, numbers gapless and unique', async () => {

@@ -4,6 +4,10 @@ import { sweep } from '../../src/jobs/lifecycle-sweeper.ts';
 import { commerce } from '../support/commerce.ts';
 import { newCustomer } from '../support/factories.ts';
 import { newSeatwise, REFERENCE_TIME, type TestSeatwise } from '../support/seatwise.ts';
+import { citusWorkers, serverUrl } from '../support/template.ts';
+
+// On a Citus coordinator (docs/scale-out.md) a trigger on a distributed table runs on each shard.
+const onCitus = serverUrl() ? (await citusWorkers()).length > 0 : false;
 
 let t: TestSeatwise;
 afterEach(async () => {
@@ -315,40 +319,43 @@ describe('the lifecycle over time (R-TRI-4, R-REN-1, R-REN-2, R-RET-3, R-API-7)'
 });
 
 describe('a sweep that dies half-way (R-RET-3)', () => {
-  it('R-RET-3: a batch that fails leaves nothing half-written, and the next sweep finishes each transition exactly once', async () => {
-    t = await newSeatwise();
-    const subs: string[] = [];
-    for (let i = 0; i < 7; i++)
-      subs.push((await buy(await newCustomer(t), 'none', 'CN-365-E3-TRIAL', 25)).id);
-    await t.seatwise.testClock?.moveTo(new Date(day(31)));
-    const { db } = t.seatwise;
-    // The database itself fails the third batch, the way a killed process leaves its open transaction.
-    await sql.raw('create sequence crash_seq').execute(db);
-    await sql
-      .raw(
-        "create function crash() returns trigger language plpgsql as $$ begin if nextval('crash_seq') > 2 then raise exception 'simulated crash'; end if; return null; end $$",
-      )
-      .execute(db);
-    await sql
-      .raw('create trigger crash after insert on events for each statement execute function crash()')
-      .execute(db);
-    await expect(sweep(db, t.seatwise.clock.now(), { batchSize: 2 })).rejects.toThrow(/simulated crash/);
-    const half = await db
-      .selectFrom('subscriptions')
-      .select('status')
-      .where('status', '=', 'expired')
-      .execute();
-    expect(half).toHaveLength(4);
-    await sql.raw('drop trigger crash on events').execute(db);
-    const rest = await sweep(db, t.seatwise.clock.now(), { batchSize: 2 });
-    expect(rest.expireTrials).toBe(3);
-    const audits = await db
-      .selectFrom('audit_records')
-      .select('resource_id')
-      .where('operation_type', '=', 'expire_trial_subscription')
-      .execute();
-    expect(audits.map((a) => a.resource_id).sort()).toEqual([...subs].sort());
-  });
+  it.skipIf(onCitus)(
+    'R-RET-3: a batch that fails leaves nothing half-written, and the next sweep finishes each transition exactly once (skipped on Citus: the failure is a trigger counting statements in a sequence, which Citus would run on each shard)',
+    async () => {
+      t = await newSeatwise();
+      const subs: string[] = [];
+      for (let i = 0; i < 7; i++)
+        subs.push((await buy(await newCustomer(t), 'none', 'CN-365-E3-TRIAL', 25)).id);
+      await t.seatwise.testClock?.moveTo(new Date(day(31)));
+      const { db } = t.seatwise;
+      // The database itself fails the third batch, the way a killed process leaves its open transaction.
+      await sql.raw('create sequence crash_seq').execute(db);
+      await sql
+        .raw(
+          "create function crash() returns trigger language plpgsql as $$ begin if nextval('crash_seq') > 2 then raise exception 'simulated crash'; end if; return null; end $$",
+        )
+        .execute(db);
+      await sql
+        .raw('create trigger crash after insert on events for each statement execute function crash()')
+        .execute(db);
+      await expect(sweep(db, t.seatwise.clock.now(), { batchSize: 2 })).rejects.toThrow(/simulated crash/);
+      const half = await db
+        .selectFrom('subscriptions')
+        .select('status')
+        .where('status', '=', 'expired')
+        .execute();
+      expect(half).toHaveLength(4);
+      await sql.raw('drop trigger crash on events').execute(db);
+      const rest = await sweep(db, t.seatwise.clock.now(), { batchSize: 2 });
+      expect(rest.expireTrials).toBe(3);
+      const audits = await db
+        .selectFrom('audit_records')
+        .select('resource_id')
+        .where('operation_type', '=', 'expire_trial_subscription')
+        .execute();
+      expect(audits.map((a) => a.resource_id).sort()).toEqual([...subs].sort());
+    },
+  );
 });
 
 describe('add-ons follow their base (R-ADD-3, R-ADD-4)', () => {

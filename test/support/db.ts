@@ -1,8 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../../src/db/schema.ts';
 import { databaseFromPGlite, databaseFromUrl, type Database } from '../../src/db/database.ts';
 import {
+  citusWorkers,
   createTestDatabase,
   dropTestDatabase,
   PG_TEMPLATE_DBS,
@@ -226,3 +229,17 @@ class EmbeddedClone {
 }
 
 const seedOf = (table: string) => `"seed ${table.replace(/"/g, '')}"`;
+
+/**
+ * How many sessions of this test's database wait on a lock. On one PostgreSQL that is pg_stat_activity; on
+ * a Citus coordinator a blocked statement waits on the worker that holds the row, and the coordinator's
+ * session only waits for the worker's answer, so every node's sessions are counted (citus_stat_activity).
+ */
+export async function sessionsWaitingOnALock(db: Kysely<Tables>): Promise<number> {
+  const onCitus = serverUrl() !== undefined && (await citusWorkers()).length > 0;
+  const view = sql.raw(onCitus ? 'citus_stat_activity' : 'pg_stat_activity');
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from ${view}
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+  return rows[0]?.n ?? 0;
+}

@@ -18,8 +18,10 @@ import {
 } from '../../scripts/build-pglite-template.mjs';
 import { DEMO_CATALOG_PATH, importCatalog, readCatalogFile } from '../../src/app/catalog.ts';
 import { databaseFromPGlite, databaseFromUrl, migrate, type Database } from '../../src/db/database.ts';
+import { distributeSchema } from '../../src/db/distribute.ts';
 import {
   PG_TEMPLATE_DBS,
+  prepareCitusTemplates,
   PGLITE_TEMPLATE_KEY,
   PGLITE_TEMPLATES,
   REFERENCE_TIME,
@@ -45,7 +47,24 @@ export default async function setup(): Promise<void> {
   else await pgliteTemplates();
 }
 
+/** Opens `url` with one connection, runs `fn`, and closes it, so that the database can be a template after. */
+async function withDatabase(url: string, fn: (database: Database) => Promise<unknown>): Promise<void> {
+  const database = databaseFromUrl(url, 1);
+  try {
+    await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
 async function serverTemplates(): Promise<void> {
+  // A Citus coordinator (docs/scale-out.md): both templates on every node, distributed by partner.
+  const onCitus = await prepareCitusTemplates(
+    (url) => withDatabase(url, (d) => migrate(d.db)),
+    (url) => withDatabase(url, (d) => distributeSchema(d.db)),
+    (url) => withDatabase(url, importDemoCatalog),
+  );
+  if (onCitus) return;
   const admin = new pg.Client({ connectionString: urlFor('postgres') });
   await admin.connect();
   const sql = (text: string, values?: unknown[]) => admin.query<{ datname: string }>(text, values);

@@ -82,18 +82,18 @@ async function onNode<T>(nodeUrl: string, database: string, fn: (c: pg.Client) =
  * Citus keeps a maintenance session on every database that has the extension, and `CREATE DATABASE ...
  * TEMPLATE` refuses a template with sessions: the template stops taking connections and its sessions end.
  */
-async function freezeTemplate(nodeUrl: string): Promise<void> {
+async function freezeTemplate(nodeUrl: string, template: string): Promise<void> {
   await onNode(nodeUrl, 'postgres', async (c) => {
-    await c.query(`alter database ${PG_TEMPLATE_DB} with allow_connections false`);
+    await c.query(`alter database ${template} with allow_connections false`);
     for (let i = 0; i < 100; i++) {
       const { rowCount } = await c.query(
         'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-        [PG_TEMPLATE_DB],
+        [template],
       );
       if (rowCount === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`sessions on ${PG_TEMPLATE_DB} did not end`);
+    throw new Error(`sessions on ${template} did not end`);
   });
 }
 
@@ -106,17 +106,35 @@ export async function dropTestDatabase(database: string): Promise<void> {
 /** Clones the template as `database`: on every Citus node, workers first, or on the one server. */
 export async function createTestDatabase(database: string, template = PG_TEMPLATE_DB): Promise<void> {
   for (const node of [...(await citusWorkers()), urlFor('postgres')])
-    await onNode(node, 'postgres', (c) => c.query(`create database ${database} template ${template}`));
+    await onNode(node, 'postgres', async (c) => {
+      // A Citus background worker may still hold a session on the frozen template (it is not bound by
+      // allow_connections): end it and copy again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await c.query(`create database ${database} template ${template}`);
+        } catch (e) {
+          if ((e as { code?: string }).code !== '55006' || attempt === 20) throw e;
+          await c.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+            [template],
+          );
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
+    });
 }
 
 /**
- * On a Citus coordinator: drops what an earlier run left on every node, creates the template on every node
- * with the extension and the node list, then `migrate` (the caller's: the migrations) and distribute it.
- * Returns false, doing nothing, on a plain PostgreSQL server.
+ * On a Citus coordinator: drops what an earlier run left on every node, creates the `bare` template on every
+ * node with the extension and the node list, then `migrate` (the caller's: the migrations) and distribute it;
+ * then clones it on every node as the `catalog` template and `fill`s that one through the coordinator. Both
+ * are distributed by partner, as `seatwise migrate --distribute` leaves a database. Returns false, doing
+ * nothing, on a plain PostgreSQL server.
  */
-export async function prepareCitusTemplate(
+export async function prepareCitusTemplates(
   migrate: (url: string) => Promise<void>,
   distribute: (url: string) => Promise<void>,
+  fill: (url: string) => Promise<void>,
 ): Promise<boolean> {
   const nodes = await citusWorkers();
   if (nodes.length === 0) return false;
@@ -143,6 +161,9 @@ export async function prepareCitusTemplate(
   });
   await migrate(urlFor(PG_TEMPLATE_DB));
   await distribute(urlFor(PG_TEMPLATE_DB));
-  for (const node of [...nodes, coordinator]) await freezeTemplate(node);
+  for (const node of [...nodes, coordinator]) await freezeTemplate(node, PG_TEMPLATE_DB);
+  await createTestDatabase(PG_TEMPLATE_DBS.catalog, PG_TEMPLATE_DB);
+  await fill(urlFor(PG_TEMPLATE_DBS.catalog));
+  for (const node of [...nodes, coordinator]) await freezeTemplate(node, PG_TEMPLATE_DBS.catalog);
   return true;
 }
