@@ -1,5 +1,6 @@
 import type { PartnerRole } from '../domain/access/permissions.ts';
 import { CLOUD_POLICIES, type Cloud } from '../domain/cloud.ts';
+import { plusDays } from '../domain/subscription/schedule.ts';
 import type { Db } from '../db/database.ts';
 import { systemContext } from './audit.ts';
 import { loadDemoCatalogIfEmpty } from './catalog.ts';
@@ -335,7 +336,7 @@ export async function seedDemo(
     }
     if (demo.openedDaysBeforeFirstBilling) {
       // The account opened earlier than the demo's first order, which is its first billing (R-SUS-3).
-      const opened = new Date(now.getTime() - demo.openedDaysBeforeFirstBilling * 86_400_000);
+      const opened = plusDays(now, -demo.openedDaysBeforeFirstBilling);
       await new PartnerScope(db, partnerId)
         .updateTable('customers')
         .set({ account_opened_at: opened })
