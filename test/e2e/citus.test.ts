@@ -247,10 +247,12 @@ describe('distributing the schema by partner (SPEC §8)', () => {
     const executed = async () =>
       (await migratorWith(database, MIGRATIONS).getMigrations()).filter((m) => m.executedAt).length;
 
-    it('SPEC §8: migrations run after distribution (0010 to 0012 on a schema distributed at 0009) distribute what they create, with every key and the invoice triggers', async () => {
+    it('SPEC §8: migrations run after distribution (0010 onwards on a schema distributed at 0009) distribute what they create, with every key and the invoice triggers', async () => {
       expect(await executed()).toBe(9);
       const result = await migrate(database.db);
-      expect(result.results?.map((r) => r.migrationName)).toEqual([
+      // Every migration after 0009, including any that only alters a distributed table.
+      expect(result.results?.map((r) => r.migrationName)).toEqual(Object.keys(MIGRATIONS).slice(9));
+      expect(result.results?.slice(0, 3).map((r) => r.migrationName)).toEqual([
         '0010_access_versions',
         '0011_pricing',
         '0012_invoices',
