@@ -271,7 +271,7 @@ export function NewSubscription() {
                                 {f.money(entry.unitPrice, entry.currency)}
                                 <span className="unit">{t(PRICE_UNIT[type])}</span>
                                 {typeof entry.unitCost === 'number' && typeof entry.margin === 'number' && (
-                                  <span className="unit" data-testid={PRICING_TID.offerMargin}>
+                                  <span className="unit cost-margin" data-testid={PRICING_TID.offerMargin}>
                                     {t('margin.costAndMargin', {
                                       cost: f.money(entry.unitCost, entry.currency),
                                       margin: f.money(entry.margin, entry.currency),
