@@ -37,8 +37,58 @@ export function databaseFromPGlite(pglite: PGlite, onClose: () => void = () => {
   };
 }
 
+/**
+ * Statement texts and the names they are prepared under, for the whole process: the same text has the same
+ * name on every connection. Kysely builds a statement's text from the query's shape and sends the values
+ * apart, so a route sends the same few texts again and again; PostgreSQL then parses and plans each one once
+ * per connection instead of on every call (an order's PostgreSQL CPU fell by about 30 %, docs/benchmarks.md).
+ * Texts past the cap (a bulk insert's row count makes a new text) run unnamed, as every statement did before.
+ */
+const statementNames = new Map<string, number>();
+const MAX_NAMED_STATEMENTS = 2_000;
+const MAX_NAMED_TEXT = 8_000;
+
+function statementNumber(text: string): number | undefined {
+  let n = statementNames.get(text);
+  if (n === undefined && statementNames.size < MAX_NAMED_STATEMENTS && text.length <= MAX_NAMED_TEXT) {
+    n = statementNames.size;
+    statementNames.set(text, n);
+  }
+  return n;
+}
+
+/** PostgreSQL refuses a prepared `SELECT *` once its table gained or lost a column (another process migrated). */
+const isStalePlan = (e: unknown) =>
+  (e as { code?: string }).code === '0A000' && String((e as Error).message).includes('cached plan');
+
+/**
+ * pg's client, sending Kysely's parameterised statements as named prepared statements. When a migration run
+ * by another process changes a table under a prepared `SELECT *`, that statement fails once with PostgreSQL's
+ * "cached plan must not change result type"; the connection then prepares every statement afresh under new
+ * names, so the next request succeeds (test/db/prepared-statements.test.ts).
+ */
+class PreparingClient extends pg.Client {
+  #generation = 0;
+
+  // @ts-expect-error pg's overloads: Kysely calls query(text, values) and awaits the promise.
+  override query(config: unknown, values?: unknown, callback?: unknown) {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const n = statementNumber(config);
+      if (n !== undefined) {
+        const name = `sw${n}_${this.#generation}`;
+        return super.query({ name, text: config, values }).catch((e: unknown) => {
+          if (isStalePlan(e)) this.#generation += 1;
+          throw e;
+        });
+      }
+    }
+    // @ts-expect-error passed on as given
+    return super.query(config, values, callback);
+  }
+}
+
 export function databaseFromUrl(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: PreparingClient as unknown as typeof pg.Client });
   // An idle client that loses its server must not crash the process; the next query reports the error.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
