@@ -374,7 +374,9 @@ async function measureBare(tenant: Tenant, name: string, code: string): Promise<
   }
 }
 
-const pgServer = await startThrowawayPostgres({ fsync: true });
+const started = await startThrowawayPostgres({ fsync: true });
+// Through the Unix socket, as bench:orders does.
+const pgServer = started && { ...started, url: started.socketUrl };
 if (!pgServer) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
 const rows: string[][] = [];
 const trees: TreeRuns[] = [];

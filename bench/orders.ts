@@ -207,7 +207,9 @@ const started = await startThrowawayPostgres({
     : [],
 });
 if (!started) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
-const pgServer = started;
+// PostgreSQL on the same machine is reached through its Unix socket, by Seatwise and pgbench alike: what an
+// operator running both on one machine would configure (loopback TCP costs both sides CPU, docs/benchmarks.md).
+const pgServer = { ...started, url: started.socketUrl };
 const rows: string[][] = [];
 let baseline: PgbenchResult;
 /** Seatwise's pool: the replayed orders use as many connections as the server does. */

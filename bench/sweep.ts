@@ -162,7 +162,7 @@ const server = await startThrowawayPostgres({ fsync: true });
 if (!server) throw new Error("No PostgreSQL server binaries: install Debian's postgresql package.");
 const mem = { start: 0, peak: 0, end: 0 };
 try {
-  const url = await createDatabase(server.url, 'seatwise_sweep_bench');
+  const url = await createDatabase(server.socketUrl, 'seatwise_sweep_bench');
   const database = databaseFromUrl(url);
   const db = database.db;
   try {

@@ -1,5 +1,7 @@
 export interface ThrowawayPostgres {
   url: string;
+  /** The same server through its Unix socket. */
+  socketUrl: string;
   bin: string;
   port: number;
   socketDir: string;

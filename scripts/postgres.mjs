@@ -68,6 +68,8 @@ export async function startThrowawayPostgres(options = {}) {
   ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // The same server through its Unix socket (libpq and node-postgres both read `host` as a directory).
+    socketUrl: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}&port=${port}`,
     bin,
     port,
     socketDir: dir,
