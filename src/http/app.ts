@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,7 +13,7 @@ import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installConsole } from './console.ts';
 import { clientError, frameworkError, installErrorHandler } from './errors.ts';
 import { installInputGuard } from './input-guard.ts';
-import { API_HELMET, applyApiHeaders, DOCS_CSP } from './security-headers.ts';
+import { API_SECURITY_HEADERS, applyApiHeaders, DOCS_CSP } from './security-headers.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -49,7 +48,7 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     trustProxy: seatwise.config.trustProxy,
     // What the router or Node's HTTP parser refuses still gets a Partner Center error body.
     frameworkErrors: (error, req, reply) => {
-      applyApiHeaders(req.raw, reply.raw);
+      applyApiHeaders(reply.raw);
       void frameworkError(error, req, reply);
     },
     clientErrorHandler: clientError,
@@ -60,7 +59,10 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   const spa: { fallback?: Awaited<ReturnType<typeof installConsole>> } = {};
   installErrorHandler(app, () => spa.fallback);
   // Security headers first, so that even a refusal by the input guard carries them.
-  await app.register(helmet, API_HELMET);
+  app.addHook('onRequest', (_req, reply, done) => {
+    void reply.headers(API_SECURITY_HEADERS);
+    done();
+  });
   // Before anything reads the request: no NUL, unpaired surrogate or infinite number gets past (a 400).
   installInputGuard(app);
 

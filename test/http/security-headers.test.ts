@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
+import { API_SECURITY_HEADERS } from '../../src/http/security-headers.ts';
 import { BOOTSTRAP_PASSWORD, newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
 
 const open: TestSeatwise[] = [];
@@ -55,8 +56,19 @@ describe('security headers', () => {
       await t.app.inject({ url: '/v1/customers/%E0%A4%A', headers: t.auth }), // the router's own refusal
       await t.app.inject({ url: '/openapi.json' }),
       await t.app.inject({ url: '/healthz' }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/accessdecisions',
+        headers: t.auth,
+        payload: { tenantId: '00000000-0000-4000-8000-000000000000', userId: 'someone' },
+      }), // 404: no such tenant
     ];
-    expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 404, 400, 400, 400, 400, 200, 200]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 404, 400, 400, 400, 400, 200, 200, 404]);
+    // helmet's whole set, the same on every answer (asked of helmet once, security-headers.ts)
+    const set = (a: (typeof answers)[number]) =>
+      Object.fromEntries(Object.keys(API_SECURITY_HEADERS).map((h) => [h, a.headers[h.toLowerCase()]]));
+    for (const a of answers) expect(set(a)).toEqual(API_SECURITY_HEADERS);
+    expect(Object.keys(API_SECURITY_HEADERS).length).toBeGreaterThanOrEqual(10);
     for (const a of answers) {
       expect(a.headers['x-content-type-options'], a.body).toBe('nosniff');
       expect(a.headers['x-frame-options']).toBe('DENY');
