@@ -16,6 +16,7 @@ import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid } from '../domain/ids.ts';
 import type { SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
+import { timeline } from '../domain/subscription/schedule.ts';
 import type { Db } from '../db/database.ts';
 import type { SystemContext } from './audit.ts';
 import type { RequestContext } from './context.ts';
@@ -154,7 +155,7 @@ export async function loadTenantAccess(
   if (!row?.found) return undefined;
   const subscriptions = new Map<string, SubscriptionAccessFacts>();
   for (const s of row.subs) {
-    subscriptions.set(s[0], {
+    const facts: SubscriptionAccessFacts = {
       id: s[0],
       offerId: s[1],
       status: s[2],
@@ -168,7 +169,9 @@ export async function loadTenantAccess(
       servicePlans: s[10] ?? [],
       // R-SUS-1: kept for the decisions' answers (R-SUS-2); the many subscriptions without share one array.
       suspensionReasons: s[11].length === 0 ? NO_REASONS : s[11],
-    });
+    };
+    // Worked out once per load: every decision about the tenant reads the same dated moves.
+    subscriptions.set(s[0], { ...facts, schedule: timeline(facts) });
   }
   const users = new Map<string, UserAccessFacts & { licenses: UserAccessFacts['licenses'][number][] }>();
   const byPrincipalName = new Map<string, string>();

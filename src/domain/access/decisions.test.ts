@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
+import { timeline } from '../subscription/schedule.ts';
 import {
   accessPhase,
   decideAccess,
@@ -279,5 +280,30 @@ describe('R-ACC: licences, service plans and several subscriptions', () => {
     expect(
       decideAccess(user('user', ['ending', 'renewing']), subs, undefined, NOW).signIn.subscriptionId,
     ).toBe('renewing');
+  });
+});
+
+describe('a schedule worked out once', () => {
+  it('R-ACC: a subscription carrying its schedule gives the phase of one that works it out at each decision', () => {
+    const statuses: SubscriptionStatus[] = ['active', 'expired', 'suspended', 'disabled', 'deleted', 'pending'];
+    for (const status of statuses)
+      for (const isTrial of [false, true])
+        for (const autoRenewEnabled of [false, true])
+          for (const changed of [-200, -40, -5])
+            for (const end of [-100, -31, -1, 3, 40]) {
+              const facts = sub({
+                status,
+                isTrial,
+                autoRenewEnabled,
+                statusChangedAt: day(changed),
+                commitmentEndDate: day(end),
+                dataRetentionEndDate: status === 'deleted' ? day(changed + 90) : null,
+              });
+              const carried = { ...facts, schedule: timeline(facts) };
+              for (const at of [-50, 0, 1, 29, 31, 60, 91, 121, 400])
+                expect(accessPhase(carried, day(at)), `${status} ${end} ${at}`).toEqual(
+                  accessPhase(facts, day(at)),
+                );
+            }
   });
 });

@@ -35,6 +35,11 @@ export interface SubscriptionAccessFacts {
   servicePlans: readonly string[];
   /** Why it was suspended (R-SUS-1: customerRequest, nonPayment, fraud, other, unspecified); kept after. */
   suspensionReasons: readonly string[];
+  /**
+   * Its dated moves from these facts (`timeline`), when whoever loaded the facts worked them out once; a
+   * decision then only finds where `now` stands among them.
+   */
+  schedule?: readonly ScheduledStep[];
 }
 
 export interface LicenseFacts {
@@ -107,7 +112,7 @@ function standing(f: DatedFacts): Omit<AccessPhase, 'fullUntil' | 'dataUntil'> {
 export function accessPhase(s: SubscriptionAccessFacts, now: Date): AccessPhase {
   let cur: DatedFacts = s;
   const ahead: ScheduledStep[] = [];
-  for (const step of timeline(s)) {
+  for (const step of s.schedule ?? timeline(s)) {
     if (step.at.getTime() <= now.getTime()) cur = step.after;
     else ahead.push(step);
   }
