@@ -11,14 +11,13 @@
  * at the end. The PostgreSQL server runs with the same fsync setting as given by --fsync (default off).
  */
 import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startThrowawayPostgres } from '../scripts/postgres.mjs';
 import { databaseFromUrl, migrate } from '../src/db/database.ts';
 import { distributeSchema } from '../src/db/distribute.ts';
 import {
-  BENCH_TOKEN,
+  createCustomers,
   createDatabase,
   fmt,
   machine,
@@ -40,7 +39,6 @@ if (!args.citus) throw new Error('--citus <URL of the coordinator, postgres data
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const customerCount = Number(args.customers);
-const auth = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
 const NAME = 'seatwise_bench_citus';
 
 const withDatabase = (url: string, database: string) => {
@@ -100,37 +98,6 @@ async function citusDatabase(coordinator: string): Promise<{ url: string; drop: 
     await database.close();
   }
   return { url, drop };
-}
-
-async function createCustomers(server: Server, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`${server.url}/v1/customers`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({
-        companyProfile: { domain: `bench-${i}-${randomUUID().slice(0, 8)}.onmicrosoft.com` },
-        billingProfile: {
-          email: `it@bench-${i}.example`,
-          culture: 'en-US',
-          language: 'en',
-          companyName: `Bench Customer ${i}`,
-          defaultAddress: {
-            firstName: 'Bench',
-            lastName: 'Mark',
-            addressLine1: '1 Main St',
-            city: 'Redmond',
-            state: 'WA',
-            postalCode: '98052',
-            country: 'US',
-          },
-        },
-      }),
-    });
-    if (res.status !== 201) throw new Error(`creating a customer failed: ${res.status} ${await res.text()}`);
-    ids.push(((await res.json()) as { id: string }).id);
-  }
-  return ids;
 }
 
 /** Orders through both processes at once, half the connections each; orders/s summed. */

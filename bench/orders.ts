@@ -33,6 +33,7 @@ import {
   BENCH_TOKEN,
   cpuByProcess,
   cpuSpent,
+  createCustomers,
   createDatabase,
   fmt,
   machine,
@@ -62,37 +63,6 @@ const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const customerCount = Number(args.customers);
 const auth = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
-
-async function createCustomers(server: Server, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`${server.url}/v1/customers`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({
-        companyProfile: { domain: `bench-${i}-${randomUUID().slice(0, 8)}.onmicrosoft.com` },
-        billingProfile: {
-          email: `it@bench-${i}.example`,
-          culture: 'en-US',
-          language: 'en',
-          companyName: `Bench Customer ${i}`,
-          defaultAddress: {
-            firstName: 'Bench',
-            lastName: 'Mark',
-            addressLine1: '1 Main St',
-            city: 'Redmond',
-            state: 'WA',
-            postalCode: '98052',
-            country: 'US',
-          },
-        },
-      }),
-    });
-    if (res.status !== 201) throw new Error(`creating a customer failed: ${res.status} ${await res.text()}`);
-    ids.push(((await res.json()) as { id: string }).id);
-  }
-  return ids;
-}
 
 interface OrderRun {
   ordersPerSecond: number;

@@ -176,6 +176,38 @@ function childrenCpuMs(): number {
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
+/** `n` US customers created through the API, one after the other: their ids. */
+export async function createCustomers(server: Server, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${server.url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        companyProfile: { domain: `bench-${i}-${randomUUID().slice(0, 8)}.onmicrosoft.com` },
+        billingProfile: {
+          email: `it@bench-${i}.example`,
+          culture: 'en-US',
+          language: 'en',
+          companyName: `Bench Customer ${i}`,
+          defaultAddress: {
+            firstName: 'Bench',
+            lastName: 'Mark',
+            addressLine1: '1 Main St',
+            city: 'Redmond',
+            state: 'WA',
+            postalCode: '98052',
+            country: 'US',
+          },
+        },
+      }),
+    });
+    if (res.status !== 201) throw new Error(`creating a customer failed: ${res.status} ${await res.text()}`);
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  return ids;
+}
+
 /**
  * The order load of bench:orders and bench/citus.ts: each request a new order (its own MS-RequestId) of one to
  * five CN-365-BB licences for the next of `customers` in turn. One list shared by several autocannon runs

@@ -16,7 +16,10 @@ import { MIGRATIONS } from './migrations/index.ts';
  * checked again against the data. Running it again changes nothing.
  */
 
-/** Shared tables that stay on the coordinator as ordinary PostgreSQL tables (no partner data, never joined). */
+/**
+ * Shared tables that stay on the coordinator as ordinary PostgreSQL tables (no partner data, never joined).
+ * `access_cache_processes` exists only in a schema distributed before migration 0010 dropped it.
+ */
 export const COORDINATOR_TABLES = ['access_cache_processes', 'auth_attempts'] as const;
 
 /**
