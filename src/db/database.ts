@@ -49,8 +49,10 @@ const MAX_NAMED_STATEMENTS = 2_000;
 const MAX_NAMED_TEXT = 8_000;
 
 function statementNumber(text: string): number | undefined {
+  // Checked first: looking a long text up hashes all of it.
+  if (text.length > MAX_NAMED_TEXT) return undefined;
   let n = statementNames.get(text);
-  if (n === undefined && statementNames.size < MAX_NAMED_STATEMENTS && text.length <= MAX_NAMED_TEXT) {
+  if (n === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
     n = statementNames.size;
     statementNames.set(text, n);
   }
