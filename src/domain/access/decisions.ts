@@ -1,5 +1,4 @@
 import { timeline, type DatedFacts, type ScheduledStep } from '../subscription/schedule.ts';
-import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
 
 /**
  * Access decisions (R-ACC): may a customer user sign in, use a service, reach the tenant's data. Pure: the
@@ -19,19 +18,10 @@ import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
 export const CUSTOMER_USER_ROLES = ['admin', 'user'] as const;
 export type CustomerUserRole = (typeof CUSTOMER_USER_ROLES)[number];
 
-/** What a subscription's access depends on. */
-export interface SubscriptionAccessFacts {
+/** What a subscription's access depends on: the facts its schedule reads, and what it grants. */
+export interface SubscriptionAccessFacts extends DatedFacts {
   id: string;
   offerId: string;
-  status: SubscriptionStatus;
-  isTrial: boolean;
-  autoRenewEnabled: boolean;
-  /** An add-on renews only with its base (R-REN-1): the base's flag, or null for a base. */
-  parentAutoRenewEnabled: boolean | null;
-  commitmentEndDate: Date;
-  statusChangedAt: Date;
-  dataRetentionEndDate: Date | null;
-  dataPurgedAt: Date | null;
   servicePlans: readonly string[];
   /** Why it was suspended (R-SUS-1: customerRequest, nonPayment, fraud, other, unspecified); kept after. */
   suspensionReasons: readonly string[];
