@@ -389,6 +389,25 @@ async function checkAgainstCatalog(
   }
 }
 
+/** The version after `last`: the same rule and target (R-PRC-2), with these terms from `effectiveFrom`. */
+function nextVersionRow(
+  ctx: RequestContext,
+  last: Row<'price_rules'>,
+  input: RuleInput & { retired?: boolean },
+  effectiveFrom: Date,
+  now: Date,
+): Row<'price_rules'> {
+  const target = {
+    ruleId: last.rule_id,
+    version: last.version + 1,
+    scope: last.scope as RuleScope,
+    category: last.category,
+    offerId: last.offer_id,
+    customerId: last.customer_id,
+  };
+  return versionRow(last.partner_id, ctx, target, input, effectiveFrom, now);
+}
+
 function versionRow(
   partnerId: string,
   ctx: RequestContext,
@@ -584,21 +603,7 @@ export async function addRuleVersion(
     };
     await checkAgainstCatalog({ ...deps, db: trx }, scope, draft);
     const last = rows.at(-1) as Row<'price_rules'>;
-    await writeVersion(
-      scope,
-      ctx,
-      'update',
-      versionRow(
-        scope.partnerId,
-        ctx,
-        { ruleId, version: last.version + 1, ...draft },
-        input,
-        effectiveFrom,
-        now,
-      ),
-      last,
-      now,
-    );
+    await writeVersion(scope, ctx, 'update', nextVersionRow(ctx, last, input, effectiveFrom, now), last, now);
     return ruleView(await ruleRows(scope, ruleId), now);
   });
 }
@@ -626,28 +631,7 @@ export async function retireRule(
       ...(effectiveFromInput ? { effectiveFrom: effectiveFromInput } : {}),
     };
     const effectiveFrom = effectiveDate(input, now);
-    await writeVersion(
-      scope,
-      ctx,
-      'retire',
-      versionRow(
-        scope.partnerId,
-        ctx,
-        {
-          ruleId,
-          version: last.version + 1,
-          scope: last.scope as RuleScope,
-          category: last.category,
-          offerId: last.offer_id,
-          customerId: last.customer_id,
-        },
-        input,
-        effectiveFrom,
-        now,
-      ),
-      last,
-      now,
-    );
+    await writeVersion(scope, ctx, 'retire', nextVersionRow(ctx, last, input, effectiveFrom, now), last, now);
     return ruleView(await ruleRows(scope, ruleId), now);
   });
 }
