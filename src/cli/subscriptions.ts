@@ -236,41 +236,35 @@ export function registerSubscriptionCommands(program: Command): void {
     changed(s, o.json, `suspended; its data is kept until ${day(s.dataRetentionEndDate)}`);
   });
 
-  withTarget(
-    subscription
-      .command(`reactivate ${customerArg} <subscriptionId>`)
-      .description('reactivate a suspended subscription before its data retention date (R-SUS-4)'),
-  ).action(async (customer: string, id: string, o: TargetOptions) => {
-    subscriptionId(id);
-    const t = apiTarget(o);
-    const customerId = await resolveCustomer(t, customer);
-    const s = await patchSubscription(
-      t,
-      customerId,
-      id,
-      { status: 'active' },
-      { status: 'active', words: 'active' },
-    );
-    changed(s, o.json, `active again; term ends ${day(s.commitmentEndDate)}`);
-  });
+  /** A command whose only change is the subscription's status; saying so when it already has it. */
+  const statusCommand = (
+    name: string,
+    description: string,
+    to: { status: 'active' | 'deleted'; words: string },
+    sentence: (s: SubscriptionView) => string,
+  ) =>
+    withTarget(
+      subscription.command(`${name} ${customerArg} <subscriptionId>`).description(description),
+    ).action(async (customer: string, id: string, o: TargetOptions) => {
+      subscriptionId(id);
+      const t = apiTarget(o);
+      const customerId = await resolveCustomer(t, customer);
+      const s = await patchSubscription(t, customerId, id, { status: to.status }, to);
+      changed(s, o.json, sentence(s));
+    });
 
-  withTarget(
-    subscription
-      .command(`cancel ${customerArg} <subscriptionId>`)
-      .description('cancel a subscription for good (R-CAN-1); its data is purged 90 days later'),
-  ).action(async (customer: string, id: string, o: TargetOptions) => {
-    subscriptionId(id);
-    const t = apiTarget(o);
-    const customerId = await resolveCustomer(t, customer);
-    const s = await patchSubscription(
-      t,
-      customerId,
-      id,
-      { status: 'deleted' },
-      { status: 'deleted', words: 'cancelled' },
-    );
-    changed(s, o.json, `cancelled; its data is purged on ${day(s.dataRetentionEndDate)}`);
-  });
+  statusCommand(
+    'reactivate',
+    'reactivate a suspended subscription before its data retention date (R-SUS-4)',
+    { status: 'active', words: 'active' },
+    (s) => `active again; term ends ${day(s.commitmentEndDate)}`,
+  );
+  statusCommand(
+    'cancel',
+    'cancel a subscription for good (R-CAN-1); its data is purged 90 days later',
+    { status: 'deleted', words: 'cancelled' },
+    (s) => `cancelled; its data is purged on ${day(s.dataRetentionEndDate)}`,
+  );
 
   withTarget(
     subscription
