@@ -90,7 +90,11 @@ class PreparingClient extends pg.Client {
 }
 
 export function databaseFromUrl(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: PreparingClient as unknown as typeof pg.Client });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    Client: PreparingClient as unknown as typeof pg.Client,
+  });
   // An idle client that loses its server must not crash the process; the next query reports the error.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });

@@ -57,7 +57,11 @@ describe.skipIf(!serverUrl())('prepared statements on a PostgreSQL server', () =
   it('sends a statement without values unprepared, and a bad value fails that call only', async () => {
     expect((await sql<{ n: number }>`select 1 as n`.execute(reader.db)).rows).toEqual([{ n: 1 }]);
     await expect(
-      readerDb().selectFrom('t').selectAll().where('id', '=', 'x' as unknown as number).execute(),
+      readerDb()
+        .selectFrom('t')
+        .selectAll()
+        .where('id', '=', 'x' as unknown as number)
+        .execute(),
     ).rejects.toThrow(/invalid input syntax for type integer/);
     expect(await byId(2)).toEqual([{ id: 2, a: 'two', b: null }]);
   });

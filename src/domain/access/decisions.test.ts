@@ -285,7 +285,14 @@ describe('R-ACC: licences, service plans and several subscriptions', () => {
 
 describe('a schedule worked out once', () => {
   it('R-ACC: a subscription carrying its schedule gives the phase of one that works it out at each decision', () => {
-    const statuses: SubscriptionStatus[] = ['active', 'expired', 'suspended', 'disabled', 'deleted', 'pending'];
+    const statuses: SubscriptionStatus[] = [
+      'active',
+      'expired',
+      'suspended',
+      'disabled',
+      'deleted',
+      'pending',
+    ];
     for (const status of statuses)
       for (const isTrial of [false, true])
         for (const autoRenewEnabled of [false, true])
