@@ -9,6 +9,7 @@ import {
   screenshot,
 } from '../support/browser.ts';
 import { onServer } from '../support/db.ts';
+import { watchFailures } from './walk.ts';
 
 // The console's billing pieces (R-BIL-6) and customer users (R-ACC) in a real browser against a real server process with the demo data
 // and the test clock: a customer's statement tab, the cancel confirmation's credit, the order review's
@@ -291,6 +292,50 @@ describe.skipIf(onServer())('billing, customer users and licences in the partner
       await expect.poll(() => megan.getByTestId(TID.userAccess).textContent()).toBe(ACTIVE);
       expect(await lee.getByTestId(TID.userAccess).getAttribute('data-suspension-reasons')).toBe('');
       expect(errors).toEqual([]);
+    },
+  );
+  it(
+    'R-API-3: Submit right after an edit waits for the change preview on its way, which then reaches the server before the change and is not refused as stale',
+    { timeout: 300_000 },
+    async () => {
+      const { page } = await app.open('en-US', 'UTC');
+      const failures = watchFailures(page);
+      const customerId = await newCustomer('fabrikam-race.onmicrosoft.com', 'Fabrikam Race');
+      await call('POST', `/v1/customers/${customerId}/orders`, {
+        billingCycle: 'monthly',
+        lineItems: [{ lineItemNumber: 0, offerId: 'CN-365-BS', quantity: 2 }],
+      });
+      const sub = (
+        await call<{ items: { id: string; offerId: string }[] }>(
+          'GET',
+          `/v1/customers/${customerId}/subscriptions`,
+        )
+      ).items.find((s) => s.offerId === 'CN-365-BS') as { id: string };
+      await signIn(page);
+      await page.goto(`${app.url()}/customers/${customerId}/subscriptions/${sub.id}`);
+      // The change preview is held in the browser until the partner has pressed Submit: the slow network
+      // under which a preview and the change it previews cross.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/preview', async (route) => {
+        await held;
+        await route.continue();
+      });
+      const patches: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'PATCH') patches.push(r.url());
+      });
+      const previewSent = page.waitForRequest((r) => r.url().endsWith('/preview'));
+      await page.getByLabel('Licences', { exact: true }).fill('5');
+      await previewSent;
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      // The button says so while the change is under way.
+      await expect.poll(() => page.getByRole('button', { name: 'Saving…' }).isDisabled()).toBe(true);
+      expect(patches).toEqual([]);
+      release();
+      await expect.poll(() => page.getByTestId(TID.notice).textContent()).toBe('The changes were saved.');
+      expect(patches).toHaveLength(1);
+      expect(failures).toEqual([]);
     },
   );
 });

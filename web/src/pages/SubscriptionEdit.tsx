@@ -257,7 +257,7 @@ function EditForm({
   // The money before Submit: the server's preview of this very PATCH, once the form is valid.
   const draft = patchFor(s, form, offer.data ?? { minimumQuantity: 1, maximumQuantity: 1_000_000 });
   const previewBody = offer.data && draft.problems.length === 0 ? draft.body : undefined;
-  const money = useQuery({
+  const previewQuery = {
     queryKey: [
       ...keys.subscription(s.customerId, s.id),
       'changePreview',
@@ -265,7 +265,6 @@ function EditForm({
       JSON.stringify(previewBody ?? null),
     ],
     meta: PREVIEW,
-    enabled: previewBody !== undefined && !busy,
     retry: false,
     queryFn: () =>
       ok(
@@ -275,7 +274,8 @@ function EditForm({
           headers: { 'If-Match': `"${s.attributes.etag}"` },
         }),
       ),
-  });
+  };
+  const money = useQuery({ ...previewQuery, enabled: previewBody !== undefined && !busy });
 
   const problem = (field: FormProblem['field']) => {
     const p = problems.find((x) => x.field === field);
@@ -298,6 +298,10 @@ function EditForm({
       return;
     }
     setBusy(true);
+    // A preview still on its way must be answered first: reaching the server after this change, it would
+    // find the subscription changed under its If-Match and be refused as stale (a 412 in the console).
+    if (client.getQueryState(previewQuery.queryKey)?.fetchStatus === 'fetching')
+      await client.fetchQuery(previewQuery).catch(() => undefined);
     try {
       const updated = await ok(
         api.PATCH('/v1/customers/{customerId}/subscriptions/{subscriptionId}', {
