@@ -8,8 +8,8 @@ interface T {
   t: { id: number; a: string; b?: number | null };
 }
 
-// The PostgreSQL server's pool sends Kysely's statements as named prepared statements (src/db/database.ts).
-// PGlite has no pool and sends them as before.
+// The PostgreSQL server's pool sends Kysely's statements as named prepared statements, and a transaction's
+// BEGIN together with its first statement (src/db/database.ts). PGlite has no pool and sends them as they come.
 describe.skipIf(!serverUrl())('prepared statements on a PostgreSQL server', () => {
   const name = `seatwise_t_${randomBytes(6).toString('hex')}`;
   let reader: Database;
@@ -64,5 +64,52 @@ describe.skipIf(!serverUrl())('prepared statements on a PostgreSQL server', () =
         .execute(),
     ).rejects.toThrow(/invalid input syntax for type integer/);
     expect(await byId(2)).toEqual([{ id: 2, a: 'two', b: null }]);
+  });
+
+  it('writes a held BEGIN with the first statement of a transaction: that statement rolls back with the rest', async () => {
+    const visibleToOthers = async (id: number) =>
+      (
+        await (migrator.db as unknown as Kysely<T>)
+          .selectFrom('t')
+          .select('id')
+          .where('id', '=', id)
+          .execute()
+      ).length > 0;
+    await expect(
+      readerDb()
+        .transaction()
+        .execute(async (trx) => {
+          await trx.insertInto('t').values({ id: 10, a: 'ten' }).execute();
+          // Had the insert run before BEGIN took effect, it would have committed on its own.
+          expect(await visibleToOthers(10)).toBe(false);
+          throw new Error('refused after the first statement');
+        }),
+    ).rejects.toThrow('refused after the first statement');
+    expect(await visibleToOthers(10)).toBe(false);
+
+    await readerDb()
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('t').values({ id: 11, a: 'eleven' }).execute();
+        expect(await visibleToOthers(11)).toBe(false);
+      });
+    expect(await visibleToOthers(11)).toBe(true);
+  });
+
+  it('sends nothing for a transaction without a statement, and the connection goes on outside any transaction', async () => {
+    expect(
+      await readerDb()
+        .transaction()
+        .execute(() => Promise.resolve('nothing written')),
+    ).toBe('nothing written');
+    await readerDb().insertInto('t').values({ id: 12, a: 'twelve' }).execute();
+    // Committed at once: the held BEGIN did not stay behind to open a transaction around it.
+    expect(
+      await (migrator.db as unknown as Kysely<T>).selectFrom('t').select('a').where('id', '=', 12).execute(),
+    ).toEqual([{ a: 'twelve' }]);
+    const status = await sql<{
+      open: boolean;
+    }>`select txid_current_if_assigned() is not null as open`.execute(reader.db);
+    expect(status.rows).toEqual([{ open: false }]);
   });
 });
