@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // runs them without the global setup, in seconds (`npx vitest run --project unit`). Everything else opens its
 // own clone of a template database that the `db` project's global setup migrates once per run; an embedded
 // clone costs up to 1 GB, so two workers (one per core).
-const unit = ['src/domain/**/*.test.ts', 'src/config.test.ts', 'web/src/**/*.test.ts'];
+const unit = [
+  'src/domain/**/*.test.ts',
+  'src/config.test.ts',
+  'src/http/input-guard.test.ts',
+  'web/src/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -14,37 +14,58 @@ const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 type Problem = { field: string; detail: string };
 
+/** What `problemIn` found, with the keys that lead to it, innermost first. */
+type Found = { kind: 'text' | 'key' | 'number' | 'depth'; keys: string[] };
+
 /**
- * Walks a parsed value without recursion (a hostile body may nest deeper than the stack) and returns the first
- * string, key or number that cannot be stored or used: NUL or lone surrogates in a string or a property name,
- * a number that is not finite (`1e309` parses as Infinity), or nesting deeper than MAX_BODY_DEPTH.
+ * The first string, property name or number in `value` that cannot be stored or used. It recurses, but never
+ * deeper than MAX_BODY_DEPTH (a value nested deeper is the problem), so a hostile body cannot exhaust the
+ * stack. A value without a problem allocates nothing: every request's body, query and path pass here twice.
  */
-export function findProblem(root: unknown, rootName: string): Problem | undefined {
-  const stack: { value: unknown; path: string; depth: number }[] = [
-    { value: root, path: rootName, depth: 0 },
-  ];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (typeof value === 'string') {
-      if (!storableText(value))
-        return { field: path, detail: `${path} must not contain NUL characters or unpaired surrogates` };
-    } else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return { field: path, detail: `${path} must be a finite number` };
-    } else if (value !== null && typeof value === 'object') {
-      if (depth >= MAX_BODY_DEPTH)
-        return { field: path, detail: `${path} nests deeper than ${MAX_BODY_DEPTH} levels` };
-      for (const [key, child] of Object.entries(value)) {
-        const childPath = `${path}.${key}`;
-        if (!storableText(key))
-          return {
-            field: path,
-            detail: `${path} has a property name with NUL characters or unpaired surrogates`,
-          };
-        stack.push({ value: child, path: childPath, depth: depth + 1 });
-      }
+function problemIn(value: unknown, depth: number): Found | undefined {
+  if (typeof value === 'string') return storableText(value) ? undefined : { kind: 'text', keys: [] };
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { kind: 'number', keys: [] };
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_BODY_DEPTH) return { kind: 'depth', keys: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = problemIn(value[i], depth + 1);
+      if (found) return (found.keys.push(String(i)), found);
     }
+    return undefined;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    if (!storableText(key)) return { kind: 'key', keys: [] };
+    const found = problemIn(object[key], depth + 1);
+    if (found) return (found.keys.push(key), found);
   }
   return undefined;
+}
+
+/**
+ * The first string, key or number in a parsed value that cannot be stored or used, named by its path: NUL or
+ * lone surrogates in a string or a property name, a number that is not finite (`1e309` parses as Infinity),
+ * or nesting deeper than MAX_BODY_DEPTH.
+ */
+export function findProblem(root: unknown, rootName: string): Problem | undefined {
+  const found = problemIn(root, 0);
+  if (!found) return undefined;
+  const path = [rootName, ...found.keys.reverse()].join('.');
+  switch (found.kind) {
+    case 'text':
+      return { field: path, detail: `${path} must not contain NUL characters or unpaired surrogates` };
+    case 'number':
+      return { field: path, detail: `${path} must be a finite number` };
+    case 'depth':
+      return { field: path, detail: `${path} nests deeper than ${MAX_BODY_DEPTH} levels` };
+    case 'key':
+      return {
+        field: path,
+        detail: `${path} has a property name with NUL characters or unpaired surrogates`,
+      };
+  }
 }
 
 const refuse = (req: FastifyRequest, reply: FastifyReply, problem: Problem): void => {
@@ -63,9 +84,11 @@ const refuse = (req: FastifyRequest, reply: FastifyReply, problem: Problem): voi
  */
 export function installInputGuard(app: FastifyInstance) {
   app.addHook('onRequest', (req, reply, done) => {
-    for (const [name, value] of Object.entries(req.headers)) {
-      const values = Array.isArray(value) ? value : [value ?? ''];
-      if (values.some((v) => BAD_HEADER_VALUE.test(v))) {
+    // Names and values alternate, as received (a repeated header is checked in each of its lines).
+    const raw = req.raw.rawHeaders;
+    for (let i = 1; i < raw.length; i += 2) {
+      if (BAD_HEADER_VALUE.test(raw[i] ?? '')) {
+        const name = (raw[i - 1] ?? '').toLowerCase();
         refuse(req, reply, {
           field: `headers.${name}`,
           detail: `header ${name} must hold only visible characters`,
