@@ -22,6 +22,16 @@ export interface Server {
 }
 
 /**
+ * The Node flags a command's first line gives (`#!/usr/bin/env -S node --flag`): what `npm start` runs it
+ * with. The server is started with them here too, plus the benchmark's own (a CPU profile), which Node takes
+ * only on its command line.
+ */
+function shebangFlags(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  return /^#!.*\bnode\b(.*)$/.exec(first)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
+/**
  * Starts `seatwise serve` in its own process (the load generator must not share its event loop), from this
  * checkout or from `root`, another one (a benchmark comparing two versions in one run).
  */
@@ -30,7 +40,8 @@ export function startSeatwise(
   nodeArgs: string[] = [],
   root: string = ROOT,
 ): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'seatwise.js'), 'serve'], {
+  const bin = join(root, 'bin', 'seatwise.js');
+  const child = spawn(process.execPath, [...shebangFlags(bin), ...nodeArgs, bin, 'serve'], {
     env: {
       ...process.env,
       PORT: '0',
