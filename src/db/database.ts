@@ -107,7 +107,8 @@ class PreparingClient extends pg.Client {
       return super.query(config, values, callback);
     }
     const params = (values ?? []) as unknown[];
-    const command = params.length === 0 ? config.toUpperCase() : '';
+    // BEGIN, COMMIT and ROLLBACK as Kysely sends them: short texts without values.
+    const command = params.length === 0 && config.length <= 8 ? config.toUpperCase() : '';
     if (command === 'BEGIN') {
       this.#beginHeld = true;
       return Promise.resolve(done(command));
@@ -128,6 +129,10 @@ class PreparingClient extends pg.Client {
         if (failure) reject(failure);
         else resolve(result);
       });
+    }).catch((e: unknown) => {
+      // As pg does: the stack then leads back to the statement's caller, not to the socket's read.
+      if (e instanceof Error) Error.captureStackTrace(e);
+      throw e;
     });
   }
 
