@@ -8,6 +8,7 @@ const unit = [
   'src/domain/**/*.test.ts',
   'src/config.test.ts',
   'src/http/input-guard.test.ts',
+  'src/http/case-insensitive-body.test.ts',
   'web/src/**/*.test.ts',
 ];
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { camelCaseKeys } from './case-insensitive-body.ts';
 import { findProblem, MAX_BODY_DEPTH } from './input-guard.ts';
 
 const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { next: nested(depth - 1) });
 
-describe('the walks every request body takes before validation', () => {
+describe('the input guard', () => {
   it('R-API-4: names the field of the first value that cannot be stored, through objects and arrays', () => {
     const body = { lineItems: [{ offerId: 'CN-365-BB' }, { offerId: 'bad\0id' }] };
     expect(findProblem(body, 'body')).toEqual({
@@ -31,15 +30,5 @@ describe('the walks every request body takes before validation', () => {
     expect(
       findProblem({ a: 1.5, b: [true, null, {}, []], c: 'Ünïcode 😀', d: { e: -0 } }, 'body'),
     ).toBeUndefined();
-  });
-
-  it('R-API-1: turns PascalCase property names to camelCase at every level, and leaves a camelCase body as it is', () => {
-    expect(camelCaseKeys({ LineItems: [{ OfferId: 'x', ID: 1 }], billingCycle: 'monthly' })).toEqual({
-      lineItems: [{ offerId: 'x', id: 1 }],
-      billingCycle: 'monthly',
-    });
-    const camel = { lineItems: [{ offerId: 'x' }], quantity: 2 };
-    expect(camelCaseKeys(camel)).toBe(camel);
-    expect(camelCaseKeys({ outer: { Inner: 1 } })).toEqual({ outer: { inner: 1 } });
   });
 });

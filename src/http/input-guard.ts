@@ -44,6 +44,13 @@ function problemIn(value: unknown, depth: number): Found | undefined {
   return undefined;
 }
 
+const WHY: Record<Found['kind'], string> = {
+  text: 'must not contain NUL characters or unpaired surrogates',
+  number: 'must be a finite number',
+  depth: `nests deeper than ${MAX_BODY_DEPTH} levels`,
+  key: 'has a property name with NUL characters or unpaired surrogates',
+};
+
 /**
  * The first string, key or number in a parsed value that cannot be stored or used, named by its path: NUL or
  * lone surrogates in a string or a property name, a number that is not finite (`1e309` parses as Infinity),
@@ -53,19 +60,7 @@ export function findProblem(root: unknown, rootName: string): Problem | undefine
   const found = problemIn(root, 0);
   if (!found) return undefined;
   const path = [rootName, ...found.keys.reverse()].join('.');
-  switch (found.kind) {
-    case 'text':
-      return { field: path, detail: `${path} must not contain NUL characters or unpaired surrogates` };
-    case 'number':
-      return { field: path, detail: `${path} must be a finite number` };
-    case 'depth':
-      return { field: path, detail: `${path} nests deeper than ${MAX_BODY_DEPTH} levels` };
-    case 'key':
-      return {
-        field: path,
-        detail: `${path} has a property name with NUL characters or unpaired surrogates`,
-      };
-  }
+  return { field: path, detail: `${path} ${WHY[found.kind]}` };
 }
 
 const refuse = (req: FastifyRequest, reply: FastifyReply, problem: Problem): void => {
