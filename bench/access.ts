@@ -240,14 +240,18 @@ async function decisions(
   };
 }
 
-/** Where a server's decisions came from (seatwise_access_decisions_total): memory, or the database. */
+/**
+ * Where a server's decisions came from (seatwise_access_decisions_total): memory, or the database; and how many
+ * statements read the stamps (seatwise_access_stamp_reads_total), one per batch.
+ */
 async function sources(server: Server): Promise<string> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  const count = (source: string) =>
-    Number(
-      new RegExp(`^seatwise_access_decisions_total\\{source="${source}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0,
-    );
-  return `decisions from memory ${fmt(count('memory'))}, from the database ${fmt(count('database'))}`;
+  const count = (name: string) =>
+    Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+  const memory = count('seatwise_access_decisions_total{source="memory"}');
+  const database = count('seatwise_access_decisions_total{source="database"}');
+  const reads = count('seatwise_access_stamp_reads_total');
+  return `decisions from memory ${fmt(memory)}, from the database ${fmt(database)}; stamp reads ${fmt(reads)} (${fmt((memory + database) / Math.max(1, reads), 1)} decisions per read)`;
 }
 
 /** CPU µs the bare server has used (its /cpu answers process.cpuUsage()). */

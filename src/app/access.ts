@@ -3,6 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import { requirePermission } from '../domain/access/permissions.ts';
 import { throwIfUserManagementUnavailable } from '../domain/access/customer-users.ts';
 import {
+  accessPhases,
   decideAccess,
   unknownUserDecision,
   type AccessAnswer,
@@ -16,7 +17,6 @@ import type { Cloud } from '../domain/cloud.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isGuid } from '../domain/ids.ts';
 import type { SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
-import { timeline } from '../domain/subscription/schedule.ts';
 import type { Db } from '../db/database.ts';
 import type { SystemContext } from './audit.ts';
 import type { RequestContext } from './context.ts';
@@ -170,8 +170,8 @@ export async function loadTenantAccess(
       // R-SUS-1: kept for the decisions' answers (R-SUS-2); the many subscriptions without share one array.
       suspensionReasons: s[11].length === 0 ? NO_REASONS : s[11],
     };
-    // Worked out once per load: every decision about the tenant reads the same dated moves.
-    subscriptions.set(s[0], { ...facts, schedule: timeline(facts) });
+    // Worked out once per load: a decision only finds where now stands among the phases.
+    subscriptions.set(s[0], { ...facts, phases: accessPhases(facts) });
   }
   const users = new Map<string, UserAccessFacts & { licenses: UserAccessFacts['licenses'][number][] }>();
   const byPrincipalName = new Map<string, string>();
@@ -245,15 +245,22 @@ const UNKNOWN_TENANT: AccessAnswerView = {
 type StampWaiter = { resolve: (stamp: string) => void; reject: (e: unknown) => void };
 
 /**
- * Reads tenants' stamps for decisions, one statement per batch: the questions that arrive while a read is
- * under way wait for the next one, which is sent after they arrived, so every decision compares against a
- * stamp read after its request came in (R-ACC: a change whose request has returned is seen).
+ * Reads tenants' stamps for decisions, one statement per batch. A read goes out at the end of the event loop's
+ * turn (setImmediate), carrying every question that came in during it; the questions that arrive while it is
+ * under way wait for the next one, sent at the end of the turn in which its answer came. So every decision
+ * compares against a stamp read after its request came in (R-ACC: a change whose request has returned is
+ * seen), and one round trip serves all the requests of a turn (a read costs the server as much CPU as a
+ * decision: docs/benchmarks.md).
  */
 class StampBatches {
   #next = new Map<string, { partnerId: string; customerId: string; waiters: StampWaiter[] }>();
-  #reading = false;
+  /** A read is due at the end of this turn, or under way. */
+  #busy = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly reads: Counter,
+  ) {}
 
   stamp(partnerId: string, customerId: string): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -261,16 +268,19 @@ class StampBatches {
       let entry = this.#next.get(key);
       if (!entry) this.#next.set(key, (entry = { partnerId, customerId, waiters: [] }));
       entry.waiters.push({ resolve, reject });
-      if (!this.#reading) void this.#drain();
+      if (!this.#busy) {
+        this.#busy = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#reading = true;
     try {
       while (this.#next.size > 0) {
         const batch = [...this.#next.values()];
         this.#next = new Map();
+        this.reads.inc();
         try {
           const stamps = await readAccessStamps(this.db, batch);
           batch.forEach((entry, i) => {
@@ -279,9 +289,11 @@ class StampBatches {
         } catch (e) {
           for (const entry of batch) for (const w of entry.waiters) w.reject(e);
         }
+        // The requests read in the turn that brought the answer join the next read.
+        if (this.#next.size > 0) await new Promise((turnEnd) => setImmediate(turnEnd));
       }
     } finally {
-      this.#reading = false;
+      this.#busy = false;
     }
   }
 }
@@ -305,7 +317,12 @@ export class AccessDecisions {
     private readonly deps: { db: Db; clock: Clock; cloud: Cloud; metrics: Registry },
     private readonly maxTenants = 1000,
   ) {
-    this.#stamps = new StampBatches(deps.db);
+    const reads = new Counter({
+      name: 'seatwise_access_stamp_reads_total',
+      help: "Statements that read tenants' access stamps: one per batch of the decisions asked during a turn of the event loop",
+      registers: [deps.metrics],
+    });
+    this.#stamps = new StampBatches(deps.db, reads);
     const counter = new Counter({
       name: 'seatwise_access_decisions_total',
       help: 'Access decisions answered, by where the tenant facts came from (memory, or the database because the stamp moved or the tenant was not held)',

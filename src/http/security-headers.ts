@@ -24,9 +24,11 @@ export const API_HELMET = {
  */
 export const API_SECURITY_HEADERS: Readonly<OutgoingHttpHeaders> = (() => {
   const headers: OutgoingHttpHeaders = {};
+  // Named in lower case, as Fastify names the headers it is given (it would lower-case a fresh copy of each
+  // name on every answer otherwise; the names are case-insensitive on the wire).
   const response = {
-    setHeader: (name: string, value: string) => (headers[name] = value),
-    removeHeader: (name: string) => delete headers[name],
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
   };
   helmet(API_HELMET)({} as never, response as never, () => {});
   return Object.freeze(headers);

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AccessDecisions,
   accessChanged,
@@ -39,13 +39,14 @@ async function tenant() {
 }
 
 /** A second process's decisions on the same database: its own memory, its own metrics. */
-const anotherProcess = () =>
-  new AccessDecisions({
-    db: t.seatwise.db,
-    clock: t.seatwise.clock,
-    cloud: 'global',
-    metrics: new Registry(),
-  });
+const anotherProcess = (metrics = new Registry()) =>
+  new AccessDecisions({ db: t.seatwise.db, clock: t.seatwise.clock, cloud: 'global', metrics });
+
+/** The statements that read stamps so far (seatwise_access_stamp_reads_total). */
+async function stampReads(metrics: Registry): Promise<number> {
+  const metric = await metrics.getSingleMetric('seatwise_access_stamp_reads_total')?.get();
+  return metric?.values[0]?.value ?? 0;
+}
 
 /** Suspends the subscription with an ordinary UPDATE, bumping the stamp in the same transaction or not. */
 async function suspend(partnerId: string, customer: string, subscription: string, bump: boolean) {
@@ -133,5 +134,46 @@ describe('access version stamps (R-ACC, SPEC §8)', () => {
     await suspend(partnerId, customer, e3.id, true);
     const answers = await Promise.all(Array.from({ length: 20 }, () => other.decideOne(ctx, question)));
     expect(answers.map((a) => a.signIn.allowed)).toEqual(Array.from({ length: 20 }, () => false));
+  });
+
+  it('R-ACC: the decisions asked in one turn of the event loop share one stamp read', async () => {
+    t = await newSeatwise();
+    const { ctx, question } = await tenant();
+    const metrics = new Registry();
+    const other = anotherProcess(metrics);
+    await other.decideOne(ctx, question);
+    const before = await stampReads(metrics);
+    await Promise.all(Array.from({ length: 20 }, () => other.decideOne(ctx, question)));
+    expect((await stampReads(metrics)) - before).toBe(1);
+  });
+
+  it('R-ACC: a decision asked while a stamp read is under way waits for the next read, which sees a change committed meanwhile', async () => {
+    t = await newSeatwise();
+    const { customer, e3, partnerId, ctx, question } = await tenant();
+    const metrics = new Registry();
+    // Holds the answer of the next statement back until released: a stamp read kept under way.
+    let release = () => {};
+    let hold = false;
+    const db = t.seatwise.db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        if (hold) {
+          hold = false;
+          await new Promise<void>((go) => (release = go));
+        }
+        return args.result;
+      },
+    });
+    const other = new AccessDecisions({ db, clock: t.seatwise.clock, cloud: 'global', metrics });
+    expect((await other.decideOne(ctx, question)).signIn.allowed).toBe(true);
+    hold = true;
+    const first = other.decideOne(ctx, question);
+    await vi.waitUntil(() => !hold);
+    await suspend(partnerId, customer, e3.id, true);
+    const second = other.decideOne(ctx, question);
+    release();
+    expect((await first).signIn.allowed).toBe(true);
+    expect((await second).signIn).toMatchObject({ allowed: false, reason: 'suspended' });
+    expect(await stampReads(metrics)).toBe(3);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
-import { timeline } from '../subscription/schedule.ts';
+import { settled } from '../subscription/schedule.ts';
 import {
   accessPhase,
+  accessPhases,
   decideAccess,
   type AccessDecision,
   type SubscriptionAccessFacts,
@@ -283,8 +284,8 @@ describe('R-ACC: licences, service plans and several subscriptions', () => {
   });
 });
 
-describe('a schedule worked out once', () => {
-  it('R-ACC: a subscription carrying its schedule gives the phase of one that works it out at each decision', () => {
+describe('phases worked out once', () => {
+  it('R-RET-3: the phase at a date, from phases worked out at load, is the phase of the facts a sweep at that date leaves', () => {
     const statuses: SubscriptionStatus[] = [
       'active',
       'expired',
@@ -306,11 +307,13 @@ describe('a schedule worked out once', () => {
                 commitmentEndDate: day(end),
                 dataRetentionEndDate: status === 'deleted' ? day(changed + 90) : null,
               });
-              const carried = { ...facts, schedule: timeline(facts) };
-              for (const at of [-50, 0, 1, 29, 31, 60, 91, 121, 400])
+              const carried = { ...facts, phases: accessPhases(facts) };
+              for (const at of [-50, 0, 1, 29, 31, 60, 91, 121, 400]) {
+                const swept = { ...facts, ...settled(facts, day(at)) };
                 expect(accessPhase(carried, day(at)), `${status} ${end} ${at}`).toEqual(
-                  accessPhase(facts, day(at)),
+                  accessPhase(swept, day(at)),
                 );
+              }
             }
   });
 });

@@ -26,10 +26,10 @@ export interface SubscriptionAccessFacts extends DatedFacts {
   /** Why it was suspended (R-SUS-1: customerRequest, nonPayment, fraud, other, unspecified); kept after. */
   suspensionReasons: readonly string[];
   /**
-   * Its dated moves from these facts (`timeline`), when whoever loaded the facts worked them out once; a
-   * decision then only finds where `now` stands among them.
+   * Its access phases from these facts (`accessPhases`), when whoever loaded the facts worked them out once;
+   * a decision then only finds where `now` stands among them.
    */
-  schedule?: readonly ScheduledStep[];
+  phases?: readonly PhaseSpan[];
 }
 
 export interface LicenseFacts {
@@ -92,25 +92,56 @@ function standing(f: DatedFacts): Omit<AccessPhase, 'fullUntil' | 'dataUntil'> {
   }
 }
 
-/**
- * The subscription's access phase at `now`, read from the lifecycle schedule: dated moves that the sweeper has
- * not made yet (R-RET-3 runs every minute) are taken as made, so that a decision never lags behind the
- * calendar (an active trial past its 30 days is expired, R-TRI-4; a term that ended without renewal is expired,
- * R-REN-2; and so on to the purge). `fullUntil` is the date of the first scheduled move that ends full access,
- * `dataUntil` the date of the purge.
- */
-export function accessPhase(s: SubscriptionAccessFacts, now: Date): AccessPhase {
-  let cur: DatedFacts = s;
-  const ahead: ScheduledStep[] = [];
-  for (const step of s.schedule ?? timeline(s)) {
-    if (step.at.getTime() <= now.getTime()) cur = step.after;
-    else ahead.push(step);
-  }
+/** An access phase and the time (ms) from which it holds; the first holds from the beginning of time. */
+export interface PhaseSpan {
+  from: number;
+  phase: AccessPhase;
+}
+
+/** The phase of facts `cur`, with `ahead` the dated moves still to come: when full access and the data end. */
+function phaseBefore(cur: DatedFacts, ahead: readonly ScheduledStep[]): AccessPhase {
   const phase = standing(cur);
   if (phase === PURGED) return PURGED;
   const fullEnds = phase.full ? ahead.find((step) => !standing(step.after).full) : undefined;
   const purge = ahead.find((step) => step.after.dataPurgedAt !== null);
-  return { ...phase, fullUntil: fullEnds?.at ?? null, dataUntil: purge?.at ?? null };
+  // Written out: an object spread followed by more properties took V8 about 2 µs here, per decision.
+  return {
+    state: phase.state,
+    full: phase.full,
+    adminData: phase.adminData,
+    rule: phase.rule,
+    fullUntil: fullEnds?.at ?? null,
+    dataUntil: purge?.at ?? null,
+  };
+}
+
+/**
+ * The subscription's access phases, read from the lifecycle schedule: one from now on, then one from each
+ * dated move the sweeper will make if nobody acts (R-RET-3). A move the sweeper has not made yet is taken as
+ * made on its date, so that a decision never lags behind the calendar (an active trial past its 30 days is
+ * expired, R-TRI-4; a term that ended without renewal is expired, R-REN-2; and so on to the purge).
+ * `fullUntil` is the date of the next move that ends full access, `dataUntil` the date of the purge.
+ */
+export function accessPhases(f: DatedFacts): PhaseSpan[] {
+  const steps = timeline(f);
+  const spans: PhaseSpan[] = [{ from: Number.NEGATIVE_INFINITY, phase: phaseBefore(f, steps) }];
+  steps.forEach((step, i) => {
+    spans.push({ from: step.at.getTime(), phase: phaseBefore(step.after, steps.slice(i + 1)) });
+  });
+  return spans;
+}
+
+/**
+ * The subscription's access phase at `now`: the last of its phases that has begun (moves due at the same
+ * instant are all made). Allocates nothing when the phases were worked out at load.
+ */
+export function accessPhase(s: SubscriptionAccessFacts, now: Date): AccessPhase {
+  const spans = s.phases ?? accessPhases(s);
+  const at = now.getTime();
+  let phase = (spans[0] as PhaseSpan).phase;
+  for (let i = 1; i < spans.length && (spans[i] as PhaseSpan).from <= at; i++)
+    phase = (spans[i] as PhaseSpan).phase;
+  return phase;
 }
 
 /** Why an answer is what it is: the deciding subscription's state, or what was missing. */
