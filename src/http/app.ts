@@ -66,12 +66,13 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
   // Before anything reads the request: no NUL, unpaired surrogate or infinite number gets past (a 400).
   installInputGuard(app);
 
-  // MS-CorrelationId is echoed; a request without one gets one, so every log line and 500 can be traced.
+  // MS-CorrelationId is echoed; a request without one starts a chain of its own, named by its request id (one
+  // UUID per request, not two), so every log line and 500 can be traced.
   app.decorateRequest('correlationId', '');
   // Callback-style hooks here and below: every request passes them, and an async hook costs a promise each.
   app.addHook('onRequest', (req, reply, done) => {
     const given = req.headers['ms-correlationid'];
-    req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : randomUUID();
+    req.correlationId = typeof given === 'string' && given ? given.slice(0, 128) : req.id;
     void reply.header('MS-CorrelationId', req.correlationId);
     // Echoed as far as it is read (idempotency.ts keeps 200 characters): never a header a client cannot take.
     const requestId = req.headers['ms-requestid'];
