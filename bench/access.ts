@@ -14,12 +14,22 @@
  * Prints a table; docs/benchmarks.md records what it printed.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startThrowawayPostgres } from '../scripts/postgres.mjs';
-import { BENCH_TOKEN, createDatabase, fmt, machine, ROOT, startSeatwise, type Server } from './support.ts';
+import {
+  BENCH_TOKEN,
+  createDatabase,
+  fmt,
+  machine,
+  onCpus,
+  ROOT,
+  startSeatwise,
+  type Server,
+} from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +47,26 @@ const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const userCount = Number(args.users);
 const warmup = Number(args.warmup);
+/**
+ * Where each process runs: every server under test alone on the last CPU, this process (the load generator)
+ * and PostgreSQL, started after, on the others. Sharing the two CPUs of a small machine with the load as the
+ * scheduler pleased, the same tree's CPU per decision moved by a third between runs. Without taskset, or on
+ * one CPU, everything shares.
+ */
+function placeProcesses(): { servers?: string; note: string } {
+  const n = availableParallelism();
+  if (n < 2 || spawnSync('taskset', ['-V']).error)
+    return { note: 'all processes share the CPUs (no taskset)' };
+  const others = n === 2 ? '0' : `0-${n - 2}`;
+  const pinned = spawnSync('taskset', ['-a', '-p', '-c', others, String(process.pid)]);
+  if (pinned.status !== 0) return { note: 'all processes share the CPUs (taskset refused)' };
+  return {
+    servers: String(n - 1),
+    note: `each server alone on CPU ${n - 1}; load generator and PostgreSQL on CPU ${others}`,
+  };
+}
+const placement = placeProcesses();
+
 const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
 
 interface Tenant {
@@ -297,7 +327,10 @@ const BARE_FASTIFY = `
 
 /** One of the reference servers in its own process. */
 function startBare(code: string): Promise<{ server: Server; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(...onCpus(placement.servers, process.execPath, ['-e', code]), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(c.toString());
@@ -340,7 +373,7 @@ async function measureTree(
   const url = await createDatabase(serverUrl, database);
   const env = { DATABASE_URL: url, SEATWISE_DEMO: '1', SEATWISE_SWEEP_INTERVAL: '0' };
   const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const a = await startSeatwise(env, nodeArgs, root);
+  const a = await startSeatwise(env, nodeArgs, root, placement.servers);
   let b: Server | undefined;
   try {
     const tenant = await setUp(a, url);
@@ -353,7 +386,7 @@ async function measureTree(
 
     // Two processes on one PostgreSQL: ask B, suspend through A.
     await setStatus(a, tenant, 'active');
-    b = await startSeatwise(env, nodeArgs, root);
+    b = await startSeatwise(env, nodeArgs, root, placement.servers);
     await decisions(b, tenant, warmup, seatwiseCpu(b));
     const two = await decisions(b, tenant, seconds, seatwiseCpu(b), () => setStatus(a, tenant, 'suspended'));
     console.error(`${name}, two processes: ${fmt(two.rps)} decisions/s on B, stale: ${two.staleAllowed}`);
@@ -430,7 +463,7 @@ if (bareRun) {
   }
 }
 console.log(`\nSeatwise access decisions benchmark — ${new Date().toISOString()}`);
-console.log(`machine: ${machine()}`);
+console.log(`machine: ${machine()}; ${placement.note}`);
 console.log(
   `load: autocannon, ${connections} connections, ${seconds} s after ${warmup} s of warm-up, POST /v1/accessdecisions for a random one of ${fmt(userCount)} users of one tenant; PostgreSQL 15 (fsync on) on the same machine`,
 );

@@ -31,6 +31,10 @@ function shebangFlags(bin: string): string[] {
   return /^#!.*\bnode\b(.*)$/.exec(first)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
 
+/** A command run on these CPUs (taskset's list, "1" or "0-2"), or as it is when none are given. */
+export const onCpus = (cpus: string | undefined, command: string, args: string[]): [string, string[]] =>
+  cpus === undefined ? [command, args] : ['taskset', ['-c', cpus, command, ...args]];
+
 /**
  * Starts `seatwise serve` in its own process (the load generator must not share its event loop), from this
  * checkout or from `root`, another one (a benchmark comparing two versions in one run).
@@ -39,9 +43,10 @@ export function startSeatwise(
   env: Record<string, string>,
   nodeArgs: string[] = [],
   root: string = ROOT,
+  cpus?: string,
 ): Promise<Server> {
   const bin = join(root, 'bin', 'seatwise.js');
-  const child = spawn(process.execPath, [...shebangFlags(bin), ...nodeArgs, bin, 'serve'], {
+  const child = spawn(...onCpus(cpus, process.execPath, [...shebangFlags(bin), ...nodeArgs, bin, 'serve']), {
     env: {
       ...process.env,
       PORT: '0',
