@@ -397,7 +397,9 @@ async function measureTree(
   await baseline(tenant);
   await decisions(a, tenant, warmup, seatwiseCpu(a));
   const one = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
-  console.error(`${name}: ${fmt(one.rps)} decisions/s, stale after suspend: ${one.staleAllowed}`);
+  console.error(
+    `${name}: ${fmt(one.rps)} decisions/s, ${fmt(one.cpuPerRequest, 1)} µs CPU each, stale after suspend: ${one.staleAllowed}`,
+  );
   notes.push(`${name}, one process: ${await sources(a)}`);
 
   // Two processes on one PostgreSQL: ask B, suspend through A.
@@ -406,7 +408,9 @@ async function measureTree(
   stops.push(() => b.stop());
   await decisions(b, tenant, warmup, seatwiseCpu(b));
   const two = await decisions(b, tenant, seconds, seatwiseCpu(b), () => setStatus(a, tenant, 'suspended'));
-  console.error(`${name}, two processes: ${fmt(two.rps)} decisions/s on B, stale: ${two.staleAllowed}`);
+  console.error(
+    `${name}, two processes: ${fmt(two.rps)} decisions/s on B, ${fmt(two.cpuPerRequest, 1)} µs CPU each, stale: ${two.staleAllowed}`,
+  );
   notes.push(`${name}, B: ${await sources(b)}`);
   await setStatus(a, tenant, 'active');
   return {
@@ -434,6 +438,7 @@ async function measureBare(
 }
 
 const SLICE_SECONDS = 2;
+const LEAD_IN_SECONDS = 1;
 
 /**
  * Each server's CPU per request, measured in turns: every server in order under the same load for
@@ -447,6 +452,9 @@ async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
   const rounds = Math.max(1, Math.round(seconds / SLICE_SECONDS));
   for (let round = 0; round < rounds; round++) {
     for (const [i, s] of servers.entries()) {
+      // Unmeasured: a server idle during the others' turns starts its own with a young generation V8 shrank
+      // and new connections; a second of load first measures the server as its own runs found it.
+      await decisions(s.server, s.tenant, LEAD_IN_SECONDS, s.cpu);
       const run = await decisions(s.server, s.tenant, SLICE_SECONDS, s.cpu);
       cpu[i] = (cpu[i] ?? 0) + run.cpu;
       requests[i] = (requests[i] ?? 0) + run.requests;
