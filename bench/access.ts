@@ -433,7 +433,7 @@ async function measureBare(
   stops.push(() => server.stop());
   await decisions(server, tenant, warmup, bareCpu(server));
   const run = await decisions(server, tenant, seconds, bareCpu(server));
-  console.error(`${name}: ${fmt(run.rps)} req/s`);
+  console.error(`${name}: ${fmt(run.rps)} req/s, ${fmt(run.cpuPerRequest, 1)} µs CPU per request`);
   return { run, running: { server, tenant, cpu: bareCpu(server) } };
 }
 
