@@ -190,12 +190,12 @@ interface Run {
   /** Of those, the ones that still allowed sign-in: the target is zero. */
   staleAllowed: number;
   suspendMs: number;
-  /** The server's CPU time (user + system) per request during the run, in µs. */
-  cpuPerRequest: number;
   requests: number;
-  /** The server's CPU time during the run, in µs. */
+  /** The server's CPU time (user + system) during the run, in µs. */
   cpu: number;
 }
+
+const cpuPerRequest = (r: Run) => r.cpu / Math.max(1, r.requests);
 
 interface Ctx {
   /** When the request after the one just answered went out (autocannon sends it right after the answer). */
@@ -270,7 +270,6 @@ async function decisions(
     askedAfter,
     staleAllowed,
     suspendMs,
-    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
     requests: result.requests.total,
     cpu: cpuAfter - cpuBefore,
   };
@@ -398,7 +397,7 @@ async function measureTree(
   await decisions(a, tenant, warmup, seatwiseCpu(a));
   const one = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
   console.error(
-    `${name}: ${fmt(one.rps)} decisions/s, ${fmt(one.cpuPerRequest, 1)} µs CPU each, stale after suspend: ${one.staleAllowed}`,
+    `${name}: ${fmt(one.rps)} decisions/s, ${fmt(cpuPerRequest(one), 1)} µs CPU each, stale after suspend: ${one.staleAllowed}`,
   );
   notes.push(`${name}, one process: ${await sources(a)}`);
 
@@ -409,7 +408,7 @@ async function measureTree(
   await decisions(b, tenant, warmup, seatwiseCpu(b));
   const two = await decisions(b, tenant, seconds, seatwiseCpu(b), () => setStatus(a, tenant, 'suspended'));
   console.error(
-    `${name}, two processes: ${fmt(two.rps)} decisions/s on B, ${fmt(two.cpuPerRequest, 1)} µs CPU each, stale: ${two.staleAllowed}`,
+    `${name}, two processes: ${fmt(two.rps)} decisions/s on B, ${fmt(cpuPerRequest(two), 1)} µs CPU each, stale: ${two.staleAllowed}`,
   );
   notes.push(`${name}, B: ${await sources(b)}`);
   await setStatus(a, tenant, 'active');
@@ -433,7 +432,7 @@ async function measureBare(
   stops.push(() => server.stop());
   await decisions(server, tenant, warmup, bareCpu(server));
   const run = await decisions(server, tenant, seconds, bareCpu(server));
-  console.error(`${name}: ${fmt(run.rps)} req/s, ${fmt(run.cpuPerRequest, 1)} µs CPU per request`);
+  console.error(`${name}: ${fmt(run.rps)} req/s, ${fmt(cpuPerRequest(run), 1)} µs CPU per request`);
   return { run, running: { server, tenant, cpu: bareCpu(server) } };
 }
 

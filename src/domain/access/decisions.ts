@@ -104,15 +104,7 @@ function phaseBefore(cur: DatedFacts, ahead: readonly ScheduledStep[]): AccessPh
   if (phase === PURGED) return PURGED;
   const fullEnds = phase.full ? ahead.find((step) => !standing(step.after).full) : undefined;
   const purge = ahead.find((step) => step.after.dataPurgedAt !== null);
-  // Written out: an object spread followed by more properties took V8 about 2 µs here, per decision.
-  return {
-    state: phase.state,
-    full: phase.full,
-    adminData: phase.adminData,
-    rule: phase.rule,
-    fullUntil: fullEnds?.at ?? null,
-    dataUntil: purge?.at ?? null,
-  };
+  return { ...phase, fullUntil: fullEnds?.at ?? null, dataUntil: purge?.at ?? null };
 }
 
 /**
