@@ -5,11 +5,12 @@
  * middle of the run a subscription half of the users hold is suspended; every decision asked after that
  * PATCH returned must forbid (target: zero that allow). A second phase runs two server processes on the same
  * PostgreSQL, asks B and suspends through A. Then every server, left running, takes turns under the same load
- * for the CPU per request. `--compare DIR` runs the same phases, in the same run, on the server of another
+ * for the CPU per request, and turns again at a fixed offered rate (`--rate`, 5,000/s) for the latencies the
+ * p99 aim compares: at full load a closed loop's latency is its throughput again. `--compare DIR` runs the same phases, in the same run, on the server of another
  * checkout (DIR, with its node_modules): how docs/benchmarks.md compares a design with the one it replaces.
  *
  *   npm run bench:access
- *   npm run bench:access -- --seconds 30 --connections 50 --users 10000
+ *   npm run bench:access -- --seconds 30 --connections 50 --users 10000 --rate 5000
  *   npm run bench:access -- --compare /tmp/seatwise-main
  *
  * Prints a table; docs/benchmarks.md records what it printed.
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     users: { type: 'string', default: '10000' },
     warmup: { type: 'string', default: '5' },
+    /** The offered rate (requests per second in all) at which every server's latency is compared. */
+    rate: { type: 'string', default: '5000' },
     /** Writes a V8 CPU profile of each server process into this folder (for finding where the time goes). */
     profile: { type: 'string' },
     /** Another checkout whose server runs the same phases first, in the same run. */
@@ -48,6 +51,7 @@ const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const userCount = Number(args.users);
 const warmup = Number(args.warmup);
+const rate = Number(args.rate);
 /**
  * Where each process runs: every server under test alone on the last CPU, this process (the load generator)
  * and PostgreSQL, started after, on the others. Sharing the two CPUs of a small machine with the load as the
@@ -205,6 +209,60 @@ interface Ctx {
 const PREBUILT = 2000;
 
 /**
+ * PREBUILT questions about random users (the same users in the same order in every run), each answer handed to
+ * what `check` returns for the user's index when given.
+ */
+function questions(
+  tenant: Tenant,
+  check?: (user: number) => (status: number, body: string, context: Ctx) => void,
+): autocannon.Request[] {
+  let seed = 12345;
+  return Array.from({ length: PREBUILT }, () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const user = seed % tenant.userIds.length;
+    return {
+      method: 'POST' as const,
+      path: '/v1/accessdecisions',
+      headers,
+      body: JSON.stringify({ tenantId: tenant.customerId, userId: tenant.userIds[user] }),
+      ...(check ? { onResponse: check(user) } : {}),
+    };
+  });
+}
+
+/** Latencies at a fixed offered rate: what a caller meets when the server is not saturated. */
+interface Paced {
+  /** Answers per second achieved. */
+  rps: number;
+  /** Exact percentiles of every answer's time, ms. */
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+/**
+ * Asks `target` at `rate` requests per second in all, spread over the connections, for `duration` s. Under a
+ * closed loop (every connection sends as soon as it is answered) a server's latency is its connections divided
+ * by its throughput; at a rate every server sustains, the latency is the server's own. Each answer's time is
+ * kept (autocannon's histogram has whole milliseconds) and the percentiles are exact.
+ */
+async function paced(target: Server, tenant: Tenant, duration: number, rate: number): Promise<Paced> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon(
+      { url: target.url, connections, duration, overallRate: rate, requests: questions(tenant) },
+      (e, r) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve(r)),
+    );
+    run.on('response', (_client, status, _bytes, ms) => {
+      if (status === 200) times.push(ms);
+    });
+  });
+  times.sort((x, y) => x - y);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { rps: result.requests.average, p50: at(0.5), p99: at(0.99), failed: result.non2xx + result.errors };
+}
+
+/**
  * Asks `target` for decisions on random users for `duration` s on `connections` connections, from prebuilt
  * requests (a client that builds nothing per request leaves the most CPU to the server, for both servers
  * alike). When `suspend` is given it runs at mid-time, and every answer to a question sent after it returned
@@ -222,11 +280,6 @@ async function decisions(
   let askedAfter = 0;
   let staleAllowed = 0;
   let suspendMs = 0;
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed;
-  };
   const timer = suspend
     ? setTimeout(
         () => {
@@ -239,23 +292,14 @@ async function decisions(
         (duration * 1000) / 2,
       )
     : undefined;
-  const requests = Array.from({ length: PREBUILT }, () => {
-    const user = random() % tenant.userIds.length;
-    return {
-      method: 'POST' as const,
-      path: '/v1/accessdecisions',
-      headers,
-      body: JSON.stringify({ tenantId: tenant.customerId, userId: tenant.userIds[user] }),
-      onResponse: (status: number, body: string, context: Ctx) => {
-        const sentAt = context.nextSentAt;
-        context.nextSentAt = performance.now();
-        if (status !== 200 || user >= firstHalf || sentAt === undefined || sentAt <= suspendedAt) return;
-        askedAfter++;
-        // The first "allowed" in the body is signIn's (the response schema fixes the order).
-        const at = body.indexOf('"allowed":');
-        if (body.startsWith('true', at + 10)) staleAllowed++;
-      },
-    };
+  const requests = questions(tenant, (user) => (status: number, body: string, context: Ctx) => {
+    const sentAt = context.nextSentAt;
+    context.nextSentAt = performance.now();
+    if (status !== 200 || user >= firstHalf || sentAt === undefined || sentAt <= suspendedAt) return;
+    askedAfter++;
+    // The first "allowed" in the body is signIn's (the response schema fixes the order).
+    const at = body.indexOf('"allowed":');
+    if (body.startsWith('true', at + 10)) staleAllowed++;
   });
   const cpuBefore = await cpu();
   const result = await autocannon({ url: target.url, connections, duration, requests });
@@ -462,6 +506,16 @@ async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
   return cpu.map((c, i) => c / Math.max(1, requests[i] ?? 0));
 }
 
+/** Each server's latencies at the fixed rate, in turn, after a second at that rate unmeasured. */
+async function latenciesAtRate(servers: readonly Running[]): Promise<Paced[]> {
+  const found: Paced[] = [];
+  for (const s of servers) {
+    await paced(s.server, s.tenant, LEAD_IN_SECONDS, rate);
+    found.push(await paced(s.server, s.tenant, seconds, rate));
+  }
+  return found;
+}
+
 const started = await startThrowawayPostgres({ fsync: true });
 // Through the Unix socket, as bench:orders does.
 const pgServer = started && { ...started, url: started.socketUrl };
@@ -477,6 +531,7 @@ const bareOnce = async (tenant: Tenant) => {
   fastify ??= await measureBare(tenant, 'bare Fastify', BARE_FASTIFY, stops);
 };
 let turns: number[] = [];
+let atRate: Paced[] = [];
 try {
   if (args.compare) {
     trees.push(
@@ -496,34 +551,45 @@ try {
   );
   if (bare && fastify) {
     console.error(`CPU per request: every server in turn, ${SLICE_SECONDS} s each, ${seconds} s in all`);
-    turns = await cpuInTurns([bare.running, fastify.running, ...trees.flatMap((t) => [t.a, t.b])]);
+    const running = [bare.running, fastify.running, ...trees.flatMap((t) => [t.a, t.b])];
+    turns = await cpuInTurns(running);
+    console.error(`Latency at ${fmt(rate)} requests/s: every server in turn, ${seconds} s each`);
+    atRate = await latenciesAtRate(running);
   }
 } finally {
   for (const stop of stops.reverse()) await stop();
   pgServer.stop();
 }
 
-/** A table row: rates and latencies from the server's own run, CPU per request from the turns. */
-const row = (name: string, r: Run, base: Run, cpu: number, baseCpu: number) => [
+/**
+ * A table row: rates and full-load latencies from the server's own run, CPU per request from the turns,
+ * latencies at the fixed rate from its turn at that rate.
+ */
+const row = (name: string, r: Run, base: Run, cpu: number, baseCpu: number, at?: Paced, baseAt?: Paced) => [
   name,
   fmt(r.rps),
   `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`,
-  String(r.non2xx + r.errors),
+  String(r.non2xx + r.errors + (at?.failed ?? 0)),
   (r.rps / base.rps).toFixed(2),
   fmt(cpu, 0),
   (baseCpu / cpu).toFixed(2),
+  at ? `${fmt(at.p50, 2)} / ${fmt(at.p99, 2)}` : '',
+  at && baseAt ? `${fmt(at.p99 / baseAt.p99, 1)}×` : '',
   r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
   r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
 ];
 if (bare && fastify) {
   const [bareCpuPerRequest = 0, fastifyCpu = 0, ...treeCpu] = turns;
+  const [bareAt, fastifyAt, ...treeAt] = atRate;
   const base = bare.run;
-  rows.push(row('bare node:http, fixed JSON', base, base, bareCpuPerRequest, bareCpuPerRequest));
-  rows.push(row('bare Fastify, one route, fixed JSON', fastify.run, base, fastifyCpu, bareCpuPerRequest));
+  const baseRow = (name: string, r: Run, cpu: number, at?: Paced) =>
+    row(name, r, base, cpu, bareCpuPerRequest, at, bareAt);
+  rows.push(baseRow('bare node:http, fixed JSON', base, bareCpuPerRequest, bareAt));
+  rows.push(baseRow('bare Fastify, one route, fixed JSON', fastify.run, fastifyCpu, fastifyAt));
   trees.forEach((t, i) => {
     const prefix = trees.length > 1 ? `${t.name}: ` : 'Seatwise, ';
-    rows.push(row(`${prefix}one process`, t.one, base, treeCpu[2 * i] ?? 0, bareCpuPerRequest));
-    rows.push(row(`${prefix}ask B, suspend via A`, t.two, base, treeCpu[2 * i + 1] ?? 0, bareCpuPerRequest));
+    rows.push(baseRow(`${prefix}one process`, t.one, treeCpu[2 * i] ?? 0, treeAt[2 * i]));
+    rows.push(baseRow(`${prefix}ask B, suspend via A`, t.two, treeCpu[2 * i + 1] ?? 0, treeAt[2 * i + 1]));
   });
 }
 console.log(`\nSeatwise access decisions benchmark — ${new Date().toISOString()}`);
@@ -535,16 +601,21 @@ console.log(
   'at mid-run a subscription held by half of the users is suspended (PATCH); "asked after" counts the decisions about its users asked after the PATCH returned',
 );
 console.log(
-  `req/s and latencies from each server's own run; server CPU per request (user + system) from turns of ${SLICE_SECONDS} s, every server in order, ${seconds} s each in all\n`,
+  `req/s and latencies at full load from each server's own run; server CPU per request (user + system) from turns of ${SLICE_SECONDS} s, every server in order, ${seconds} s each in all`,
+);
+console.log(
+  `latencies at ${fmt(rate)} requests/s: ${connections} connections, every server in turn for ${seconds} s, exact percentiles of every answer; "p99 × bare" is the server's p99 over bare node:http's (aim: at most 2)\n`,
 );
 const header = [
   'server',
   'req/s',
-  'p50 / p99 ms',
+  'p50 / p99 ms, full load',
   'failed',
   'ratio',
   'server CPU µs/req',
   'CPU ratio',
+  `p50 / p99 ms at ${fmt(rate)}/s`,
+  'p99 × bare',
   'suspend PATCH',
   'asked after / allowed',
 ];

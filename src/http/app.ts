@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Histogram } from 'prom-client';
 import { DomainError } from '../domain/errors.ts';
 import type { Seatwise } from '../composition.ts';
-import { callerHash, installAuthentication, isPublic } from './auth.ts';
+import { callerHash, installAuthentication, isPublic, markDocsPublic } from './auth.ts';
 import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installConsole } from './console.ts';
 import { clientError, frameworkError, installErrorHandler } from './errors.ts';
@@ -119,6 +119,7 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
       new DomainError('rate_limited', 429, 'rate.limited', { seconds: Math.ceil(ctx.ttl / 1000) }),
   });
 
+  markDocsPublic(app);
   await app.register(swagger, {
     // Shared schemas are named by their $id (Subscription, Customer, ...) rather than def-0, def-1, ...
     refResolver: {

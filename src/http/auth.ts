@@ -24,13 +24,22 @@ declare module 'fastify' {
 }
 
 /**
- * Routes that answer without a token: those marked `public`, the browsable API docs, and an address that
- * no route has outside the API's paths (the console's own pages, `/customers/…`, answered with its page).
+ * Routes that answer without a token: those marked `public` (the browsable API docs are marked as they are
+ * added, `markDocsPublic`), and an address that no route has outside the API's paths (the console's own pages,
+ * `/customers/…`, answered with its page).
  */
 export const isPublic = (req: FastifyRequest): boolean =>
-  req.routeOptions.config.public === true ||
-  (req.routeOptions.url ?? '').startsWith('/docs') ||
-  (req.is404 && !isApiPath(req.url));
+  req.routeOptions.config.public === true || (req.is404 && !isApiPath(req.url));
+
+/**
+ * Marks the routes of the browsable API docs (`/docs…`, added by a plugin) public when they are added, so that a
+ * request asks its route's config once, not its path too (Fastify builds `routeOptions` afresh at each read).
+ */
+export function markDocsPublic(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+  });
+}
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const callerHashes = new WeakMap<FastifyRequest, string>();

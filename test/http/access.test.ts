@@ -22,6 +22,7 @@ interface Decision {
   userId: string | null;
   userPrincipalName: string | null;
   role: string | null;
+  decidedAt: string;
   signIn: Answer;
   service: Answer;
   data: Answer;
@@ -182,9 +183,12 @@ describe('R-ACC access decisions through HTTP, every row of the table', () => {
     const expired = await decide(customer, user);
     expect(allowed(expired)).toEqual(ALL);
     expect(expired.signIn).toMatchObject({ rule: 'R-REN-2', reason: 'expired' });
+    // Each answer says when it was decided: the clock's time, as it moves.
+    expect(expired.decidedAt).toBe(day(366));
     expect(allowed(await decide(customer, admin))).toEqual(ALL);
     await advance('P30D'); // disabled
     const disabled = await decide(customer, user);
+    expect(disabled.decidedAt).toBe(day(396));
     expect(allowed(disabled)).toEqual(NOTHING);
     expect(disabled.signIn).toMatchObject({ rule: 'R-REN-2', reason: 'disabled' });
     expect(allowed(await decide(customer, admin))).toEqual(ADMIN_ONLY);
