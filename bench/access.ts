@@ -28,7 +28,9 @@ import {
   fmt,
   machine,
   onCpus,
+  pacedLoad,
   ROOT,
+  type Paced,
   startSeatwise,
   type Server,
 } from './support.ts';
@@ -228,38 +230,6 @@ function questions(
       ...(check ? { onResponse: check(user) } : {}),
     };
   });
-}
-
-/** Latencies at a fixed offered rate: what a caller meets when the server is not saturated. */
-interface Paced {
-  /** Answers per second achieved. */
-  rps: number;
-  /** Exact percentiles of every answer's time, ms. */
-  p50: number;
-  p99: number;
-  failed: number;
-}
-
-/**
- * Asks `target` at `rate` requests per second in all, spread over the connections, for `duration` s. Under a
- * closed loop (every connection sends as soon as it is answered) a server's latency is its connections divided
- * by its throughput; at a rate every server sustains, the latency is the server's own. Each answer's time is
- * kept (autocannon's histogram has whole milliseconds) and the percentiles are exact.
- */
-async function paced(target: Server, tenant: Tenant, duration: number, rate: number): Promise<Paced> {
-  const times: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const run = autocannon(
-      { url: target.url, connections, duration, overallRate: rate, requests: questions(tenant) },
-      (e, r) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve(r)),
-    );
-    run.on('response', (_client, status, _bytes, ms) => {
-      if (status === 200) times.push(ms);
-    });
-  });
-  times.sort((x, y) => x - y);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-  return { rps: result.requests.average, p50: at(0.5), p99: at(0.99), failed: result.non2xx + result.errors };
 }
 
 /**
@@ -506,12 +476,25 @@ async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
   return cpu.map((c, i) => c / Math.max(1, requests[i] ?? 0));
 }
 
-/** Each server's latencies at the fixed rate, in turn, after a second at that rate unmeasured. */
+/**
+ * Each server's latencies at the fixed rate, paced evenly (`pacedLoad`), in turn, after a second at that rate
+ * unmeasured.
+ */
 async function latenciesAtRate(servers: readonly Running[]): Promise<Paced[]> {
   const found: Paced[] = [];
   for (const s of servers) {
-    await paced(s.server, s.tenant, LEAD_IN_SECONDS, rate);
-    found.push(await paced(s.server, s.tenant, seconds, rate));
+    const requests = questions(s.tenant).map((q) => ({
+      method: 'POST',
+      path: q.path ?? '',
+      headers,
+      body: String(q.body),
+    }));
+    await pacedLoad(s.server.url, requests, { rate, seconds: LEAD_IN_SECONDS, connections });
+    const paced = await pacedLoad(s.server.url, requests, { rate, seconds, connections });
+    console.error(
+      `${s.server.url}: p50 ${fmt(paced.p50, 2)} ms, p99 ${fmt(paced.p99, 2)} ms at ${fmt(paced.rps)}/s; the load generator's CPU ${fmt(paced.clientCpu, 1)} µs per request`,
+    );
+    found.push(paced);
   }
   return found;
 }
@@ -604,7 +587,7 @@ console.log(
   `req/s and latencies at full load from each server's own run; server CPU per request (user + system) from turns of ${SLICE_SECONDS} s, every server in order, ${seconds} s each in all`,
 );
 console.log(
-  `latencies at ${fmt(rate)} requests/s: ${connections} connections, every server in turn for ${seconds} s, exact percentiles of every answer; "p99 × bare" is the server's p99 over bare node:http's (aim: at most 2)\n`,
+  `latencies at ${fmt(rate)} requests/s, paced evenly (a tick every millisecond) on up to ${connections} connections, every server in turn for ${seconds} s, exact percentiles of every answer; "p99 × bare" is the server's p99 over bare node:http's (aim: at most 2)\n`,
 );
 const header = [
   'server',
