@@ -305,6 +305,7 @@ export async function pacedLoad(
   let sent = 0;
   let settled = 0;
   let failed = 0;
+  let live = options.connections;
   let finish = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const settle = () => {
@@ -346,7 +347,8 @@ export async function pacedLoad(
             received: undefined,
           };
           c.socket.setNoDelay(true);
-          c.socket.once('connect', () => resolve(c)).once('error', reject);
+          // An error (before or after connecting) is followed by 'close', which counts what it cost.
+          c.socket.once('connect', () => resolve(c)).on('error', reject);
           c.socket.on('data', (chunk: Buffer) => answered(c, chunk));
           c.socket.on('close', () => {
             // A connection lost with a request on it: that request failed, and the connection is not reused.
@@ -355,6 +357,12 @@ export async function pacedLoad(
             else if (c.since) {
               failed++;
               settle();
+            }
+            // Every connection lost (the server gone): what was not answered failed, and the run ends.
+            if (--live === 0 && settled < total) {
+              failed += total - settled;
+              settled = total;
+              finish();
             }
           });
         }),
@@ -372,7 +380,7 @@ export async function pacedLoad(
       if (c) send(c, now);
       else waiting.push(now);
     }
-    if (due < total) setTimeout(tick, 1);
+    if (due < total && live > 0) setTimeout(tick, 1);
   };
   tick();
   await finished;
