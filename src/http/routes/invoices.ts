@@ -10,7 +10,6 @@ import {
   listInvoices,
   setInvoiceSettings,
 } from '../../app/invoices.ts';
-import { renderInvoicePdf } from '../../app/invoice-pdf.ts';
 import type { Seatwise } from '../../composition.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
@@ -246,6 +245,9 @@ export const invoiceRoutes =
           req.params.customerId,
           req.params.invoiceId,
         );
+        // The PDF stack (pdfkit, fontkit and their sources, about 2 MB of heap) loads with the first invoice
+        // drawn, not at start: every major GC of a server that never draws one marks less.
+        const { renderInvoicePdf } = await import('../../app/invoice-pdf.ts');
         const pdf = await renderInvoicePdf(invoice, lines);
         return reply
           .type('application/pdf')
