@@ -245,8 +245,8 @@ export const invoiceRoutes =
           req.params.customerId,
           req.params.invoiceId,
         );
-        // The PDF stack (pdfkit, fontkit and their sources, about 2 MB of heap) loads with the first invoice
-        // drawn, not at start: every major GC of a server that never draws one marks less.
+        // The PDF stack (pdfkit, fontkit and their sources) loads with the first invoice drawn, not at start:
+        // a server that draws none holds about 7 MB less heap (docs/benchmarks.md).
         const { renderInvoicePdf } = await import('../../app/invoice-pdf.ts');
         const pdf = await renderInvoicePdf(invoice, lines);
         return reply
