@@ -6,8 +6,9 @@
  * PATCH returned must forbid (target: zero that allow). A second phase runs two server processes on the same
  * PostgreSQL, asks B and suspends through A. Then every server, left running, takes turns under the same load
  * for the CPU per request, and turns again at a fixed offered rate (`--rate`, 5,000/s) for the latencies the
- * p99 aim compares: at full load a closed loop's latency is its throughput again. `--compare DIR` runs the same phases, in the same run, on the server of another
- * checkout (DIR, with its node_modules): how docs/benchmarks.md compares a design with the one it replaces.
+ * p99 aim compares: at full load a closed loop's latency is its throughput again. `--compare DIR` runs the
+ * same phases, in the same run, on the server of another checkout (DIR, with its node_modules): how
+ * docs/benchmarks.md compares a design with the one it replaces.
  *
  *   npm run bench:access
  *   npm run bench:access -- --seconds 30 --connections 50 --users 10000 --rate 5000
@@ -483,12 +484,7 @@ async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
 async function latenciesAtRate(servers: readonly Running[]): Promise<Paced[]> {
   const found: Paced[] = [];
   for (const s of servers) {
-    const requests = questions(s.tenant).map((q) => ({
-      method: 'POST',
-      path: q.path ?? '',
-      headers,
-      body: String(q.body),
-    }));
+    const requests = questions(s.tenant);
     await pacedLoad(s.server.url, requests, { rate, seconds: LEAD_IN_SECONDS, connections });
     const paced = await pacedLoad(s.server.url, requests, { rate, seconds, connections });
     console.error(
@@ -544,35 +540,33 @@ try {
   pgServer.stop();
 }
 
-/**
- * A table row: rates and full-load latencies from the server's own run, CPU per request from the turns,
- * latencies at the fixed rate from its turn at that rate.
- */
-const row = (name: string, r: Run, base: Run, cpu: number, baseCpu: number, at?: Paced, baseAt?: Paced) => [
-  name,
-  fmt(r.rps),
-  `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`,
-  String(r.non2xx + r.errors + (at?.failed ?? 0)),
-  (r.rps / base.rps).toFixed(2),
-  fmt(cpu, 0),
-  (baseCpu / cpu).toFixed(2),
-  at ? `${fmt(at.p50, 2)} / ${fmt(at.p99, 2)}` : '',
-  at && baseAt ? `${fmt(at.p99 / baseAt.p99, 1)}×` : '',
-  r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
-  r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
-];
 if (bare && fastify) {
   const [bareCpuPerRequest = 0, fastifyCpu = 0, ...treeCpu] = turns;
   const [bareAt, fastifyAt, ...treeAt] = atRate;
   const base = bare.run;
-  const baseRow = (name: string, r: Run, cpu: number, at?: Paced) =>
-    row(name, r, base, cpu, bareCpuPerRequest, at, bareAt);
-  rows.push(baseRow('bare node:http, fixed JSON', base, bareCpuPerRequest, bareAt));
-  rows.push(baseRow('bare Fastify, one route, fixed JSON', fastify.run, fastifyCpu, fastifyAt));
+  /**
+   * A table row: rates and full-load latencies from the server's own run, CPU per request from the turns,
+   * latencies at the fixed rate from its turn at that rate; each against bare node:http's.
+   */
+  const row = (name: string, r: Run, cpu: number, at?: Paced) => [
+    name,
+    fmt(r.rps),
+    `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)}`,
+    String(r.non2xx + r.errors + (at?.failed ?? 0)),
+    (r.rps / base.rps).toFixed(2),
+    fmt(cpu, 0),
+    (bareCpuPerRequest / cpu).toFixed(2),
+    at ? `${fmt(at.p50, 2)} / ${fmt(at.p99, 2)}` : '',
+    at && bareAt ? `${fmt(at.p99 / bareAt.p99, 1)}×` : '',
+    r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
+    r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
+  ];
+  rows.push(row('bare node:http, fixed JSON', base, bareCpuPerRequest, bareAt));
+  rows.push(row('bare Fastify, one route, fixed JSON', fastify.run, fastifyCpu, fastifyAt));
   trees.forEach((t, i) => {
     const prefix = trees.length > 1 ? `${t.name}: ` : 'Seatwise, ';
-    rows.push(baseRow(`${prefix}one process`, t.one, treeCpu[2 * i] ?? 0, treeAt[2 * i]));
-    rows.push(baseRow(`${prefix}ask B, suspend via A`, t.two, treeCpu[2 * i + 1] ?? 0, treeAt[2 * i + 1]));
+    rows.push(row(`${prefix}one process`, t.one, treeCpu[2 * i] ?? 0, treeAt[2 * i]));
+    rows.push(row(`${prefix}ask B, suspend via A`, t.two, treeCpu[2 * i + 1] ?? 0, treeAt[2 * i + 1]));
   });
 }
 console.log(`\nSeatwise access decisions benchmark — ${new Date().toISOString()}`);

@@ -274,7 +274,7 @@ interface PacedConnection {
 }
 
 /**
- * Sends `requests` (in turn, again and again) to `url` at `rate` per second, evenly: a tick every millisecond
+ * Sends `requests` (autocannon's prebuilt form; in turn, again and again) to `url` at `rate` per second, evenly: a tick every millisecond
  * sends the requests due by then, each on a connection with nothing in flight, out of `connections` kept
  * open; a request due while all are busy waits, and its time counts from when it was due. So the latencies
  * are those a caller meets at that rate, not those of a closed loop (each connection sending as soon as it
@@ -285,19 +285,20 @@ interface PacedConnection {
  */
 export async function pacedLoad(
   url: string,
-  requests: readonly { method: string; path: string; headers: Record<string, string>; body: string }[],
+  requests: readonly autocannon.Request[],
   options: { rate: number; seconds: number; connections: number },
 ): Promise<Paced> {
   const { hostname, port } = new URL(url);
-  const wire = requests.map((r) =>
-    Buffer.from(
-      `${r.method} ${r.path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
-        Object.entries(r.headers)
-          .map(([name, value]) => `${name}: ${value}\r\n`)
+  const wire = requests.map((r) => {
+    const body = r.body?.toString() ?? '';
+    return Buffer.from(
+      `${r.method ?? 'GET'} ${r.path ?? '/'} HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
+        Object.entries(r.headers ?? {})
+          .map(([name, value]) => `${name}: ${String(value)}\r\n`)
           .join('') +
-        `content-length: ${Buffer.byteLength(r.body)}\r\n\r\n${r.body}`,
-    ),
-  );
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
   const total = Math.round(options.rate * options.seconds);
   const times: number[] = [];
   const idle: PacedConnection[] = [];
