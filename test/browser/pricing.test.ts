@@ -42,7 +42,11 @@ describe.skipIf(onServer())('pricing and margin in the partner console', () => {
         .getByRole('link', { name: 'Pricing' })
         .click();
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Pricing');
-      await page.getByLabel('Customer', { exact: true }).first().selectOption({ label: 'Margin Test Ltd' });
+      // By role, not by label: the label wraps the select, so the label's own text takes in every option's
+      // name, and an exact match on it finds the select only while its customers are still loading.
+      await page
+        .getByRole('combobox', { name: 'Customer', exact: true })
+        .selectOption({ label: 'Margin Test Ltd' });
       const bb = page.locator(`[data-testid="${PRICING_TID.previewRow}"][data-offer="CN-365-BB"]`);
       await expect
         .poll(() => bb.getByTestId(PRICING_TID.previewPrice).textContent())
