@@ -466,8 +466,8 @@ async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
   const rounds = Math.max(1, Math.round(seconds / SLICE_SECONDS));
   for (let round = 0; round < rounds; round++) {
     for (const [i, s] of servers.entries()) {
-      // Unmeasured: a server idle during the others' turns starts its own with a young generation V8 shrank
-      // and new connections; a second of load first measures the server as its own runs found it.
+      // Unmeasured: a server idle during the others' turns starts its own on new connections; a second of
+      // load first measures the server as its own runs found it.
       await decisions(s.server, s.tenant, LEAD_IN_SECONDS, s.cpu);
       const run = await decisions(s.server, s.tenant, SLICE_SECONDS, s.cpu);
       cpu[i] = (cpu[i] ?? 0) + run.cpu;

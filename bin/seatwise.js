@@ -1,9 +1,12 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// The flag: a young generation of up to 64 MB per semi-space instead of 16, so that the many short-lived
-// objects of each request die before a scavenge copies them; an access decision's server CPU fell by about a
-// quarter in one set of runs (a later, steadier check saw no difference), orders unchanged (docs/benchmarks.md).
-// Node reads it only at start, hence here: `npm start` and an installed `seatwise` run this file directly;
-// `node bin/seatwise.js` runs without it.
+#!/usr/bin/env -S node --max-semi-space-size=64 --no-memory-reducer
+// The flags, which Node reads only at start (hence here: `npm start` and an installed `seatwise` run this file
+// directly; `node bin/seatwise.js` runs without them; docs/benchmarks.md has the figures):
+// --max-semi-space-size=64: a young generation of up to 64 MB per semi-space instead of 16, so that the many
+//   short-lived objects of each request die before a scavenge copies them.
+// --no-memory-reducer: V8 otherwise shrinks the heap of a server left idle for 8 s, and the load after it
+//   then met major GCs of up to 40 ms. Access decisions at 5,000/s after a minute idle, p99: 3-62 ms over
+//   five bench:access runs without it, 4.7-6.4 ms over two with it. The cost: an idle server keeps the heap
+//   its load grew (about 85 MB used instead of 55 after bench:access).
 // Runs the compiled command (dist/seatwise.mjs, built by `npm install`), and builds it first when the
 // sources changed since; compiling TypeScript at every run cost seconds per command.
 import { pathToFileURL } from 'node:url';
