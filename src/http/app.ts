@@ -115,6 +115,19 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     // Keyed by caller (token or session), falling back to the address; no database read on this path.
     keyGenerator: (req) => callerHash(req) ?? req.ip,
     allowList: (req) => isPublic(req),
+    // Partner Center's answers carry no x-ratelimit-* headers, only Retry-After on a 429 (R-API-5); three
+    // more headers on every answer cost each request its share of Node's header writing.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
+    addHeaders: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+      'retry-after': true,
+    },
     errorResponseBuilder: (_req, ctx) =>
       new DomainError('rate_limited', 429, 'rate.limited', { seconds: Math.ceil(ctx.ttl / 1000) }),
   });
