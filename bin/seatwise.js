@@ -5,8 +5,8 @@
 //   short-lived objects of each request die before a scavenge copies them.
 // --no-memory-reducer: V8 otherwise shrinks the heap of a server left idle for 8 s, and the load after it
 //   then met major GCs of up to 40 ms. Access decisions at 5,000/s after a minute idle, p99: 3-62 ms over
-//   ten server turns in five bench:access runs without it; with it 3.0-6.4 ms in seven turns of eight, 44 in
-//   the eighth. The cost: an idle server keeps the heap its load grew (about 85 MB used instead of 55).
+//   ten server turns in five bench:access runs without it; with it 2.7-6.4 ms in nine turns of ten, 44 in
+//   the tenth. The cost: an idle server keeps the heap its load grew (about 85 MB used instead of 55).
 // Runs the compiled command (dist/seatwise.mjs, built by `npm install`), and builds it first when the
 // sources changed since; compiling TypeScript at every run cost seconds per command.
 import { pathToFileURL } from 'node:url';
