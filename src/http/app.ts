@@ -33,6 +33,12 @@ import { ErrorBody } from './schemas.ts';
 
 export type App = FastifyInstance;
 
+const NO_RATE_LIMIT_HEADERS = {
+  'x-ratelimit-limit': false,
+  'x-ratelimit-remaining': false,
+  'x-ratelimit-reset': false,
+} as const;
+
 /**
  * Builds the HTTP app over an assembled Seatwise: conventions first (R-API-1, R-API-2, R-API-3, R-API-4, R-API-5, R-API-6), then the routes. The app
  * does not listen; `server.ts` does, and tests use `inject`.
@@ -115,19 +121,10 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     // Keyed by caller (token or session), falling back to the address; no database read on this path.
     keyGenerator: (req) => callerHash(req) ?? req.ip,
     allowList: (req) => isPublic(req),
-    // Partner Center's answers carry no x-ratelimit-* headers, only Retry-After on a 429 (R-API-5); three
-    // more headers on every answer cost each request its share of Node's header writing.
-    addHeadersOnExceeding: {
-      'x-ratelimit-limit': false,
-      'x-ratelimit-remaining': false,
-      'x-ratelimit-reset': false,
-    },
-    addHeaders: {
-      'x-ratelimit-limit': false,
-      'x-ratelimit-remaining': false,
-      'x-ratelimit-reset': false,
-      'retry-after': true,
-    },
+    // Partner Center's answers carry no x-ratelimit-* headers, only Retry-After on a 429 (R-API-5, the
+    // plugin's default); three more headers on every answer cost each request Node's header writing.
+    addHeadersOnExceeding: NO_RATE_LIMIT_HEADERS,
+    addHeaders: NO_RATE_LIMIT_HEADERS,
     errorResponseBuilder: (_req, ctx) =>
       new DomainError('rate_limited', 429, 'rate.limited', { seconds: Math.ceil(ctx.ttl / 1000) }),
   });
