@@ -9,6 +9,7 @@ const unit = [
   'src/config.test.ts',
   'src/http/input-guard.test.ts',
   'src/http/case-insensitive-body.test.ts',
+  'src/http/schemas.test.ts',
   'web/src/**/*.test.ts',
 ];
 

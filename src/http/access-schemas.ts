@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
-import { Link } from './schemas.ts';
+import { DateTime, Link, Nullable } from './schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
 const text = (maxLength = 256) => Type.String({ maxLength });
 
 /** Partner Center's CustomerUser, plus Seatwise's `role` (admin: holds the company administrator role). */

@@ -29,7 +29,7 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { testClockRoutes } from './routes/testclock.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { ErrorBody } from './schemas.ts';
+import { ErrorBody, VALIDATOR_OPTIONS } from './schemas.ts';
 
 export type App = FastifyInstance;
 
@@ -49,7 +49,7 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     // Logging every request halved throughput here; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: VALIDATOR_OPTIONS },
     // Behind a TLS proxy, its X-Forwarded-Proto makes the request https (the session cookie is then Secure).
     trustProxy: seatwise.config.trustProxy,
     // What the router or Node's HTTP parser refuses still gets a Partner Center error body.

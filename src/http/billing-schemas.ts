@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
 import { Subscription } from './commerce-schemas.ts';
+import { DateTime, Minor, Nullable } from './schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
-const Minor = (description: string) =>
-  Type.Integer({ description: `${description}, in minor units (cents)` });
 const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2027-01'] });
 
 /** A ledger line as a preview shows it (R-BIL): what would be charged (> 0) or credited (< 0). */

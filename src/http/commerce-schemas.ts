@@ -1,10 +1,7 @@
-import { Type, type Static, type TSchema } from 'typebox';
-import { Link } from './schemas.ts';
+import { Type } from 'typebox';
+import { DateTime, Link, Nullable } from './schemas.ts';
 import { PARTNER_ACTIONS } from '../domain/subscription/subscription-rules.ts';
 import { CatalogPricingFields } from './routes/pricing-schemas.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
 
 /** Partner Center's OfferCategory (`GET /v1/offercategories`, and each offer's `category`). */
 export const OfferCategory = Type.Object(
@@ -226,14 +223,6 @@ export const ConversionResult = Type.Object({
 });
 
 /**
- * A value or null, as OpenAPI's `nullable`. Not a union: with type coercion on, the validator tries a union's
- * branches in turn and coerces on the way, so `null` became `""`, `0`, `false` or `[""]` against the first
- * branch (an SDK's `"SuspensionReasons": null` was read as a reason `""`), or, null first, `false` and `0`
- * became null. With `nullable` a value that is null or of the type is left as it is.
- */
-const OrNull = <T extends TSchema>(t: T) => Type.Unsafe<Static<T> | null>({ ...t, nullable: true });
-
-/**
  * A subscription PATCH: Partner Center's clients send the full resource they read, in camelCase or PascalCase,
  * with links and dates in whatever shape their serializer gives; only these fields are read, the rest is
  * ignored. `attributes.etag` is the version the client read (R-API-3).
@@ -241,14 +230,14 @@ const OrNull = <T extends TSchema>(t: T) => Type.Unsafe<Static<T> | null>({ ...t
 export const SubscriptionPatch = Type.Object(
   {
     attributes: Type.Optional(
-      OrNull(Type.Object({ etag: Type.Optional(OrNull(Type.String())) }, { additionalProperties: true })),
+      Nullable(Type.Object({ etag: Type.Optional(Nullable(Type.String())) }, { additionalProperties: true })),
     ),
-    status: Type.Optional(OrNull(Type.String())),
-    quantity: Type.Optional(OrNull(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
-    friendlyName: Type.Optional(OrNull(Type.String({ maxLength: 200 }))),
-    autoRenewEnabled: Type.Optional(OrNull(Type.Boolean())),
-    suspensionReasons: Type.Optional(OrNull(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }))),
-    suspensionComment: Type.Optional(OrNull(Type.String({ maxLength: 1000 }))),
+    status: Type.Optional(Nullable(Type.String())),
+    quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
+    friendlyName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    autoRenewEnabled: Type.Optional(Nullable(Type.Boolean())),
+    suspensionReasons: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }))),
+    suspensionComment: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   },
   { additionalProperties: true },
 );

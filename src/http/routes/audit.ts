@@ -9,9 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { actorOf } from '../auth.ts';
 import { invalidField, parseFilter } from '../filter.ts';
-import { Collection, collection, errorResponses } from '../schemas.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+import { Collection, collection, errorResponses, Nullable } from '../schemas.ts';
 
 const AuditRecord = Type.Object({
   id: Type.String(),

@@ -23,7 +23,7 @@ import { PartnerScope } from '../../db/scope.ts';
 import { idempotent } from '../idempotency.ts';
 import { contextOf } from '../auth.ts';
 import { invalidField, parseFilter } from '../filter.ts';
-import { Collection, collection, errorResponses, Link } from '../schemas.ts';
+import { Collection, collection, errorResponses, Link, Nullable } from '../schemas.ts';
 
 const Links = Type.Object({ self: Link });
 const text = (maxLength = 256) => Type.String({ maxLength });
@@ -90,11 +90,11 @@ export const Customer = Type.Object(
     billingProfile: BillingProfile,
     relationshipToPartner: Type.String(),
     allowDelegatedAccess: Type.Boolean(),
-    associatedPartnerId: Type.Union([Type.String(), Type.Null()]),
+    associatedPartnerId: Nullable(Type.String()),
     customDomains: Type.Array(Type.String()),
     segment: Type.Enum(SEGMENTS, { description: 'Seatwise: set through qualifications (R-CUS-2)' }),
     accountOpenedAt: Type.String({ format: 'date-time' }),
-    firstBillingPeriodStart: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    firstBillingPeriodStart: Nullable(Type.String({ format: 'date-time' })),
     links: Links,
     attributes: Type.Object({ etag: Type.String(), objectType: Type.Literal('Customer') }),
   },
@@ -128,13 +128,7 @@ const BillingProfileInput = Type.Object({
   defaultAddress: AddressInput,
   /** The version the client read (R-API-3), when it sends back the profile it read. */
   attributes: Type.Optional(
-    Type.Union([
-      Type.Object(
-        { etag: Type.Optional(Type.Union([Type.String(), Type.Null()])) },
-        { additionalProperties: true },
-      ),
-      Type.Null(),
-    ]),
+    Nullable(Type.Object({ etag: Type.Optional(Nullable(Type.String())) }, { additionalProperties: true })),
   ),
 });
 

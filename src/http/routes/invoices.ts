@@ -14,12 +14,8 @@ import type { Seatwise } from '../../composition.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
-import { Collection, collection, errorResponses, Link } from '../schemas.ts';
+import { Collection, collection, DateTime, errorResponses, Link, Minor, Nullable } from '../schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
-const Minor = (description: string) =>
-  Type.Integer({ description: `${description}, in minor units (cents)` });
 const Text = (maxLength: number) => Type.String({ maxLength });
 
 const SellerAddress = Type.Object(

@@ -6,7 +6,7 @@ import { PARTNER_ROLES } from '../../domain/access/permissions.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
-import { Collection, collection, errorResponses } from '../schemas.ts';
+import { Collection, collection, errorResponses, Nullable } from '../schemas.ts';
 
 const Role = Type.Enum(PARTNER_ROLES);
 const PartnerUser = Type.Object({
@@ -14,7 +14,7 @@ const PartnerUser = Type.Object({
   userName: Type.String(),
   displayName: Type.String(),
   role: Role,
-  locale: Type.Union([Type.String(), Type.Null()]),
+  locale: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
 });
 const view = (u: {

@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
 import type { PricedEntry } from '../../app/customer-catalog.ts';
+import { DateTime, Minor, Nullable } from '../schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
-const Minor = (description: string) =>
-  Type.Integer({ description: `${description}, in minor units (cents)` });
 const Scope = Type.Union(
   ['partner', 'category', 'offer', 'customer', 'customerOffer'].map((s) => Type.Literal(s)),
   {

@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { actorOf, sendRetryAfter, SESSION_COOKIE } from '../auth.ts';
 import { guessingOf } from '../../app/guessing.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, Nullable } from '../schemas.ts';
 
 const Me = Type.Object({
   user: Type.Object({
@@ -18,9 +18,11 @@ const Me = Type.Object({
     userName: Type.String(),
     displayName: Type.String(),
     role: Type.Enum(PARTNER_ROLES),
-    locale: Type.Union([Type.String(), Type.Null()], {
-      description: "the user's console language (en-US, fr-FR, de-DE), null to follow the browser",
-    }),
+    locale: Nullable(
+      Type.String({
+        description: "the user's console language (en-US, fr-FR, de-DE), null to follow the browser",
+      }),
+    ),
   }),
   partner: Type.Object({ id: Type.String(), name: Type.String() }),
   permissions: Type.Array(Type.Enum(PARTNER_ACTIONS)),

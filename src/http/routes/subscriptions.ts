@@ -20,10 +20,9 @@ import {
   Subscription,
   SubscriptionPatch,
 } from '../commerce-schemas.ts';
-import { Collection, collection, errorResponses } from '../schemas.ts';
+import { Collection, collection, DateTime, errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({ customerId: Type.String() });
-const DateTime = Type.String({ format: 'date-time' });
 const RetentionDate = Type.Object({ dataRetentionEndDate: DateTime, retentionDays: Type.Integer() });
 const RetentionPreview = Type.Object({
   subscriptionId: Type.String(),

@@ -14,10 +14,7 @@ import type { Seatwise } from '../../composition.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
-import { Collection, collection, errorResponses, Link, link } from '../schemas.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
+import { Collection, collection, DateTime, errorResponses, Link, link, Nullable } from '../schemas.ts';
 
 /** Partner Center's WebhookRegistration, plus Seatwise's `id` (a partner may register several endpoints). */
 const fields = {
