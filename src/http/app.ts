@@ -13,7 +13,12 @@ import { installCaseInsensitiveBodies } from './case-insensitive-body.ts';
 import { installConsole } from './console.ts';
 import { clientError, frameworkError, installErrorHandler } from './errors.ts';
 import { installInputGuard } from './input-guard.ts';
-import { API_SECURITY_HEADERS, applyApiHeaders, DOCS_CSP } from './security-headers.ts';
+import {
+  API_SECURITY_HEADERS,
+  applyApiHeaders,
+  DOCS_CSP,
+  PAGE_SECURITY_HEADERS,
+} from './security-headers.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -152,6 +157,13 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', validatorUrl: null },
     staticCSP: DOCS_CSP,
+    // The documentation is pages: helmet's page headers beside the CSP above.
+    uiHooks: {
+      onRequest: (_req, reply, done) => {
+        void reply.headers(PAGE_SECURITY_HEADERS);
+        done();
+      },
+    },
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 

@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PAGE_SECURITY_HEADERS } from './security-headers.ts';
 
 /** Where `npm run build:web` (vite) writes the partner console. */
 export const CONSOLE_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
@@ -11,13 +12,14 @@ const API_PREFIXES = ['/v1/', '/v1?', '/docs', '/openapi.json', '/healthz', '/re
 export const isApiPath = (url: string): boolean =>
   url === '/v1' || API_PREFIXES.some((p) => url === p || url.startsWith(p));
 
-// The console is a client of the API on the same origin: scripts, styles and calls from here only.
+// The console is a client of the API on the same origin: scripts, styles and calls from here only. Its files
+// are pages (or what pages load): helmet's page headers, with the console's own CSP and referrer policy.
 const CONSOLE_HEADERS = {
-  'Content-Security-Policy':
+  ...PAGE_SECURITY_HEADERS,
+  'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
     "font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
+  'referrer-policy': 'same-origin',
 };
 
 /**
@@ -54,7 +56,7 @@ export async function installConsole(
       setHeaders: (reply, path) => {
         void reply.headers({
           ...CONSOLE_HEADERS,
-          'Cache-Control': path.startsWith(join(dist, 'assets'))
+          'cache-control': path.startsWith(join(dist, 'assets'))
             ? 'public, max-age=31536000, immutable'
             : 'no-cache',
         });
@@ -71,7 +73,7 @@ export async function installConsole(
 /** The console's page, read at each request (a small file, in the OS cache) so that a rebuild shows at once. */
 function page(reply: FastifyReply, dist: string): FastifyReply {
   return reply
-    .headers({ ...CONSOLE_HEADERS, 'Cache-Control': 'no-cache' })
+    .headers({ ...CONSOLE_HEADERS, 'cache-control': 'no-cache' })
     .type('text/html; charset=utf-8')
     .send(readFileSync(join(dist, 'index.html')));
 }

@@ -1,12 +1,11 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /**
- * The security headers of every API answer, chosen by helmet (the ecosystem's maintained set, which keeps up
- * with what browsers honour): `X-Content-Type-Options: nosniff`, a CSP that lets a JSON answer load nothing and
- * be framed by no one, `X-Frame-Options: DENY`, and the rest of helmet's defaults. HSTS is left to the
- * operator's TLS proxy, which knows whether every subdomain is served over TLS. The console (console.ts) and
- * the API's documentation (DOCS_CSP) replace the CSP with the one their pages need.
+ * The security headers helmet sets (the ecosystem's maintained set, which keeps up with what browsers honour):
+ * `X-Content-Type-Options: nosniff`, a CSP that lets a JSON answer load nothing and be framed by no one,
+ * `X-Frame-Options: DENY`, and the rest of helmet's defaults. HSTS is left to the operator's TLS proxy, which
+ * knows whether every subdomain is served over TLS. The console (console.ts) and the API's documentation
+ * (DOCS_CSP) replace the CSP with the one their pages need.
  */
 export const API_HELMET = {
   contentSecurityPolicy: {
@@ -18,12 +17,12 @@ export const API_HELMET = {
 } satisfies HelmetOptions;
 
 /**
- * Those headers as helmet sets them, asked of helmet once at start: they depend on nothing in the request, so
- * each answer sets them with one call instead of running helmet's eleven middlewares again (a tenth of an
- * access decision's CPU when it did, docs/benchmarks.md).
+ * helmet's headers, asked of helmet once at start: they depend on nothing in the request, so an answer sets
+ * them with one call instead of running helmet's eleven middlewares again (a tenth of an access decision's CPU
+ * when it did, docs/benchmarks.md).
  */
-export const API_SECURITY_HEADERS: Readonly<OutgoingHttpHeaders> = (() => {
-  const headers: OutgoingHttpHeaders = {};
+const HELMET_HEADERS: Readonly<Record<string, string>> = (() => {
+  const headers: Record<string, string> = {};
   // Named in lower case, as Fastify names the headers it is given (it would lower-case a fresh copy of each
   // name on every answer otherwise; the names are case-insensitive on the wire).
   const response = {
@@ -33,6 +32,33 @@ export const API_SECURITY_HEADERS: Readonly<OutgoingHttpHeaders> = (() => {
   helmet(API_HELMET)({} as never, response as never, () => {});
   return Object.freeze(headers);
 })();
+
+/**
+ * Those of helmet's headers that act on an answer a browser does not show as a page (JSON, a PDF, a script):
+ * it is read only as the type it says (`nosniff`), loads nothing and is framed by no one (the CSP and
+ * `X-Frame-Options`), and no other site may embed it (`Cross-Origin-Resource-Policy`). Every answer has them.
+ */
+const ANSWER_HEADER_NAMES = [
+  'content-security-policy',
+  'cross-origin-resource-policy',
+  'x-content-type-options',
+  'x-frame-options',
+];
+
+const pick = (keep: (name: string) => boolean): Readonly<Record<string, string>> =>
+  Object.freeze(Object.fromEntries(Object.entries(HELMET_HEADERS).filter(([name]) => keep(name))));
+
+/** The security headers of every answer, API or page (set first, so that even a refusal carries them). */
+export const API_SECURITY_HEADERS = pick((name) => ANSWER_HEADER_NAMES.includes(name));
+
+/**
+ * The rest of helmet's set, which governs what a page does: the pages that would open windows, follow links or
+ * run in a shared process (COOP, Origin-Agent-Cluster, Referrer-Policy, DNS prefetching, and the legacy
+ * headers for IE, Adobe clients and the retired XSS auditor). The console's and the documentation's answers
+ * add them; a JSON answer has none of those behaviours, and each header cost every access decision about 1 %
+ * of its CPU to write (docs/benchmarks.md).
+ */
+export const PAGE_SECURITY_HEADERS = pick((name) => !ANSWER_HEADER_NAMES.includes(name));
 
 /** The same headers on a raw Node response, for answers written outside Fastify's hooks (the router's refusals). */
 export function applyApiHeaders(res: { setHeader(name: string, value: string): unknown }): void {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
-import { API_SECURITY_HEADERS } from '../../src/http/security-headers.ts';
+import helmet from 'helmet';
+import { API_HELMET, API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from '../../src/http/security-headers.ts';
 import { BOOTSTRAP_PASSWORD, newSeatwise, type TestSeatwise } from '../support/seatwise.ts';
 
 const open: TestSeatwise[] = [];
@@ -29,6 +30,26 @@ const cspDirectives = (header: unknown): Map<string, string> =>
         return [name, values.join(' ')] as const;
       }),
   );
+
+/** What helmet itself sets with Seatwise's options, asked of it here (not of the constants under test). */
+const helmetSet = (): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(API_HELMET)({} as never, res as never, () => {});
+  return headers;
+};
+const PAGE_ONLY = Object.keys(helmetSet()).filter(
+  (h) =>
+    ![
+      'content-security-policy',
+      'cross-origin-resource-policy',
+      'x-content-type-options',
+      'x-frame-options',
+    ].includes(h),
+);
 
 const signIn = (t: TestSeatwise, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
   t.app.inject({
@@ -64,11 +85,15 @@ describe('security headers', () => {
       }), // 404: no such tenant
     ];
     expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 404, 400, 400, 400, 400, 200, 200, 404]);
-    // helmet's whole set, the same on every answer (asked of helmet once, security-headers.ts)
-    const set = (a: (typeof answers)[number]) =>
-      Object.fromEntries(Object.keys(API_SECURITY_HEADERS).map((h) => [h, a.headers[h.toLowerCase()]]));
-    for (const a of answers) expect(set(a)).toEqual(API_SECURITY_HEADERS);
-    expect(Object.keys(API_SECURITY_HEADERS).length).toBeGreaterThanOrEqual(10);
+    // The part of helmet's set that acts on an answer that is not a page, with helmet's values, on every answer;
+    // the rest of it (what a page does) on pages only, and together they are helmet's whole set.
+    const helmets = helmetSet();
+    expect({ ...API_SECURITY_HEADERS, ...PAGE_SECURITY_HEADERS }).toEqual(helmets);
+    expect(PAGE_ONLY.length).toBeGreaterThanOrEqual(6);
+    for (const a of answers) {
+      for (const h of Object.keys(API_SECURITY_HEADERS)) expect(a.headers[h], h).toBe(helmets[h]);
+      for (const h of PAGE_ONLY) expect(a.headers[h], h).toBeUndefined();
+    }
     for (const a of answers) {
       expect(a.headers['x-content-type-options'], a.body).toBe('nosniff');
       expect(a.headers['x-frame-options']).toBe('DENY');
@@ -78,7 +103,7 @@ describe('security headers', () => {
     }
   });
 
-  it("R-API-4: /docs gets a CSP that allows Swagger UI's own files and the document, and no framing", async () => {
+  it("R-API-4: /docs gets a CSP that allows Swagger UI's own files and the document, no framing, and helmet's page headers", async () => {
     const t = await start();
     const page = await t.app.inject({ url: '/docs' });
     expect(page.statusCode).toBe(200);
@@ -93,6 +118,7 @@ describe('security headers', () => {
       expect(csp.get('object-src')).toBe("'none'");
       expect(a.headers['x-frame-options']).toBe('DENY');
       expect(a.headers['x-content-type-options']).toBe('nosniff');
+      for (const h of PAGE_ONLY) expect(a.headers[h], h).toBe(helmetSet()[h]);
     }
     // Every script the page loads is a file from /docs itself (the CSP allows no inline script).
     expect(page.body).not.toMatch(/<script>(?!\s*<\/script>)/);
@@ -125,6 +151,9 @@ describe('security headers', () => {
       expect(csp.get('frame-ancestors')).toBe("'none'");
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['referrer-policy']).toBe('same-origin');
+      for (const h of PAGE_ONLY.filter((name) => name !== 'referrer-policy'))
+        expect(res.headers[h], h).toBe(helmetSet()[h]);
     }
   });
 
