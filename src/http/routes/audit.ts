@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { actorOf } from '../auth.ts';
 import { invalidField, parseFilter } from '../filter.ts';
-import { Collection, collection, errorResponses, Nullable } from '../schemas.ts';
+import { Collection, collection, DateTime, errorResponses, Nullable } from '../schemas.ts';
 
 const AuditRecord = Type.Object({
   id: Type.String(),
@@ -25,7 +25,7 @@ const AuditRecord = Type.Object({
   operationType: Type.String(),
   operationStatus: Type.String(),
   originalCorrelationId: Nullable(Type.String()),
-  operationDate: Type.String({ format: 'date-time' }),
+  operationDate: DateTime,
   customizedData: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })),
   attributes: Type.Object({ objectType: Type.Literal('AuditRecord') }),
 });
@@ -60,8 +60,8 @@ export const auditRoutes =
           tags: ['audit'],
           summary: 'Who did what, with reasons (R-AUD)',
           querystring: Type.Object({
-            startDate: Type.String({ format: 'date-time' }),
-            endDate: Type.Optional(Type.String({ format: 'date-time' })),
+            startDate: DateTime,
+            endDate: Type.Optional(DateTime),
             size: Type.Integer({ minimum: 1, maximum: 500, default: 500 }),
             filter: Type.Optional(
               Type.String({

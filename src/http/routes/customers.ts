@@ -23,7 +23,7 @@ import { PartnerScope } from '../../db/scope.ts';
 import { idempotent } from '../idempotency.ts';
 import { contextOf } from '../auth.ts';
 import { invalidField, parseFilter } from '../filter.ts';
-import { Collection, collection, errorResponses, Link, Nullable } from '../schemas.ts';
+import { Collection, collection, DateTime, errorResponses, Link, Nullable } from '../schemas.ts';
 
 const Links = Type.Object({ self: Link });
 const text = (maxLength = 256) => Type.String({ maxLength });
@@ -93,8 +93,8 @@ export const Customer = Type.Object(
     associatedPartnerId: Nullable(Type.String()),
     customDomains: Type.Array(Type.String()),
     segment: Type.Enum(SEGMENTS, { description: 'Seatwise: set through qualifications (R-CUS-2)' }),
-    accountOpenedAt: Type.String({ format: 'date-time' }),
-    firstBillingPeriodStart: Nullable(Type.String({ format: 'date-time' })),
+    accountOpenedAt: DateTime,
+    firstBillingPeriodStart: Nullable(DateTime),
     links: Links,
     attributes: Type.Object({ etag: Type.String(), objectType: Type.Literal('Customer') }),
   },
@@ -106,7 +106,7 @@ export const CustomerQualification = Type.Object(
     qualification: Type.Enum(QUALIFICATIONS),
     vettingStatus: Type.String(),
     vettingReason: Type.Optional(Type.String()),
-    vettingCreateDate: Type.String({ format: 'date-time' }),
+    vettingCreateDate: DateTime,
   },
   { $id: 'CustomerQualification' },
 );

@@ -6,7 +6,7 @@ import { PARTNER_ROLES } from '../../domain/access/permissions.ts';
 import { PartnerScope } from '../../db/scope.ts';
 import { contextOf } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
-import { Collection, collection, errorResponses, Nullable } from '../schemas.ts';
+import { Collection, collection, DateTime, errorResponses, Nullable } from '../schemas.ts';
 
 const Role = Type.Enum(PARTNER_ROLES);
 const PartnerUser = Type.Object({
@@ -15,7 +15,7 @@ const PartnerUser = Type.Object({
   displayName: Type.String(),
   role: Role,
   locale: Nullable(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
+  createdAt: DateTime,
 });
 const view = (u: {
   id: string;
@@ -98,7 +98,7 @@ export const partnerRoutes =
               name: Type.String(),
               token: Type.String(),
               hint: Type.String(),
-              createdAt: Type.String({ format: 'date-time' }),
+              createdAt: DateTime,
             }),
             ...errorResponses,
           },

@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import type { Seatwise } from '../../composition.ts';
 import { parseDuration } from '../../domain/clock.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { errorResponses } from '../schemas.ts';
+import { DateTime, errorResponses } from '../schemas.ts';
 import { sweep } from '../../jobs/lifecycle-sweeper.ts';
 import { closeMonths } from '../../jobs/invoicing.ts';
 
-const Now = Type.Object({ now: Type.String({ format: 'date-time' }) });
+const Now = Type.Object({ now: DateTime });
 const Moved = Type.Object({
-  now: Type.String({ format: 'date-time' }),
+  now: DateTime,
   transitions: Type.Record(Type.String(), Type.Integer(), { description: 'what the lifecycle sweep did' }),
 });
 
@@ -35,7 +35,7 @@ export const testClockRoutes =
           body: Type.Object(
             {
               advanceBy: Type.Optional(Type.String({ examples: ['P30D'] })),
-              now: Type.Optional(Type.String({ format: 'date-time' })),
+              now: Type.Optional(DateTime),
             },
             { additionalProperties: false },
           ),
