@@ -1,7 +1,9 @@
 /**
- * Access decisions through HTTP against a bare node:http server that answers a fixed JSON, and a bare Fastify
- * route, measured in the same run, at 50 connections on a tenant with 10,000 users. Aims: the server's CPU per
- * decision at most 2.5 times bare node:http's (a CPU ratio of at least 0.4), p99 within twice bare's. In the
+ * Access decisions through HTTP against a bare node:http server that answers a fixed JSON, a bare Fastify
+ * route, and bare node:http reading the tenant's stamp from PostgreSQL before it answers (the round trip every
+ * fresh decision makes), measured in the same run, at 50 connections on a tenant with 10,000 users. Aims: the
+ * server's CPU per decision at most 2.5 times bare node:http's (a CPU ratio of at least 0.4), p99 within twice
+ * bare's (printed against bare with the stamp read as well). In the
  * middle of the run a subscription half of the users hold is suspended; every decision asked after that
  * PATCH returned must forbid (target: zero that allow). A second phase runs two server processes on the same
  * PostgreSQL, asks B and suspends through A. Then every server, left running, takes turns under the same load
@@ -32,6 +34,7 @@ import {
   pacedLoad,
   ROOT,
   type Paced,
+  pooled,
   startSeatwise,
   type Server,
 } from './support.ts';
@@ -78,6 +81,7 @@ const placement = placeProcesses();
 const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
 
 interface Tenant {
+  partnerId: string;
   customerId: string;
   /** Held by the first half of the users: the one the run suspends. */
   suspended: string;
@@ -140,7 +144,7 @@ async function setUp(server: Server, url: string): Promise<Tenant> {
       'select partner_id from customers where id = $1',
       [customer.id],
     );
-    const partnerId = rows[0]?.partner_id;
+    const partnerId = rows[0]?.partner_id ?? '';
     await client.query(
       `insert into customer_users (partner_id, customer_id, id, user_principal_name, display_name, role,
          created_at, last_modified_at)
@@ -166,7 +170,7 @@ async function setUp(server: Server, url: string): Promise<Tenant> {
     const onFirst = users.rows.filter((r) => r.subscription_id === first).map((r) => r.id);
     const onSecond = users.rows.filter((r) => r.subscription_id === second).map((r) => r.id);
     firstHalf = onFirst.length;
-    return { customerId: customer.id, suspended: first, userIds: [...onFirst, ...onSecond] };
+    return { partnerId, customerId: customer.id, suspended: first, userIds: [...onFirst, ...onSecond] };
   } finally {
     await client.end();
   }
@@ -345,10 +349,53 @@ const BARE_FASTIFY = `
     app.post('/v1/accessdecisions', async () => decision);
     app.listen({ port: 0, host: '127.0.0.1' }).then((address) => console.log('listening on ' + address));`;
 
+/**
+ * bare node:http that, before answering the fixed JSON, reads the tenant's stamp as a Seatwise decision must
+ * (R-ACC: a change whose request returned is seen, so every decision waits for a read sent after it came in):
+ * the statement `readAccessStamps` sends, named, one read per turn of the event loop for every question of
+ * that turn, and the questions that come in while it is under way wait for the next. Its latency is the floor
+ * any fresh decision on this machine stands on: the round trip to PostgreSQL, which bare node:http never makes.
+ */
+const BARE_STAMP_READ = `
+    const http = require('node:http');
+    const pg = require('pg');
+    const body = ${FIXED_BODY};
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+    const text = 'SELECT NULL::uuid AS partner_id, NULL::uuid AS customer_id, s.offers_version::text AS version' +
+      ' FROM instance_settings s WHERE s.id = 1 UNION ALL SELECT v.partner_id, v.customer_id, v.version::text' +
+      ' FROM access_versions v WHERE v.partner_id = ANY($1::uuid[]) AND v.customer_id = ANY($2::uuid[])';
+    let next = [];
+    let busy = false;
+    async function drain() {
+      while (next.length > 0) {
+        const batch = next;
+        next = [];
+        const customers = [...new Set(batch.map((q) => q.customerId))];
+        const read = await pool.query({ name: 'stamps', text, values: [[process.env.PARTNER_ID], customers] }).then(() => true, () => false);
+        for (const q of batch) q.answer(read);
+        if (next.length > 0) await new Promise((turnEnd) => setImmediate(turnEnd));
+      }
+      busy = false;
+    }
+    http.createServer((req, res) => { if (req.url === '/cpu') return res.end(JSON.stringify(process.cpuUsage()));
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const answer = (read) => { if (!read) { res.writeHead(503); return res.end(); }
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          res.end(body); };
+        next.push({ customerId: JSON.parse(Buffer.concat(chunks).toString()).tenantId, answer });
+        if (!busy) { busy = true; setImmediate(drain); }
+      }); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+
 /** One of the reference servers in its own process. */
-function startBare(code: string): Promise<{ server: Server; child: ChildProcess }> {
+function startBare(
+  code: string,
+  env: Record<string, string> = {},
+): Promise<{ server: Server; child: ChildProcess }> {
   const child = spawn(...onCpus(placement.servers, process.execPath, ['-e', code]), {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -399,7 +446,7 @@ async function measureTree(
   database: string,
   notes: string[],
   stops: (() => Promise<void>)[],
-  baseline: (tenant: Tenant) => Promise<void>,
+  baseline: (tenant: Tenant, database: string) => Promise<void>,
 ): Promise<TreeRuns> {
   const url = await createDatabase(serverUrl, database);
   const env = { DATABASE_URL: url, SEATWISE_DEMO: '1', SEATWISE_SWEEP_INTERVAL: '0' };
@@ -408,7 +455,7 @@ async function measureTree(
   stops.push(() => a.stop());
   const tenant = await setUp(a, url);
   console.error(`${name}: ${tenant.userIds.length} users with licences (+ admins); warming up ${warmup} s`);
-  await baseline(tenant);
+  await baseline(tenant, url);
   await decisions(a, tenant, warmup, seatwiseCpu(a));
   const one = await decisions(a, tenant, seconds, seatwiseCpu(a), () => setStatus(a, tenant, 'suspended'));
   console.error(
@@ -442,8 +489,9 @@ async function measureBare(
   name: string,
   code: string,
   stops: (() => Promise<void>)[],
+  env: Record<string, string> = {},
 ): Promise<{ run: Run; running: Running }> {
-  const { server } = await startBare(code);
+  const { server } = await startBare(code, env);
   stops.push(() => server.stop());
   await decisions(server, tenant, warmup, bareCpu(server));
   const run = await decisions(server, tenant, seconds, bareCpu(server));
@@ -478,21 +526,29 @@ async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
 }
 
 /**
- * Each server's latencies at the fixed rate, paced evenly (`pacedLoad`), in turn, after a second at that rate
- * unmeasured.
+ * Each server's latencies at the fixed rate, paced evenly (`pacedLoad`), in turns as the CPU is measured: every
+ * server in order gets a second at that rate unmeasured and then SLICE_SECONDS measured, until each has had
+ * `seconds`; a server's answers from all its turns are pooled. In one turn each, a stall of the host (event-loop
+ * gaps of 10–20 ms in bare node:http itself, here) set the p99 of whichever server it fell on.
  */
 async function latenciesAtRate(servers: readonly Running[]): Promise<Paced[]> {
-  const found: Paced[] = [];
-  for (const s of servers) {
-    const requests = questions(s.tenant);
-    await pacedLoad(s.server.url, requests, { rate, seconds: LEAD_IN_SECONDS, connections });
-    const paced = await pacedLoad(s.server.url, requests, { rate, seconds, connections });
-    console.error(
-      `${s.server.url}: p50 ${fmt(paced.p50, 2)} ms, p99 ${fmt(paced.p99, 2)} ms at ${fmt(paced.rps)}/s; the load generator's CPU ${fmt(paced.clientCpu, 1)} µs per request`,
-    );
-    found.push(paced);
+  const runs = servers.map((): Paced[] => []);
+  const asked = servers.map((s) => questions(s.tenant));
+  const rounds = Math.max(1, Math.round(seconds / SLICE_SECONDS));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, s] of servers.entries()) {
+      const requests = asked[i] ?? [];
+      await pacedLoad(s.server.url, requests, { rate, seconds: LEAD_IN_SECONDS, connections });
+      runs[i]?.push(await pacedLoad(s.server.url, requests, { rate, seconds: SLICE_SECONDS, connections }));
+    }
   }
-  return found;
+  return runs.map((r, i) => {
+    const paced = pooled(r);
+    console.error(
+      `${servers[i]?.server.url}: p50 ${fmt(paced.p50, 2)} ms, p99 ${fmt(paced.p99, 2)} ms at ${fmt(paced.rps)}/s; the load generator's CPU ${fmt(paced.clientCpu, 1)} µs per request`,
+    );
+    return paced;
+  });
 }
 
 const started = await startThrowawayPostgres({ fsync: true });
@@ -503,11 +559,16 @@ const rows: string[][] = [];
 const trees: TreeRuns[] = [];
 let bare: { run: Run; running: Running } | undefined;
 let fastify: { run: Run; running: Running } | undefined;
+let withRead: { run: Run; running: Running } | undefined;
 const notes: string[] = [];
 const stops: (() => Promise<void>)[] = [];
-const bareOnce = async (tenant: Tenant) => {
+const bareOnce = async (tenant: Tenant, database: string) => {
   bare ??= await measureBare(tenant, 'bare node:http', BARE_NODE, stops);
   fastify ??= await measureBare(tenant, 'bare Fastify', BARE_FASTIFY, stops);
+  withRead ??= await measureBare(tenant, 'bare node:http + stamp read', BARE_STAMP_READ, stops, {
+    DATABASE_URL: database,
+    PARTNER_ID: tenant.partnerId,
+  });
 };
 let turns: number[] = [];
 let atRate: Paced[] = [];
@@ -528,9 +589,9 @@ try {
   trees.push(
     await measureTree('this tree', ROOT, pgServer.url, 'seatwise_bench_access', notes, stops, bareOnce),
   );
-  if (bare && fastify) {
+  if (bare && fastify && withRead) {
     console.error(`CPU per request: every server in turn, ${SLICE_SECONDS} s each, ${seconds} s in all`);
-    const running = [bare.running, fastify.running, ...trees.flatMap((t) => [t.a, t.b])];
+    const running = [bare.running, fastify.running, withRead.running, ...trees.flatMap((t) => [t.a, t.b])];
     turns = await cpuInTurns(running);
     console.error(`Latency at ${fmt(rate)} requests/s: every server in turn, ${seconds} s each`);
     atRate = await latenciesAtRate(running);
@@ -540,9 +601,9 @@ try {
   pgServer.stop();
 }
 
-if (bare && fastify) {
-  const [bareCpuPerRequest = 0, fastifyCpu = 0, ...treeCpu] = turns;
-  const [bareAt, fastifyAt, ...treeAt] = atRate;
+if (bare && fastify && withRead) {
+  const [bareCpuPerRequest = 0, fastifyCpu = 0, withReadCpu = 0, ...treeCpu] = turns;
+  const [bareAt, fastifyAt, withReadAt, ...treeAt] = atRate;
   const base = bare.run;
   /**
    * A table row: rates and full-load latencies from the server's own run, CPU per request from the turns,
@@ -558,11 +619,13 @@ if (bare && fastify) {
     (bareCpuPerRequest / cpu).toFixed(2),
     at ? `${fmt(at.p50, 2)} / ${fmt(at.p99, 2)}` : '',
     at && bareAt ? `${fmt(at.p99 / bareAt.p99, 1)}×` : '',
+    at && withReadAt ? `${fmt(at.p99 / withReadAt.p99, 1)}×` : '',
     r.suspendMs ? `${fmt(r.suspendMs, 1)} ms` : '',
     r.suspendMs ? `${fmt(r.askedAfter)} / ${r.staleAllowed}` : '',
   ];
   rows.push(row('bare node:http, fixed JSON', base, bareCpuPerRequest, bareAt));
   rows.push(row('bare Fastify, one route, fixed JSON', fastify.run, fastifyCpu, fastifyAt));
+  rows.push(row('bare node:http + stamp read', withRead.run, withReadCpu, withReadAt));
   trees.forEach((t, i) => {
     const prefix = trees.length > 1 ? `${t.name}: ` : 'Seatwise, ';
     rows.push(row(`${prefix}one process`, t.one, treeCpu[2 * i] ?? 0, treeAt[2 * i]));
@@ -581,7 +644,7 @@ console.log(
   `req/s and latencies at full load from each server's own run; server CPU per request (user + system) from turns of ${SLICE_SECONDS} s, every server in order, ${seconds} s each in all`,
 );
 console.log(
-  `latencies at ${fmt(rate)} requests/s, paced evenly (a tick every millisecond) on up to ${connections} connections, every server in turn for ${seconds} s, exact percentiles of every answer; "p99 × bare" is the server's p99 over bare node:http's (aim: at most 2)\n`,
+  `latencies at ${fmt(rate)} requests/s, paced evenly (a tick every millisecond) on up to ${connections} connections, in turns of ${SLICE_SECONDS} s, every server in order, ${seconds} s each in all, exact percentiles of every answer pooled; "p99 × bare" is the server's p99 over bare node:http's (aim: at most 2), "p99 × bare + read" over that of bare node:http reading the stamp as a decision must\n`,
 );
 const header = [
   'server',
@@ -593,6 +656,7 @@ const header = [
   'CPU ratio',
   `p50 / p99 ms at ${fmt(rate)}/s`,
   'p99 × bare',
+  'p99 × bare + read',
   'suspend PATCH',
   'asked after / allowed',
 ];

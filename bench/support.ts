@@ -259,10 +259,30 @@ export interface Paced {
   /** Exact percentiles of the answers' times, ms. */
   p50: number;
   p99: number;
+  /** Every 200 answer's time, ms, in order: runs in turns pool them (`pooled`). */
+  times: number[];
   /** Answers that were not 200, and connections lost with a request on them. */
   failed: number;
   /** The load generator's own CPU per request, µs: it must stay small beside the time it measures. */
   clientCpu: number;
+}
+
+/** The percentile `q` (0–1) of sorted times, exact. */
+const percentile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+/** Several `pacedLoad` runs of one server as one: every answer's time pooled, rates and CPU averaged. */
+export function pooled(runs: readonly Paced[]): Paced {
+  const times = runs.flatMap((r) => r.times).sort((x, y) => x - y);
+  const answers = Math.max(1, times.length);
+  return {
+    rps: runs.reduce((sum, r) => sum + r.rps, 0) / Math.max(1, runs.length),
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    times,
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
+    clientCpu: runs.reduce((sum, r) => sum + r.clientCpu * r.times.length, 0) / answers,
+  };
 }
 
 interface PacedConnection {
@@ -389,11 +409,11 @@ export async function pacedLoad(
   const cpu = process.cpuUsage(cpuBefore);
   for (const c of connections) c.socket.destroy();
   times.sort((x, y) => x - y);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
   return {
     rps: times.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    times,
     failed,
     clientCpu: (cpu.user + cpu.system) / total,
   };
