@@ -503,51 +503,67 @@ const SLICE_SECONDS = 2;
 const LEAD_IN_SECONDS = 1;
 
 /**
- * Each server's CPU per request, measured in turns: every server in order under the same load for
- * SLICE_SECONDS, again and again until each has had `seconds`. This machine's own speed drifts over tens of
- * seconds (other virtual machines on its host), more than the servers differ; taking turns spreads the drift
- * over all of them, where consecutive phases gave it to whichever ran at the time.
+ * Runs `slice` on every server in order, again and again until each has had `seconds`, each slice after
+ * `leadIn` (unmeasured: a server idle during the others' turns starts its own on new connections, and a
+ * second of load first finds it as its own runs did); returns every server's slices. This machine's own speed
+ * drifts over tens of seconds (other virtual machines on its host) and stalls now and then (event-loop gaps of
+ * 10–20 ms in bare node:http itself), more than the servers differ; taking turns spreads that over all of
+ * them, where consecutive phases gave it to whichever ran at the time.
  */
-async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
-  const cpu = servers.map(() => 0);
-  const requests = servers.map(() => 0);
+async function inTurns<T>(
+  servers: readonly Running[],
+  leadIn: (s: Running, i: number) => Promise<unknown>,
+  slice: (s: Running, i: number) => Promise<T>,
+): Promise<T[][]> {
+  const slices = servers.map((): T[] => []);
   const rounds = Math.max(1, Math.round(seconds / SLICE_SECONDS));
   for (let round = 0; round < rounds; round++) {
     for (const [i, s] of servers.entries()) {
-      // Unmeasured: a server idle during the others' turns starts its own on new connections; a second of
-      // load first measures the server as its own runs found it.
-      await decisions(s.server, s.tenant, LEAD_IN_SECONDS, s.cpu);
-      const run = await decisions(s.server, s.tenant, SLICE_SECONDS, s.cpu);
-      cpu[i] = (cpu[i] ?? 0) + run.cpu;
-      requests[i] = (requests[i] ?? 0) + run.requests;
+      await leadIn(s, i);
+      slices[i]?.push(await slice(s, i));
     }
   }
-  return cpu.map((c, i) => c / Math.max(1, requests[i] ?? 0));
+  return slices;
+}
+
+/** Each server's CPU per request under full load, from turns of SLICE_SECONDS. */
+async function cpuInTurns(servers: readonly Running[]): Promise<number[]> {
+  const runs = await inTurns(
+    servers,
+    (s) => decisions(s.server, s.tenant, LEAD_IN_SECONDS, s.cpu),
+    (s) => decisions(s.server, s.tenant, SLICE_SECONDS, s.cpu),
+  );
+  return runs.map((r) => {
+    const cpu = r.reduce((sum, run) => sum + run.cpu, 0);
+    return (
+      cpu /
+      Math.max(
+        1,
+        r.reduce((sum, run) => sum + run.requests, 0),
+      )
+    );
+  });
 }
 
 /**
- * Each server's latencies at the fixed rate, paced evenly (`pacedLoad`), in turns as the CPU is measured: every
- * server in order gets a second at that rate unmeasured and then SLICE_SECONDS measured, until each has had
- * `seconds`; a server's answers from all its turns are pooled. In one turn each, a stall of the host (event-loop
- * gaps of 10–20 ms in bare node:http itself, here) set the p99 of whichever server it fell on.
+ * Each server's latencies at the fixed rate, paced evenly (`pacedLoad`), from turns of SLICE_SECONDS: a
+ * server's answers from all its turns pooled.
  */
 async function latenciesAtRate(servers: readonly Running[]): Promise<Paced[]> {
-  const runs = servers.map((): Paced[] => []);
   const asked = servers.map((s) => questions(s.tenant));
-  const rounds = Math.max(1, Math.round(seconds / SLICE_SECONDS));
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, s] of servers.entries()) {
-      const requests = asked[i] ?? [];
-      await pacedLoad(s.server.url, requests, { rate, seconds: LEAD_IN_SECONDS, connections });
-      runs[i]?.push(await pacedLoad(s.server.url, requests, { rate, seconds: SLICE_SECONDS, connections }));
-    }
-  }
+  const paced = (s: Running, i: number, duration: number) =>
+    pacedLoad(s.server.url, asked[i] ?? [], { rate, seconds: duration, connections });
+  const runs = await inTurns(
+    servers,
+    (s, i) => paced(s, i, LEAD_IN_SECONDS),
+    (s, i) => paced(s, i, SLICE_SECONDS),
+  );
   return runs.map((r, i) => {
-    const paced = pooled(r);
+    const all = pooled(r);
     console.error(
-      `${servers[i]?.server.url}: p50 ${fmt(paced.p50, 2)} ms, p99 ${fmt(paced.p99, 2)} ms at ${fmt(paced.rps)}/s; the load generator's CPU ${fmt(paced.clientCpu, 1)} µs per request`,
+      `${servers[i]?.server.url}: p50 ${fmt(all.p50, 2)} ms, p99 ${fmt(all.p99, 2)} ms at ${fmt(all.rps)}/s; the load generator's CPU ${fmt(all.clientCpu, 1)} µs per request`,
     );
-    return paced;
+    return all;
   });
 }
 
