@@ -43,14 +43,34 @@ function vitest(label, env) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures = [];
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed = r.numPassedTests;
     failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
     skipped = r.numPendingTests + (r.numTodoTests ?? 0);
+    failures.push(...failuresIn(r));
   }
   if (run.status !== 0 && failed === 0) failed = 1; // the runner itself failed (setup error, crash)
-  return { label, passed, failed, skipped, seconds: Math.round((Date.now() - started) / 1000) };
+  return { label, passed, failed, skipped, failures, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+// Each failed test (or file that failed to run) as "file › title: first line of the error", so that the
+// summary, which is all a CI log may keep, names what failed.
+function failuresIn(report) {
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const path = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests)
+      lines.push(`${path} › ${t.fullName || t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failedTests.length === 0) lines.push(`${path}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+function firstLine(text) {
+  return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
 }
 
 const results = [vitest('embedded PostgreSQL (PGlite)', { SEATWISE_TEST_DATABASE_URL: '' })];
@@ -72,8 +92,10 @@ try {
 }
 
 console.log('\n=== Seatwise test summary ===');
-for (const r of results)
+for (const r of results) {
   console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${r.seconds} s`);
+  for (const f of r.failures) console.log(`  failed: ${f}`);
+}
 const total = results.reduce(
   (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
   { passed: 0, failed: 0, skipped: 0 },
