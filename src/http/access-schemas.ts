@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, Link, Nullable } from './schemas.ts';
+import { DateTime, Link, Nullable, Verbatim } from './schemas.ts';
 
 const text = (maxLength = 256) => Type.String({ maxLength });
 
@@ -165,18 +165,17 @@ export const AccessQuestion = Type.Object({
 
 const AccessAnswer = Type.Object({
   allowed: Type.Boolean(),
-  subscriptionId: Nullable(Type.String()),
+  subscriptionId: Nullable(Verbatim('uuid')),
   offerId: Nullable(Type.String()),
-  reason: Type.String({
+  reason: Verbatim(undefined, {
     description:
       'the deciding subscription state (active, expired, suspended, disabled, trialExpired, cancelled, purged, pending) or noLicence, noSubscription, unknownUser, unknownTenant',
   }),
-  rule: Type.String({
+  rule: Verbatim(undefined, {
     description: 'the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2',
   }),
   until: Nullable(
-    Type.String({
-      format: 'date-time',
+    Verbatim('date-time', {
       description:
         "when an allowed answer ends by itself (null: it does not, or refused): a trial's last day, the end of the 30 days after expiry, or for an admin's sign-in and data the subscription's dataRetentionEndDate",
     }),
@@ -192,9 +191,9 @@ export const AccessDecision = Type.Object(
     tenantId: Type.String(),
     userId: Nullable(Type.String()),
     userPrincipalName: Nullable(Type.String()),
-    role: Nullable(Type.String()),
+    role: Nullable(Verbatim()),
     servicePlan: Nullable(Type.String()),
-    decidedAt: DateTime,
+    decidedAt: Verbatim('date-time'),
     signIn: AccessAnswer,
     service: AccessAnswer,
     data: AccessAnswer,

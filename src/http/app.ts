@@ -34,7 +34,7 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { testClockRoutes } from './routes/testclock.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { ErrorBody, VALIDATOR_OPTIONS } from './schemas.ts';
+import { documentedFormats, ErrorBody, VALIDATOR_OPTIONS } from './schemas.ts';
 
 export type App = FastifyInstance;
 
@@ -152,6 +152,8 @@ export async function buildApp(seatwise: Seatwise, options: { consoleDist?: stri
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (documents) =>
+      documentedFormats('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -143,6 +143,7 @@ export type paths = {
                 reason: string;
                 /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
                 rule: string;
+                /** Format: uuid */
                 subscriptionId: string | null;
                 /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
                 suspensionReasons: string[];
@@ -162,6 +163,7 @@ export type paths = {
                 reason: string;
                 /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
                 rule: string;
+                /** Format: uuid */
                 subscriptionId: string | null;
                 /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
                 suspensionReasons: string[];
@@ -179,6 +181,7 @@ export type paths = {
                 reason: string;
                 /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
                 rule: string;
+                /** Format: uuid */
                 subscriptionId: string | null;
                 /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
                 suspensionReasons: string[];
@@ -13835,6 +13838,7 @@ export type components = {
         reason: string;
         /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
         rule: string;
+        /** Format: uuid */
         subscriptionId: string | null;
         /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
         suspensionReasons: string[];
@@ -13854,6 +13858,7 @@ export type components = {
         reason: string;
         /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
         rule: string;
+        /** Format: uuid */
         subscriptionId: string | null;
         /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
         suspensionReasons: string[];
@@ -13871,6 +13876,7 @@ export type components = {
         reason: string;
         /** @description the SPEC rule that decided: R-ACC, R-SUS-2, R-CAN-1, R-REN-2, R-TRI-4, R-RET-2 */
         rule: string;
+        /** Format: uuid */
         subscriptionId: string | null;
         /** @description why the deciding subscription is suspended, as the partner gave it (R-SUS-1: customerRequest, nonPayment, fraud, other; unspecified when none was sent); empty unless reason is suspended */
         suspensionReasons: string[];
