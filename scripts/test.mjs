@@ -64,13 +64,20 @@ function failuresIn(report) {
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
     for (const t of failedTests)
       lines.push(`${path} › ${t.fullName || t.title}: ${firstLine(t.failureMessages?.[0])}`);
-    if (file.status === 'failed' && failedTests.length === 0) lines.push(`${path}: ${firstLine(file.message)}`);
+    if (file.status === 'failed' && failedTests.length === 0)
+      lines.push(`${path}: ${firstLine(file.message)}`);
   }
   return lines;
 }
 
 function firstLine(text) {
-  return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim()
+      .slice(0, 300) ?? ''
+  );
 }
 
 const results = [vitest('embedded PostgreSQL (PGlite)', { SEATWISE_TEST_DATABASE_URL: '' })];
