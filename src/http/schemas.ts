@@ -25,7 +25,7 @@ const DOCUMENTED_FORMAT = 'x-documented-format';
  * constrains). The answer's serializer writes it between quotes as it is (fast-json-stringify's `unsafe`
  * format) instead of checking it a character at a time. That check is one function shared by every route,
  * and once a server's traffic has passed it strings of five kinds, V8 looks up each of its property reads in a
- * slow shared cache: docs/benchmarks.md measured access decisions 9 % dearer after other requests than on a
+ * slow shared cache: docs/benchmarks.md counted access decisions 7 % dearer after other requests than on a
  * server that answered nothing else. The OpenAPI document shows `documented` as the format, or none. Never
  * for a value a request or an import supplied: an unescaped quote in it would change the answer's JSON.
  */
