@@ -28,16 +28,20 @@ import type { RequestContext } from './context.ts';
  * The writer waits for nobody: a process holding the tenant in memory sees the stamp move at its next decision.
  */
 export async function accessChanged(db: Db, partnerId: string, customerIds: Iterable<string>): Promise<void> {
+  await accessStamp(db, partnerId, customerIds)?.execute();
+}
+
+/** The statement `accessChanged` sends (for `sendTogether`); undefined for no customer. */
+export function accessStamp(db: Db, partnerId: string, customerIds: Iterable<string>) {
   // Sorted, so that two writers bumping several tenants lock their rows in the same order.
   const ids = [...new Set(customerIds)].sort();
-  if (ids.length === 0) return;
-  await db
+  if (ids.length === 0) return undefined;
+  return db
     .insertInto('access_versions')
     .values(ids.map((customer_id) => ({ partner_id: partnerId, customer_id, version: 1 })))
     .onConflict((oc) =>
       oc.columns(['partner_id', 'customer_id']).doUpdateSet({ version: sql`access_versions.version + 1` }),
-    )
-    .execute();
+    );
 }
 
 /**

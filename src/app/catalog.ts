@@ -354,12 +354,18 @@ const withCost = (offer: Offer, cost: unknown): Offer =>
  * nothing in a process's memory may make it answer wrongly (SPEC §8).
  */
 export async function loadOffers(db: Db, ids?: readonly string[]): Promise<Map<string, Offer>> {
-  let query = db.selectFrom('offers').select(['id', 'definition', 'cost']).orderBy('rank').orderBy('id');
-  if (ids) {
-    if (ids.length === 0) return new Map();
-    query = query.where('id', 'in', [...ids]);
-  }
-  const rows = await query.execute();
+  if (ids?.length === 0) return new Map();
+  return offersById(await offersQuery(db, ids).execute());
+}
+
+/** The statement `loadOffers` sends (for `sendTogether`); `ids` must not be empty. */
+export function offersQuery(db: Db, ids?: readonly string[]) {
+  const query = db.selectFrom('offers').select(['id', 'definition', 'cost']).orderBy('rank').orderBy('id');
+  return ids ? query.where('id', 'in', [...ids]) : query;
+}
+
+/** `offersQuery`'s rows as offers by id, in catalog order. */
+export function offersById(rows: readonly { id: string; definition: unknown; cost: unknown }[]) {
   return new Map(rows.map((r) => [r.id, withCost(r.definition as Offer, r.cost)]));
 }
 

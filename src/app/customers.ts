@@ -161,14 +161,14 @@ export async function getCustomerRow(scope: PartnerScope, id: string): Promise<R
  */
 export async function lockCustomerRow(scope: PartnerScope, id: string): Promise<Row<'customers'>> {
   if (!isGuid(id)) throw customerNotFound(id);
-  const row = await scope
-    .selectFrom('customers')
-    .selectAll()
-    .where('id', '=', id.toLowerCase())
-    .forNoKeyUpdate()
-    .executeTakeFirst();
+  const row = await lockCustomerQuery(scope, id).executeTakeFirst();
   if (!row) throw customerNotFound(id);
   return row;
+}
+
+/** The statement `lockCustomerRow` sends (for `sendTogether`); `id` must be a guid. */
+export function lockCustomerQuery(scope: PartnerScope, id: string) {
+  return scope.selectFrom('customers').selectAll().where('id', '=', id.toLowerCase()).forNoKeyUpdate();
 }
 
 /** One customer of the partner (R-ROLE-ISO: 404 for anyone else's). */

@@ -15,16 +15,18 @@ import {
 import { openingLine, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { TERM_DURATION, termEnd } from '../domain/subscription/terms.ts';
 import { inTransaction, type Db } from '../db/database.ts';
+import { sql, type InferResult } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
 import { isUniqueViolation, PartnerScope, type PartnerRows } from '../db/scope.ts';
-import { accessChanged } from './access.ts';
+import { sendTogether } from '../db/send-together.ts';
+import { accessChanged, accessStamp } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
-import { loadOffers } from './catalog.ts';
+import { loadOffers, offersById, offersQuery } from './catalog.ts';
 import { link, type Link } from './links.ts';
-import { pricesFor } from './pricing.ts';
+import { pricesFor, pricesFrom, ruleVersionsQuery } from './pricing.ts';
 import type { RequestContext } from './context.ts';
-import { customerNotFound, getCustomerRow, lockCustomerRow } from './customers.ts';
+import { customerNotFound, getCustomerRow, lockCustomerQuery, lockCustomerRow } from './customers.ts';
 import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLineView } from './ledger.ts';
 import {
   customerSubscriptionRows,
@@ -238,44 +240,33 @@ function purchaseRows(
   };
 }
 
-/** R-ORD-5: the first paid subscription starts the customer's first billing period. */
-async function startBillingIfFirst(
-  scope: PartnerScope,
-  customer: Row<'customers'>,
-  paid: boolean,
-  now: Date,
-) {
-  if (!paid || customer.first_billing_period_start) return;
-  await scope
+/**
+ * R-ORD-5: the first paid subscription starts the customer's first billing period. The statement, for
+ * `sendTogether`; undefined when the order starts nothing.
+ */
+function billingStart(scope: PartnerScope, customer: Row<'customers'>, paid: boolean, now: Date) {
+  if (!paid || customer.first_billing_period_start) return undefined;
+  return scope
     .updateTable('customers')
     .set({ first_billing_period_start: now })
     .where('id', '=', customer.id)
-    .where('first_billing_period_start', 'is', null)
-    .execute();
+    .where('first_billing_period_start', 'is', null);
 }
 
 /**
  * The customer an order is for, with what the limits and trial rules need to know (R-ORD-3, R-TRI-2): its
- * subscriptions of the offers the order names and of the products their trials convert to (not every
- * subscription it ever had), and the trial offers it ever held. With `lock`, the customer's row lock is taken
- * first, in a statement of its own, so that two orders for one customer are validated one after the other:
- * under READ COMMITTED a statement reads the rows committed when it began, so a read in the locking statement
- * itself would predate the wait and miss what the order that held the lock had just committed.
+ * subscriptions of the offers the order names and of the products their trials convert to (the catalog's
+ * `conversionTargetOffers` of those offers; not every subscription it ever had), and the trial offers it ever
+ * held. The statement, for `sendTogether`; `customerFacts` reads its row.
+ *
+ * An order that will write sends the customer's row lock before this, in a statement of its own, so that two
+ * orders for one customer are validated one after the other: under READ COMMITTED a statement reads the rows
+ * committed when it began, so a read in the locking statement itself would predate the wait and miss what the
+ * order that held the lock had just committed. Sent behind the lock, this statement begins after the wait.
  */
-async function customerForOrder(
-  scope: PartnerScope,
-  customerId: string,
-  offers: Iterable<Offer>,
-  lock: boolean,
-): Promise<{ customer: Row<'customers'>; subscriptions: SubscriptionSummary[]; trialOfferIds: string[] }> {
-  if (!isGuid(customerId)) throw customerNotFound(customerId);
-  const ids = new Set<string>();
-  for (const o of offers) {
-    ids.add(o.id);
-    for (const target of o.conversionTargetOffers) ids.add(target);
-  }
-  if (lock) await lockCustomerRow(scope, customerId);
-  const row = await scope
+function customerFactsQuery(scope: PartnerScope, customerId: string, offerIds: readonly string[]) {
+  const ids = offerIds.length > 0 ? [...offerIds] : [''];
+  return scope
     .selectFrom('customers')
     .selectAll('customers')
     .select((eb) => [
@@ -286,7 +277,23 @@ async function customerForOrder(
           // The partner as a value, not correlated on customers.partner_id: Citus then routes it to one shard.
           .where('subscriptions.partner_id', '=', scope.partnerId)
           .whereRef('subscriptions.customer_id', '=', 'customers.id')
-          .where('subscriptions.offer_id', 'in', ids.size > 0 ? [...ids] : [''])
+          .where((w) =>
+            w.or([
+              w('subscriptions.offer_id', 'in', ids),
+              w(
+                'subscriptions.offer_id',
+                'in',
+                w
+                  .selectFrom('offers')
+                  .select(
+                    sql<string>`jsonb_array_elements_text(offers.definition -> 'conversionTargetOffers')`.as(
+                      'target',
+                    ),
+                  )
+                  .where('offers.id', 'in', ids),
+              ),
+            ]),
+          )
           .orderBy('subscriptions.created_at'),
       ).as('relevant'),
       jsonArrayFrom(
@@ -297,8 +304,15 @@ async function customerForOrder(
           .whereRef('customer_trials.customer_id', '=', 'customers.id'),
       ).as('trials'),
     ])
-    .where('customers.id', '=', customerId.toLowerCase())
-    .executeTakeFirst();
+    .where('customers.id', '=', customerId.toLowerCase());
+}
+
+/** `customerFactsQuery`'s row as the order's validation reads it; the customer's 404 when there is none. */
+function customerFacts(
+  rows: InferResult<ReturnType<typeof customerFactsQuery>>,
+  customerId: string,
+): { customer: Row<'customers'>; subscriptions: SubscriptionSummary[]; trialOfferIds: string[] } {
+  const row = rows[0];
   if (!row) throw customerNotFound(customerId);
   const { relevant, trials, ...customer } = row;
   return {
@@ -385,10 +399,14 @@ export async function placeOrder(
     return await inTransaction(deps.db, async (trx) => {
       const plan = await planOrder(trx, deps, ctx, customerId, input, true);
       trials = plan.trials;
-      await plan.scope.insertRows(plan.rows);
-      await startBillingIfFirst(plan.scope, plan.customer, plan.paid, deps.now);
-      // A first subscription lets the tenant's admins sign in (R-ACC).
-      await accessChanged(trx, plan.scope.partnerId, [customerId]);
+      // The rows, the first billing period and the access stamp (a first subscription lets the tenant's
+      // admins sign in, R-ACC): three writes known in full beforehand, sent together.
+      await sendTogether(
+        trx,
+        plan.scope.insertRowsStatement(plan.rows),
+        billingStart(plan.scope, plan.customer, plan.paid, deps.now),
+        accessStamp(trx, plan.scope.partnerId, [customerId]),
+      );
       return plan.view;
     });
   } catch (e) {
@@ -443,14 +461,20 @@ async function planOrder(
     ]);
   }
   const { now } = deps;
-  const offers = await loadOffers(trx, [...new Set(input.lineItems.map((l) => l.offerId))]);
+  if (!isGuid(customerId)) throw customerNotFound(customerId);
   const scope = new PartnerScope(trx, ctx.actor.partnerId);
-  const { customer, subscriptions, trialOfferIds } = await customerForOrder(
-    scope,
-    customerId,
-    offers.values(),
-    lock,
+  // Everything the order is checked against, in one round trip: every value these reads need is in the
+  // request. The lock goes first, so that the customer's facts are read after any wait for it.
+  const offerIds = [...new Set(input.lineItems.map((l) => l.offerId))];
+  const [offerRows, , facts, rules] = await sendTogether(
+    trx,
+    offerIds.length > 0 ? offersQuery(trx, offerIds) : undefined,
+    lock ? lockCustomerQuery(scope, customerId) : undefined,
+    customerFactsQuery(scope, customerId, offerIds),
+    ruleVersionsQuery(scope, customerId.toLowerCase()),
   );
+  const offers = offersById(offerRows ?? []);
+  const { customer, subscriptions, trialOfferIds } = customerFacts(facts, customerId);
   const currency = currencyFor(customer.country, deps.cloud);
   const errors = validateOrderLines(input.lineItems, {
     customer: customerOf(customer, deps.cloud),
@@ -482,7 +506,7 @@ async function planOrder(
     commitmentEnd: termEnd(now, cycle),
     parentSubscriptionId: null,
   }));
-  const prices = await pricesFor(scope, offers.values(), customerId, currency, now);
+  const prices = pricesFrom(rules ?? [], offers.values(), customerId, currency, now);
   const bought = purchaseRows(scope.partnerId, customer, order.id, purchases, now, prices);
   const view = toOrderView(order, bought.lines);
   const orderChange: Change = {

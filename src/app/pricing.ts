@@ -50,11 +50,15 @@ const toVersion = (r: Row<'price_rules'>): RuleVersion => ({
 
 /** Every version of the partner's rules, or of the rules that can touch one customer. */
 export async function loadRuleVersions(scope: PartnerScope, customerId?: string): Promise<RuleVersion[]> {
-  let query = scope.selectFrom('price_rules').selectAll().orderBy('rule_id').orderBy('version');
-  if (customerId !== undefined) {
-    query = query.where((eb) => eb.or([eb('customer_id', 'is', null), eb('customer_id', '=', customerId)]));
-  }
-  return (await query.execute()).map(toVersion);
+  return (await ruleVersionsQuery(scope, customerId).execute()).map(toVersion);
+}
+
+/** The statement `loadRuleVersions` sends (for `sendTogether`). */
+export function ruleVersionsQuery(scope: PartnerScope, customerId?: string) {
+  const query = scope.selectFrom('price_rules').selectAll().orderBy('rule_id').orderBy('version');
+  return customerId === undefined
+    ? query
+    : query.where((eb) => eb.or([eb('customer_id', 'is', null), eb('customer_id', '=', customerId)]));
 }
 
 /**
@@ -70,7 +74,19 @@ export async function pricesFor(
 ): Promise<Map<string, ResolvedPrice>> {
   // Ids are uuids: the database compares them without case, the rules as text.
   const id = customerId.toLowerCase();
-  const rules = rulesInForce(await loadRuleVersions(scope, id), at);
+  return pricesFrom(await ruleVersionsQuery(scope, id).execute(), offers, id, currency, at);
+}
+
+/** `pricesFor` from the rules already read (`ruleVersionsQuery` for the lower-cased `customerId`). */
+export function pricesFrom(
+  rows: readonly Row<'price_rules'>[],
+  offers: Iterable<Offer>,
+  customerId: string,
+  currency: Currency,
+  at: Date,
+): Map<string, ResolvedPrice> {
+  const id = customerId.toLowerCase();
+  const rules = rulesInForce(rows.map(toVersion), at);
   const prices = new Map<string, ResolvedPrice>();
   for (const offer of offers) {
     const price = resolvePrice(rules, offer, id, currency);

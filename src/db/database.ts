@@ -90,9 +90,11 @@ const done = (command: string): Partial<pg.QueryResult> => ({
  *   pg's pipeline mode), so a transaction costs one round trip less; one with no statement sends nothing. The
  *   answers come back in order: should BEGIN itself fail, the statement written behind it fails with BEGIN's
  *   error, so the use case stops there as it would have at BEGIN.
+ * - Statements handed over together (`sendTogether`) are written together, in one socket write.
  */
 class PreparingClient extends pg.Client {
   #generation = 0;
+  #corked = false;
   #beginHeld = false;
   #beginFailure: Error | undefined;
 
@@ -144,7 +146,23 @@ class PreparingClient extends pg.Client {
     const query = new pg.Query(text, params) as Submitted;
     if (name !== undefined) query.name = name;
     query.callback = callback;
+    this.#holdWrites();
     super.query(query);
+  }
+
+  /**
+   * Statements handed over in one turn of the event loop (a held BEGIN and its statement, `sendTogether`)
+   * leave in one socket write: the socket is corked until the turn ends.
+   */
+  #holdWrites(): void {
+    if (this.#corked) return;
+    const { stream } = this.connection;
+    this.#corked = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      stream.uncork();
+    });
   }
 }
 

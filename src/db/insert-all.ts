@@ -53,27 +53,32 @@ function insertStatement(table: string, rows: readonly object[], params: unknown
  * (docs/benchmarks.md). The values go as parameters, exactly as Kysely sends them.
  */
 export async function insertAll(db: Kysely<Tables>, parts: readonly Rows[]): Promise<void> {
+  const statement = insertAllStatement(db, parts);
+  if (statement) await db.executeQuery(statement);
+}
+
+/** The statement `insertAll` sends (for `sendTogether`); undefined when there is no row to write. */
+export function insertAllStatement(db: Kysely<Tables>, parts: readonly Rows[]): CompiledQuery | undefined {
   const nonEmpty = parts.filter((p) => p.rows.length > 0);
-  if (nonEmpty.length === 0) return;
+  if (nonEmpty.length === 0) return undefined;
   const params: unknown[] = [];
   const statements = nonEmpty.map((p) => insertStatement(p.table, p.rows, params));
   if (statements.some((s) => s === undefined)) return insertWithKysely(db, nonEmpty);
   const ctes = statements.slice(0, -1).map((s, i) => `"part${i}" as (${s})`);
   const text = `${ctes.length > 0 ? `with ${ctes.join(', ')} ` : ''}${statements.at(-1)}`;
-  await db.executeQuery(CompiledQuery.raw(text, params));
+  return CompiledQuery.raw(text, params);
 }
 
 /** The same statement built by Kysely: for rows that hold a SQL expression. */
-async function insertWithKysely(db: Kysely<Tables>, parts: readonly Rows[]): Promise<void> {
-  const last = parts.at(-1);
-  if (!last) return;
+function insertWithKysely(db: Kysely<Tables>, parts: readonly Rows[]): CompiledQuery {
+  const last = parts.at(-1) as Rows;
   // Kysely cannot type a chain of CTEs built in a loop; the shapes were checked by the Rows type above.
   let query = db;
   parts.slice(0, -1).forEach((part, i) => {
     query = query.with(`part${i}`, (c) => c.insertInto(part.table).values(part.rows as never)) as never;
   });
-  await query
+  return query
     .insertInto(last.table)
     .values(last.rows as never)
-    .execute();
+    .compile();
 }

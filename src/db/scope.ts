@@ -5,6 +5,7 @@ import {
   type DeleteQueryBuilder,
   type DeleteResult,
   type InsertQueryBuilder,
+  type CompiledQuery,
   type InsertResult,
   type Insertable,
   type Kysely,
@@ -13,7 +14,7 @@ import {
   type UpdateQueryBuilder,
   type UpdateResult,
 } from 'kysely';
-import { insertAll, type Rows } from './insert-all.ts';
+import { insertAllStatement, type Rows } from './insert-all.ts';
 import type { Tables } from './schema.ts';
 
 /** Tables that hold one partner's data: each carries partner_id (SPEC §8). */
@@ -69,8 +70,14 @@ export class PartnerScope {
    * a row built for another partner cannot be written through this scope.
    */
   async insertRows(parts: readonly PartnerRows[]): Promise<void> {
+    const statement = this.insertRowsStatement(parts);
+    if (statement) await this.db.executeQuery(statement);
+  }
+
+  /** The statement `insertRows` sends (for `sendTogether`); undefined when there is no row to write. */
+  insertRowsStatement(parts: readonly PartnerRows[]): CompiledQuery | undefined {
     const partner_id = this.partnerId;
-    await insertAll(
+    return insertAllStatement(
       this.db,
       parts.map((p) => ({ table: p.table, rows: p.rows.map((r) => ({ ...r, partner_id })) }) as PartnerRows),
     );

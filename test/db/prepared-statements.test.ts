@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
 import { Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFromUrl, type Database } from '../../src/db/database.ts';
+import { sendTogether } from '../../src/db/send-together.ts';
 import { createTestDatabase, dropTestDatabase, serverUrl, urlFor } from '../support/template.ts';
 
 interface T {
@@ -111,5 +113,41 @@ describe.skipIf(!serverUrl())('prepared statements on a PostgreSQL server', () =
       open: boolean;
     }>`select txid_current_if_assigned() is not null as open`.execute(reader.db);
     expect(status.rows).toEqual([{ open: false }]);
+  });
+
+  it('writes a held BEGIN and statements handed over together in one socket write', async () => {
+    await byId(1); // connected and prepared, so that only the statements below write
+    const writes: number[] = [];
+    const { _write, _writev } = Socket.prototype as unknown as Record<
+      '_write' | '_writev',
+      (...a: unknown[]) => void
+    >;
+    const proto = Socket.prototype as unknown as Record<string, unknown>;
+    proto._write = function (this: Socket, ...a: unknown[]) {
+      writes.push(1);
+      _write.apply(this, a);
+    };
+    proto._writev = function (this: Socket, chunks: unknown[], ...a: unknown[]) {
+      writes.push(chunks.length);
+      _writev.apply(this, [chunks, ...a]);
+    };
+    try {
+      const answers = await readerDb()
+        .transaction()
+        .execute((trx) =>
+          sendTogether(
+            trx,
+            trx.selectFrom('t').select('a').where('id', '=', 1),
+            trx.selectFrom('t').select('a').where('id', '=', 2),
+          ),
+        );
+      expect(answers).toEqual([[{ a: 'one' }], [{ a: 'two' }]]);
+    } finally {
+      proto._write = _write;
+      proto._writev = _writev;
+    }
+    // BEGIN and the two statements in the first write (several buffers, one system call); COMMIT in the second.
+    expect(writes.length).toBe(2);
+    expect(writes[0]).toBeGreaterThan(1);
   });
 });
