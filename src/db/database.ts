@@ -170,7 +170,8 @@ export function databaseFromUrl(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // Statements written before the previous one's answer came back: only a held BEGIN (PreparingClient).
+    // Statements written before the previous one's answer came back: a held BEGIN (PreparingClient) and the
+    // statements handed over together (sendTogether).
     pipeline: true,
     Client: PreparingClient as unknown as typeof pg.Client,
   });

@@ -11,7 +11,7 @@ const compiled = <O>(s: Statement<O>): CompiledQuery<O> => ('compile' in s ? s.c
  * Sends statements on one connection without waiting for each answer before writing the next (PostgreSQL's
  * pipeline, as pgx's `SendBatch` does), and answers each one's rows, in order; an `undefined` statement is not
  * sent and answers `undefined`. On a PostgreSQL server the statements leave in one socket write
- * (`PreparingClient`), so an order's reads cost one round trip instead of three (docs/benchmarks.md).
+ * (`PreparingClient`), so an order's reads cost one round trip instead of four (docs/benchmarks.md).
  *
  * PostgreSQL still runs them one after the other, each one starting when the one before has finished: a
  * statement behind a lock waits with it, and a statement reads what the ones before it wrote. So this is only
