@@ -20,7 +20,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Row } from '../db/schema.ts';
 import { isUniqueViolation, PartnerScope, type PartnerRows } from '../db/scope.ts';
 import { sendTogether } from '../db/send-together.ts';
-import { accessChanged, accessStamp } from './access.ts';
+import { accessStamp } from './access.ts';
 import { changeRows, type Change } from './audit.ts';
 import { loadOffers, offersById, offersQuery } from './catalog.ts';
 import { link, type Link } from './links.ts';
@@ -550,8 +550,12 @@ export async function addAddOnsToOrder(
   requirePermission(ctx.actor.role, 'subscriptions.buy');
   return inTransaction(deps.db, async (trx) => {
     const plan = await planAddOns(trx, deps, ctx, customerId, orderId, input, true);
-    await plan.scope.insertRows(plan.rows);
-    await accessChanged(trx, ctx.actor.partnerId, [customerId]);
+    // The rows and the access stamp (an add-on's service plans grant access, R-ACC), sent together.
+    await sendTogether(
+      trx,
+      plan.scope.insertRowsStatement(plan.rows),
+      accessStamp(trx, ctx.actor.partnerId, [customerId]),
+    );
     return plan.view;
   });
 }
