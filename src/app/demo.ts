@@ -1,6 +1,6 @@
 import type { PartnerRole } from '../domain/access/permissions.ts';
 import { CLOUD_POLICIES, type Cloud } from '../domain/cloud.ts';
-import { plusDays } from '../domain/subscription/schedule.ts';
+import { plusDays } from '../domain/clock.ts';
 import type { Db } from '../db/database.ts';
 import { systemContext } from './audit.ts';
 import { loadDemoCatalogIfEmpty } from './catalog.ts';

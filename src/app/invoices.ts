@@ -26,6 +26,7 @@ import { changeRows, recordChange, type Change, type SystemContext } from './aud
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
 import { getCustomerRow, toBillingProfileView } from './customers.ts';
+import { link, type Link } from './links.ts';
 import { offerNameOf } from './subscriptions.ts';
 
 /**
@@ -120,13 +121,6 @@ export interface InvoiceView {
   links: { self: Link; lineItems: Link; statement: Link };
   attributes: { objectType: 'Invoice' };
 }
-
-interface Link {
-  uri: string;
-  method: string;
-  headers: never[];
-}
-const link = (uri: string): Link => ({ uri, method: 'GET', headers: [] });
 
 const allowRead = (ctx: Ctx) => {
   if ('actor' in ctx) requirePermission(ctx.actor.role, 'billing.view');

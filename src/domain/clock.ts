@@ -7,6 +7,17 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export const DAY_MS = 86_400_000;
 
+/** `d` moved by `n` days (back when n is negative). */
+export const plusDays = (d: Date, n: number): Date => new Date(d.getTime() + n * DAY_MS);
+
+/** Whole days elapsed from `from` to `at`: 0 on day 1, 29 on day 30 (0 if `at` is before `from`). */
+export const daysSince = (from: Date, at: Date): number =>
+  Math.max(0, Math.floor((at.getTime() - from.getTime()) / DAY_MS));
+
+/** Whole days from `at` to `end`, the day of `at` included (0 once the end has passed). */
+export const daysLeft = (at: Date, end: Date): number =>
+  Math.max(0, Math.ceil((end.getTime() - at.getTime()) / DAY_MS));
+
 /**
  * A clock that stands still until it is moved, and only forward (R-API-7). The server uses it when
  * SEATWISE_TEST_CLOCK=1; tests use it to reach day 30, 90 and 120 in milliseconds.

@@ -1,5 +1,5 @@
 import type { BillingCycle } from '../catalog/offer.ts';
-import { DAY_MS } from '../clock.ts';
+import { DAY_MS, daysLeft, daysSince } from '../clock.ts';
 import { divideRounded, toSafeNumber } from './money.ts';
 
 /**
@@ -110,14 +110,6 @@ export function termPrice(unitPrice: number, cycle: BillingCycle): number {
       return 0; // R-BIL-5: trials never charge
   }
 }
-
-/** Whole days from `at` to `end`, the day of `at` included (0 once the end has passed). */
-export const daysLeft = (at: Date, end: Date): number =>
-  Math.max(0, Math.ceil((end.getTime() - at.getTime()) / DAY_MS));
-
-/** Whole days elapsed from `from` to `at`: 0 on day 1, 29 on day 30. */
-export const daysSince = (from: Date, at: Date): number =>
-  Math.max(0, Math.floor((at.getTime() - from.getTime()) / DAY_MS));
 
 /** R-BIL-3: the window of a 100% credit. */
 export const FULL_CREDIT_DAYS = 30;

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../clock.ts';
+import { daysSince, plusDays } from '../clock.ts';
 import {
   isRefusal,
   TRANSITIONS,
@@ -25,12 +25,6 @@ export const DISABLED_DAYS = 90;
 /** R-SUS-3: a suspension keeps the data 90 days plus the customer's days before first billing, at most this. */
 export const MAX_SUSPENSION_RETENTION_DAYS = 120;
 
-export const plusDays = (d: Date, n: number): Date => new Date(d.getTime() + n * DAY_MS);
-
-/** Whole days from `a` to `b` (0 if b is before a). */
-export const daysBetween = (a: Date, b: Date): number =>
-  Math.max(0, Math.floor((b.getTime() - a.getTime()) / DAY_MS));
-
 /**
  * R-SUS-3: the data of a subscription suspended at `suspendedAt` is kept 90 days, plus the days between the
  * customer's account opening and its first billing period, at most 120 days in all.
@@ -40,7 +34,7 @@ export function suspensionRetentionEnd(
   customer: { accountOpenedAt: Date; firstBillingPeriodStart: Date | null },
 ): Date {
   const extra = customer.firstBillingPeriodStart
-    ? daysBetween(customer.accountOpenedAt, customer.firstBillingPeriodStart)
+    ? daysSince(customer.accountOpenedAt, customer.firstBillingPeriodStart)
     : 0;
   return plusDays(suspendedAt, Math.min(MAX_SUSPENSION_RETENTION_DAYS, RETENTION_DAYS + extra));
 }
