@@ -312,15 +312,6 @@ export async function getCompanyProfile(
   return toCompanyProfileView(await getCustomerRow(scope, id));
 }
 
-/** Reads an If-Match value: `"3"`, `W/"3"` or `3`; `*` and an empty header match any version. */
-export function parseIfMatch(ifMatch: string | undefined): string | undefined {
-  const v = ifMatch
-    ?.trim()
-    .replace(/^W\//, '')
-    .replace(/^"(.*)"$/, '$1');
-  return v && v !== '*' ? v : undefined;
-}
-
 /**
  * R-API-3: a stale ETag is refused (code 2055: 412 from If-Match, 400 from the body's attributes.etag) so that a
  * client never overwrites a change it has not seen; a string is an If-Match header value.

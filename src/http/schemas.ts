@@ -80,9 +80,6 @@ export const Link = Type.Object({
   headers: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })),
 });
 
-export const ResourceAttributes = (objectType: string) =>
-  Type.Object({ etag: Type.Optional(Type.String()), objectType: Type.Literal(objectType) });
-
 /** A Partner Center collection: `{ totalCount, items, links, attributes }`. */
 export const Collection = <T extends TSchema>(item: T) =>
   Type.Object({

@@ -69,6 +69,3 @@ export function requirePermission(role: PartnerRole, action: PartnerAction): voi
     ]);
   }
 }
-
-export const isPartnerRole = (v: string): v is PartnerRole =>
-  (PARTNER_ROLES as readonly string[]).includes(v);

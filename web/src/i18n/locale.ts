@@ -3,8 +3,6 @@ export const LOCALES = ['en-US', 'fr-FR', 'de-DE'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en-US';
 
-export const isLocale = (v: unknown): v is Locale => (LOCALES as readonly unknown[]).includes(v);
-
 /** The closest console language to a BCP 47 tag: `fr` or `fr-CA` → `fr-FR`; none for `es-ES`. */
 export function matchLocale(tag: string | null | undefined): Locale | undefined {
   if (!tag) return undefined;
