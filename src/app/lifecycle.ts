@@ -4,11 +4,12 @@ import type { BillingCycle, Currency, Offer } from '../domain/catalog/offer.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
 import { DAY_MS } from '../domain/clock.ts';
-import { DomainError } from '../domain/errors.ts';
 import { expectedVersion, throwIfStale, type ExpectedVersion } from '../domain/versions.ts';
 import { isGuid } from '../domain/ids.ts';
 import { cancellationRetentionEnd, suspensionRetentionEnd } from '../domain/subscription/schedule.ts';
 import {
+  actionForStatus,
+  moveTo,
   nextStatus,
   parseSuspensionReasons,
   throwIfBaseNotActive,
@@ -56,22 +57,6 @@ type SubRow = Row<'subscriptions'>;
 export type VersionGiven = string | ExpectedVersion | undefined;
 const versionOf = (v: VersionGiven): ExpectedVersion | undefined =>
   typeof v === 'string' ? expectedVersion(v, undefined) : v;
-
-const PARTNER_TARGETS: readonly SubscriptionStatus[] = ['active', 'suspended', 'deleted'];
-
-function parseTarget(value: string | undefined, sub: SubRow): SubscriptionStatus | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase();
-  if (v === sub.status) return undefined;
-  if (!PARTNER_TARGETS.includes(v as SubscriptionStatus)) {
-    const known = ['pending', 'expired', 'disabled'].includes(v);
-    if (known) nextStatus(sub.status as SubscriptionStatus, 'disable', sub.id); // refused: the lifecycle's own move
-    throw new DomainError('invalid_input', 2000, 'subscription.unknownStatus', { value }, [
-      { field: 'status' },
-    ]);
-  }
-  return v as SubscriptionStatus;
-}
 
 const addOnsOf = (scope: PartnerScope, baseId: string, lock: boolean) => {
   const query = scope.selectFrom('subscriptions').selectAll().where('parent_subscription_id', '=', baseId);
@@ -276,8 +261,12 @@ async function planUpdate(
   throwIfStale(expected, sub.version, 'subscription.staleEtag', { subscriptionId });
   const offers = await loadOffers(trx, [sub.offer_id]);
   const offer = offers.get(sub.offer_id) as Offer;
-  const target = parseTarget(patch.status, sub);
-  let cur: SubRow = { ...sub, suspension_reasons: sub.suspension_reasons };
+  // The move the PATCH's status asks for (suspend, reactivate or cancel), as the transition table says.
+  const action =
+    patch.status === undefined
+      ? undefined
+      : actionForStatus(patch.status, sub.status as SubscriptionStatus, sub.id);
+  let cur: SubRow = sub;
   const status = () => cur.status as SubscriptionStatus;
   let event: EventType = 'subscription.updated';
   let reason: string | undefined;
@@ -293,8 +282,8 @@ async function planUpdate(
     throwIfCannotAutoRenew({ id: sub.id, isTrial: cur.is_trial }, offer.isAutoRenewable);
     cur = { ...cur, auto_renew_enabled: patch.autoRenewEnabled };
   }
-  if (target === 'active') {
-    nextStatus(status(), 'reactivate', sub.id);
+  if (action === 'reactivate') {
+    const to = nextStatus(status(), 'reactivate', sub.id);
     throwIfRetentionPassed({ id: sub.id, dataRetentionEndDate: cur.data_retention_end_date }, now);
     const parent = sub.parent_subscription_id
       ? await scope
@@ -307,17 +296,17 @@ async function planUpdate(
       id: sub.id,
       parentStatus: (parent?.status as SubscriptionStatus | undefined) ?? null,
     });
-    cur = await inCurrentTerm(scope, reactivated(cur, now), now, offer);
+    cur = await inCurrentTerm(scope, reactivated(cur, to, now), now, offer);
     event = 'subscription.reactivated';
     // R-ADD-3: only the add-ons the base took down come back with it.
     const addOns = (await addOnsOf(scope, sub.id, lock)).filter(
-      (a) => a.status === 'suspended' && a.suspended_with_parent,
+      (a) => a.suspended_with_parent && moveTo(a.status as SubscriptionStatus, 'reactivate') !== null,
     );
     const addOnOffers = await loadOffers(trx, [...new Set(addOns.map((a) => a.offer_id))]);
     for (const addOn of addOns) {
       cascade.push({
         before: addOn,
-        after: await inCurrentTerm(scope, reactivated(addOn, now), now, addOnOffers.get(addOn.offer_id)),
+        after: await inCurrentTerm(scope, reactivated(addOn, to, now), now, addOnOffers.get(addOn.offer_id)),
         event: 'subscription.reactivated',
         reason: 'with its base',
       });
@@ -332,36 +321,40 @@ async function planUpdate(
       throwIfBelowAssigned(sub, patch.quantity, await assignedCount(scope, sub.id));
     cur = { ...cur, quantity: patch.quantity };
   }
-  if (target === 'suspended') {
-    nextStatus(status(), 'suspend', sub.id);
+  if (action === 'suspend') {
+    const to = nextStatus(status(), 'suspend', sub.id);
     const reasons = parseSuspensionReasons(patch.suspensionReasons, patch.suspensionComment, sub.id);
     const retention = suspensionRetentionEnd(now, {
       accountOpenedAt: customer.account_opened_at,
       firstBillingPeriodStart: customer.first_billing_period_start,
     });
-    cur = suspended(cur, now, reasons, patch.suspensionComment ?? null, retention, false);
+    cur = suspended(cur, to, now, reasons, patch.suspensionComment ?? null, retention, false);
     event = 'subscription.suspended';
     reason = reasons.join(', ');
+    // R-ADD-3: the add-ons that can be suspended go down with their base.
     for (const addOn of await addOnsOf(scope, sub.id, lock)) {
-      if (addOn.status === 'active') {
+      if (moveTo(addOn.status as SubscriptionStatus, 'suspend') !== null) {
         cascade.push({
           before: addOn,
-          after: suspended(addOn, now, reasons, patch.suspensionComment ?? null, retention, true),
+          after: suspended(addOn, to, now, reasons, patch.suspensionComment ?? null, retention, true),
           event: 'subscription.suspended',
           reason: `${reasons.join(', ')} (with its base)`,
         });
       }
     }
   }
-  if (target === 'deleted') {
-    nextStatus(status(), 'cancel', sub.id);
-    cur = cancelled(cur, now);
+  if (action === 'cancel') {
+    const to = nextStatus(status(), 'cancel', sub.id);
+    cur = cancelled(cur, to, now);
     event = 'subscription.cancelled';
+    // R-ADD-3: the add-ons go with their base whatever their own state (the table's delete, which is not a
+    // partner's move on its own), all but one already deleted.
     for (const addOn of await addOnsOf(scope, sub.id, lock)) {
-      if (addOn.status !== 'deleted') {
+      const addOnTo = moveTo(addOn.status as SubscriptionStatus, 'delete');
+      if (addOnTo !== null) {
         cascade.push({
           before: addOn,
-          after: cancelled(addOn, now),
+          after: cancelled(addOn, addOnTo, now),
           event: 'subscription.cancelled',
           reason: 'with its base',
         });
@@ -380,6 +373,7 @@ async function planUpdate(
 
 function suspended(
   s: SubRow,
+  to: SubscriptionStatus,
   now: Date,
   reasons: string[],
   comment: string | null,
@@ -388,7 +382,7 @@ function suspended(
 ): SubRow {
   return {
     ...s,
-    status: 'suspended',
+    status: to,
     suspension_reasons: reasons,
     suspension_comment: comment,
     suspended_at: now,
@@ -399,10 +393,10 @@ function suspended(
 }
 
 /** R-SUS-4: access comes back at once; the term and its renewal date are unchanged. */
-function reactivated(s: SubRow, now: Date): SubRow {
+function reactivated(s: SubRow, to: SubscriptionStatus, now: Date): SubRow {
   return {
     ...s,
-    status: 'active',
+    status: to,
     suspension_reasons: [],
     suspension_comment: null,
     suspended_at: null,
@@ -448,10 +442,10 @@ async function inCurrentTerm(
 }
 
 /** R-CAN-1: ends at once; admins keep the data 90 days, then it is purged. */
-function cancelled(s: SubRow, now: Date): SubRow {
+function cancelled(s: SubRow, to: SubscriptionStatus, now: Date): SubRow {
   return {
     ...s,
-    status: 'deleted',
+    status: to,
     suspended_with_parent: false,
     status_changed_at: now,
     data_retention_end_date: cancellationRetentionEnd(now),

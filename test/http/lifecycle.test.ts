@@ -274,6 +274,11 @@ describe('the lifecycle over time (R-TRI-4, R-REN-1, R-REN-2, R-RET-3, R-API-7)'
       dataRetentionEndDate: new Date(Date.parse(end) + 120 * 86_400_000).toISOString(),
     });
     expect((await patch(c, sub.id, { status: 'active' })).json<ErrorBody>().code).toBe(800096);
+    // The sweeper's move, not the partner's: refused (R-RET-3), and nothing changes.
+    const early = await patch(c, sub.id, { status: 'disabled' });
+    expect(early.statusCode).toBe(400);
+    expect(early.json<ErrorBody>()).toMatchObject({ code: 800096, data: [{ rule: 'R-RET-3' }] });
+    expect((await get(c, sub.id)).status).toBe('expired');
     await moveTo(new Date(Date.parse(end) + 30 * 86_400_000).toISOString());
     expect((await get(c, sub.id)).status).toBe('disabled');
     await moveTo(new Date(Date.parse(end) + 120 * 86_400_000).toISOString());

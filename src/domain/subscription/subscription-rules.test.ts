@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actionForStatus,
   nextStatus,
   parseSuspensionReasons,
   SUBSCRIPTION_STATUSES,
@@ -122,6 +123,37 @@ describe('subscription transition table (R-SUS, R-CAN, R-REN, R-QTY-2, R-RET-3)'
         code: 2011,
         data: [expect.objectContaining({ rule: 'R-CAN-1', subscriptionId: 'abc' })],
       }),
+    );
+  });
+});
+
+describe("a PATCH's status, read through the table", () => {
+  it('R-API-1: the state a PATCH names is the move that leads there, whatever its case; the current state is no move', () => {
+    expect(actionForStatus('suspended', 'active', 's')).toBe('suspend');
+    expect(actionForStatus('Active', 'suspended', 's')).toBe('reactivate');
+    expect(actionForStatus(' DELETED ', 'active', 's')).toBe('cancel');
+    expect(actionForStatus('Deleted', 'suspended', 's')).toBe('cancel');
+    expect(actionForStatus('active', 'active', 's')).toBeUndefined();
+    expect(actionForStatus('Expired', 'expired', 's')).toBeUndefined();
+  });
+
+  it('R-RET-3: a state only the lifecycle reaches is refused from every other state, even where the system may move there', () => {
+    for (const from of SUBSCRIPTION_STATUSES) {
+      for (const target of ['pending', 'expired', 'disabled'] as const) {
+        if (target === from) continue;
+        expect(() => actionForStatus(target, from, 'sub-9')).toThrow(
+          expect.objectContaining({
+            code: 800096,
+            data: [expect.objectContaining({ field: 'status', rule: 'R-RET-3', subscriptionId: 'sub-9' })],
+          }),
+        );
+      }
+    }
+  });
+
+  it('R-API-1: a status that is no state is a 2000 naming the field', () => {
+    expect(() => actionForStatus('paused', 'active', 's')).toThrow(
+      expect.objectContaining({ code: 2000, data: [expect.objectContaining({ field: 'status' })] }),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { DomainError, refusal } from '../errors.ts';
 
 /**
- * The subscription lifecycle as data (R-SUS, R-CAN, R-REN, R-RET, R-TRI-4, R-ADD-3/4, R-QTY): one table of
+ * The subscription lifecycle as data (R-SUS, R-CAN, R-REN, R-RET, R-TRI-4, R-ADD-3, R-ADD-4, R-QTY): one table of
  * moves and named guards; the dated moves and the dates each state carries are in `schedule.ts`. Pure: the
  * use cases and the sweeper load, ask here, and write.
  */
@@ -143,6 +143,12 @@ export function refusalError(r: Refusal, subscriptionId: string, field = 'status
   return refusal(r.code, r.messageKey, { subscriptionId }, [{ field, rule: r.rule, subscriptionId }]);
 }
 
+/** The state `action` leads to from `status`, or null where the table refuses it. */
+export function moveTo(status: SubscriptionStatus, action: LifecycleAction): SubscriptionStatus | null {
+  const move = TRANSITIONS[status][action];
+  return isRefusal(move) ? null : move;
+}
+
 /** The state `action` leads to from `status`, or the refusal as a DomainError naming the rule. */
 export function nextStatus(
   status: SubscriptionStatus,
@@ -279,3 +285,44 @@ export function partnerRefusal(action: PartnerAction, s: ActionFacts): Refusal |
 /** The partner actions this subscription accepts now (the API's `allowedActions`, read by the console). */
 export const allowedActions = (s: ActionFacts): PartnerAction[] =>
   PARTNER_ACTIONS.filter((a) => partnerRefusal(a, s) === null);
+
+/**
+ * The partner actions that change a subscription's state, by the state they lead to, read from the table:
+ * suspend → suspended, reactivate → active, cancel → deleted. A PATCH asks for a state; this says which move
+ * that is. Two actions leading to one state would make a PATCH ambiguous, so that does not load.
+ */
+const STATUS_ACTIONS: ReadonlyMap<SubscriptionStatus, PartnerAction> = (() => {
+  const byTarget = new Map<SubscriptionStatus, PartnerAction>();
+  for (const from of SUBSCRIPTION_STATUSES) {
+    for (const action of PARTNER_ACTIONS) {
+      const to = moveTo(from, action);
+      if (to === null || to === from) continue;
+      const other = byTarget.get(to);
+      if (other !== undefined && other !== action)
+        throw new Error(`Two partner actions lead to ${to}: ${other} and ${action}`);
+      byTarget.set(to, action);
+    }
+  }
+  return byTarget;
+})();
+
+/**
+ * The partner action a PATCH's `status` asks for (R-API-1), or undefined when it names the current state
+ * (Partner Center's clients send the whole resource back). A state only the lifecycle reaches (pending,
+ * expired, disabled) is refused (R-RET-3); a word that is no state is a 2000 naming the field.
+ */
+export function actionForStatus(
+  value: string,
+  current: SubscriptionStatus,
+  subscriptionId: string,
+): PartnerAction | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === current) return undefined;
+  const action = STATUS_ACTIONS.get(v as SubscriptionStatus);
+  if (action) return action;
+  if ((SUBSCRIPTION_STATUSES as readonly string[]).includes(v))
+    throw refusalError(SYSTEM_ONLY, subscriptionId);
+  throw new DomainError('invalid_input', 2000, 'subscription.unknownStatus', { value }, [
+    { field: 'status' },
+  ]);
+}
