@@ -43,7 +43,7 @@ export class TestClock {
   now(): Date {
     return this.clock.now();
   }
-  /** Moves time forward and stores it. Later issues run the lifecycle sweeper from here (R-API-7). */
+  /** Moves time forward and stores it; `POST /v1/testclock` then runs the lifecycle sweep (R-API-7). */
   async moveTo(to: Date): Promise<Date> {
     this.clock.set(to);
     await this.db.updateTable('instance_settings').set({ test_clock_now: to }).where('id', '=', 1).execute();

@@ -605,7 +605,7 @@ async function planAddOns(
   }
   // The order's bases are locked before they are read (a statement of their own, as for the customer): the
   // lifecycle sweeper moves subscriptions without the customer's lock, and an add-on must not be bought on a
-  // base it is expiring or deleting. The sweeper skips a base held here and takes the add-on along next time.
+  // base it is expiring or deleting. Whichever of the two locks the base second waits and reads the other's commit.
   if (lock) {
     await scope
       .selectFrom('subscriptions')

@@ -88,10 +88,12 @@ const SELECT = [
 ] as const;
 
 /**
- * One partner's due rows for a move, oldest first, locked for this transaction. The sweep adds SKIP LOCKED,
- * so two processes sweeping at once share the work and never do a row twice. FOR NO KEY UPDATE, as every writer of subscriptions locks them (see lockCustomerRow). The partner is
- * a constant of the statement, so that a database distributed by partner routes it to one shard.
- * The WHERE is also the move's precondition, re-read under the lock: a row that moved on is not due.
+ * One partner's due rows for a move, oldest first, locked for this transaction (FOR NO KEY UPDATE, as every
+ * writer of subscriptions locks them: see lockCustomerRow). A row another transaction holds (a PATCH, an
+ * order, another process's sweep) is waited for, not skipped, and the WHERE, which is the move's
+ * precondition, is re-read under the lock: a row that moved on meanwhile is not due. So two sweepers never do
+ * a row twice, and when a sweep returns nothing due at its `now` is left (the test clock answers after it).
+ * The partner is a constant of the statement, so that a database distributed by partner routes it to one shard.
  */
 function dueRows(trx: Kysely<Tables>, move: DatedMove, now: Date, partnerId: string, limit: number) {
   return dueQuery(trx, move, now)
@@ -333,9 +335,7 @@ function batchChanges(next: readonly NextState[], licensesRemoved: ReadonlyMap<s
 
 /**
  * One transaction of a move for one partner: locks up to `limit` due rows, moves them, and writes their audit,
- * events, ledger lines and access stamp. With `skipLocked`, rows another sweeper holds are left to it; without,
- * it waits for that sweeper and re-reads them (the month close, which must see every renewal of the month).
- * Returns how many rows it moved.
+ * events, ledger lines and access stamp. Returns how many rows it moved.
  */
 async function sweepBatch(
   db: Db,
@@ -344,13 +344,11 @@ async function sweepBatch(
   now: Date,
   limit: number,
   report: SweepReport,
-  skipLocked: boolean,
 ): Promise<number> {
   const step = move.step;
   const system = systemContext('lifecycle-sweeper');
   const done = await inTransaction(db, async (trx) => {
-    const query = dueRows(trx, move, now, partnerId, limit);
-    const due = (await (skipLocked ? query.skipLocked() : query).execute()) as Due[];
+    const due = (await dueRows(trx, move, now, partnerId, limit).execute()) as Due[];
     if (due.length === 0) return 0;
     const offers =
       step === 'endTerms'
@@ -398,7 +396,7 @@ export async function finishTermEnds(
   const report = emptyReport();
   let total = 0;
   for (;;) {
-    const done = await sweepBatch(db, move, partnerId, now, batchSize, report, false);
+    const done = await sweepBatch(db, move, partnerId, now, batchSize, report);
     if (done === 0) return total;
     total += done;
   }
@@ -415,9 +413,10 @@ const emptyReport = (): SweepReport => ({
 
 /**
  * Runs every lifecycle transition that is due at `now` (R-RET-3): trial expiry (R-TRI-4), renewal or expiry
- * at term end (R-REN-1/2), expired → disabled after 30 days, deletion and purge when the retention date has
- * passed (R-SUS-5, R-RET-2), and the purge of cancelled subscriptions (R-CAN-1). Idempotent: a second run
- * finds nothing due. Safe with other sweepers on the same PostgreSQL (SKIP LOCKED). A date that
+ * at term end (R-REN-1, R-REN-2), expired → disabled after 30 days, deletion and purge when the retention date
+ * has passed (R-SUS-5, R-RET-2), and the purge of cancelled subscriptions (R-CAN-1). Idempotent: a second run
+ * finds nothing due. Safe with other sweepers on the same PostgreSQL (each waits for rows another holds and
+ * re-reads them: `dueRows`). A date that
  * passed while nothing ran takes effect on the next run, dated when it fell due.
  */
 export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Promise<SweepReport> {
@@ -427,7 +426,7 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
     // One partner per transaction: every locking statement names its partner (R-RET-3 is per tenant anyway).
     for (const partnerId of await partnersDue(db, move, now)) {
       for (;;) {
-        const done = await sweepBatch(db, move, partnerId, now, batchSize, report, false);
+        const done = await sweepBatch(db, move, partnerId, now, batchSize, report);
         if (done > 0) options.onProgress?.(move.step, report[move.step]);
         if (done < batchSize) break;
       }

@@ -9,7 +9,7 @@ export interface LifecycleTimer {
 /**
  * Runs the lifecycle sweep (R-RET-3) when the server starts, which catches up on every date that passed
  * while it was down, and then every `intervalMs`. One sweep at a time per process; several processes on one
- * PostgreSQL share the work through SKIP LOCKED.
+ * PostgreSQL never move a row twice (a sweep waits for rows another holds and re-reads them).
  */
 export function startLifecycleTimer(
   seatwise: Seatwise,
