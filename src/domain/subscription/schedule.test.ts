@@ -11,6 +11,7 @@ import {
   suspensionRetentionEnd,
   timeline,
   type DatedFacts,
+  type DatedMove,
 } from './schedule.ts';
 import {
   allowedActions,
@@ -65,6 +66,19 @@ describe('the schedule and the transition table', () => {
         dataRetentionEndDate: move.dueColumn === 'dataRetentionEndDate' ? dueBefore(move, now) : at(now, 1),
       });
       expect(dueDate(move, f)?.getTime(), move.step).toBe(now.getTime());
+    }
+  });
+
+  it('R-RET-3: a dated move that would leave a subscription due for it again is refused, not swept forever', () => {
+    // A reminder a week before term end: a move with no effect of its own.
+    const reminder = { ...SCHEDULE[1], action: 'rename', days: -7 } satisfies DatedMove;
+    expect(() => made(reminder, facts())).toThrow(/has no dated effect/);
+    // A purge that forgot to apply only to unpurged data: purging again and again.
+    const purgeAgain = { ...SCHEDULE[4], unpurged: false, dueColumn: 'statusChangedAt' } satisfies DatedMove;
+    expect(() => made(purgeAgain, facts({ status: 'deleted' }))).toThrow(/would fall due again/);
+    for (const move of SCHEDULE) {
+      const f = facts({ status: move.from[0], isTrial: move.trial ?? false, dataRetentionEndDate: START });
+      if (dueDate(move, f)) expect(() => made(move, f), move.step).not.toThrow();
     }
   });
 });

@@ -13,7 +13,9 @@ import {
  * sweeper's due queries, its writes, the access phase and the console's dates are all read from here.
  *
  * Adding a dated move: an entry here, the action in `TRANSITIONS` (its target state comes from the table), its
- * effect on the dates in `EFFECTS`, and their tests.
+ * effect on the dates in `EFFECTS`, and their tests. A move must take the subscription out of its own due
+ * condition (a new state, or a later date), or every sweep would make it again: `made` refuses one that does
+ * not. A move that keeps the state and dates (a reminder, say) needs a column that records it was made.
  */
 
 /** R-TRI-4, R-CAN-1: an expired trial's and a cancelled subscription's data are kept this many days. */
@@ -189,7 +191,12 @@ export function made(move: DatedMove, f: DatedFacts): DatedFacts {
     throw new Error(`${action} is refused from ${f.status}: the schedule and the table differ`);
   const effect = EFFECTS[action];
   if (!effect) throw new Error(`${action} has no dated effect`);
-  return { ...f, status: to, ...effect(at) };
+  const after = { ...f, status: to, ...effect(at) };
+  // A renewal's next term end is the sweeper's (terms.ts): the only move that leaves its date to others.
+  const again = action === 'renew' ? null : dueDate(move, after);
+  if (again && again.getTime() <= at.getTime())
+    throw new Error(`${move.step} would fall due again at once: it must change the state or its date`);
+  return after;
 }
 
 /** The next dated move of a subscription: the applicable one that falls due first (the schedule's order on a tie). */
