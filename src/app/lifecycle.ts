@@ -144,7 +144,7 @@ export async function updateSubscription(
       resourceType: 'subscription',
       resourceId: step.after.id,
       operationType: 'update_subscription',
-      customerId,
+      customerId: plan.customer.id,
       customerName: plan.customer.company_name,
       ...(step.reason ? { reason: step.reason } : {}),
       before: toSubscriptionView(step.before, offerNameOf(names, step.before.offer_id)),

@@ -489,7 +489,8 @@ async function planOrder(
   const order: Row<'orders'> = {
     partner_id: scope.partnerId,
     id: newId(),
-    customer_id: customerId,
+    // The customer's own id, not the path's spelling of it (a GUID in capitals is the same customer).
+    customer_id: customer.id,
     billing_cycle: cycle,
     currency,
     status: 'completed',
@@ -513,7 +514,7 @@ async function planOrder(
     resourceType: 'order',
     resourceId: order.id,
     operationType: 'create_order',
-    customerId,
+    customerId: customer.id,
     customerName: customer.company_name,
     after: view,
     event: 'order.created',
@@ -665,7 +666,7 @@ async function planAddOns(
     resourceType: 'order',
     resourceId: order.id,
     operationType: 'update_order',
-    customerId,
+    customerId: customer.id,
     customerName: customer.company_name,
     after: view,
     event: 'order.updated',

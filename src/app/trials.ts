@@ -214,7 +214,7 @@ export async function convertTrial(
             resourceType: 'subscription',
             resourceId: sub.id,
             operationType: 'convert_trial_subscription',
-            customerId,
+            customerId: customer.id,
             customerName: customer.company_name,
             before,
             after: toSubscriptionView(updated, target.name),

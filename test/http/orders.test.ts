@@ -219,6 +219,31 @@ describe('orders (R-ORD-1, R-ORD-2, R-ORD-3, R-ORD-4, R-ORD-5)', () => {
     expect(again.json<ErrorBody>().code).toBe(800066);
   });
 
+  it('R-API-1: a customer id written in capitals is the same customer: the order answers and records its own id', async () => {
+    t = await newSeatwise();
+    const c = await newCustomer(t);
+    const placed = await order(c.toUpperCase(), {
+      billingCycle: 'monthly',
+      lineItems: [line('CN-365-BB', 5)],
+    });
+    expect(placed.statusCode, placed.body).toBe(201);
+    const body = placed.json<{ id: string; referenceCustomerId: string }>();
+    expect(body.referenceCustomerId).toBe(c);
+    const fetched = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${c}/orders/${body.id}`,
+      headers: t.auth,
+    });
+    expect(fetched.json()).toMatchObject({ referenceCustomerId: c });
+    const audit = await t.seatwise.db
+      .selectFrom('audit_records')
+      .select(['customer_id', 'new_value'])
+      .where('resource_id', '=', body.id)
+      .executeTakeFirstOrThrow();
+    expect(audit.customer_id).toBe(c);
+    expect(audit.new_value).toMatchObject({ referenceCustomerId: c });
+  });
+
   it('R-ORD-4: an order retried with the same MS-RequestId creates nothing new', async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);
