@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { sql } from 'kysely';
 import { CLOUDS } from '../domain/cloud.ts';
 import {
   CURRENCIES,
@@ -318,6 +319,7 @@ export async function importCatalog(
   await inTransaction(db, async (trx) => {
     let rank = 0;
     for (const { cost, ...offer } of offers) {
+      delete offer.takesAddOns; // the catalog's, worked out below: never part of a definition
       // The cost has its own column (R-PRC-1); re-importing replaces offers and prices, and leaves
       // subscriptions alone: they keep their price until renewal (R-REN-1).
       const values = {
@@ -333,6 +335,14 @@ export async function importCatalog(
         .execute();
       onProgress(++rank, offers.length);
     }
+    // R-ADD-1: which offers some purchasable add-on can be bought on, over the whole catalog (the offers
+    // this file leaves out stay, and its add-ons may name them).
+    await sql`
+      UPDATE offers o SET takes_add_ons = EXISTS (
+        SELECT 1 FROM offers a
+         WHERE (a.definition ->> 'isAddOn')::boolean
+           AND (a.definition ->> 'isAvailableForPurchase')::boolean
+           AND a.definition -> 'prerequisiteOffers' ? o.id)`.execute(trx);
     // An offer's service plans decide what its licences grant (R-ACC): every tenant's decisions may change.
     await allAccessChanged(trx);
   });
@@ -346,8 +356,12 @@ export async function loadDemoCatalogIfEmpty(db: Db, now: Date): Promise<number>
   return importCatalog(db, readCatalogFile(DEMO_CATALOG_PATH), now);
 }
 
-const withCost = (offer: Offer, cost: unknown): Offer =>
-  cost && typeof cost === 'object' && Object.keys(cost).length > 0 ? { ...offer, cost: cost } : offer;
+/** An offer as stored: its definition, with its cost (R-PRC-1) and whether add-ons are sold on it (R-ADD-1). */
+const storedOffer = (row: { definition: unknown; cost: unknown; takes_add_ons: boolean }): Offer => {
+  const offer = { ...(row.definition as Offer), takesAddOns: row.takes_add_ons };
+  const cost = row.cost;
+  return cost && typeof cost === 'object' && Object.keys(cost).length > 0 ? { ...offer, cost } : offer;
+};
 
 /**
  * The catalog, read from the database on every call: another process may have imported a new one, and
@@ -360,13 +374,19 @@ export async function loadOffers(db: Db, ids?: readonly string[]): Promise<Map<s
 
 /** The statement `loadOffers` sends (for `sendTogether`); `ids` must not be empty. */
 export function offersQuery(db: Db, ids?: readonly string[]) {
-  const query = db.selectFrom('offers').select(['id', 'definition', 'cost']).orderBy('rank').orderBy('id');
+  const query = db
+    .selectFrom('offers')
+    .select(['id', 'definition', 'cost', 'takes_add_ons'])
+    .orderBy('rank')
+    .orderBy('id');
   return ids ? query.where('id', 'in', [...ids]) : query;
 }
 
 /** `offersQuery`'s rows as offers by id, in catalog order. */
-export function offersById(rows: readonly { id: string; definition: unknown; cost: unknown }[]) {
-  return new Map(rows.map((r) => [r.id, withCost(r.definition as Offer, r.cost)]));
+export function offersById(
+  rows: readonly { id: string; definition: unknown; cost: unknown; takes_add_ons: boolean }[],
+) {
+  return new Map(rows.map((r) => [r.id, storedOffer(r)]));
 }
 
 /** An offer as Partner Center's Offer resource (reference §1.3), plus Seatwise's prices, segments and clouds. */

@@ -33,7 +33,6 @@ import { billableOf, currentTerms, ledgerRows, lineView, totalOf, type LedgerLin
 import {
   getSubscriptionRow,
   lockSubscriptionRow,
-  offerNameOf,
   toSubscriptionView,
   type SubscriptionView,
 } from './subscriptions.ts';
@@ -136,7 +135,7 @@ export async function updateSubscription(
   const { now } = deps;
   return inTransaction(deps.db, async (trx) => {
     const plan = await planUpdate(trx, ctx, customerId, subscriptionId, expected, patch, now, true);
-    if (!plan.steps) return toSubscriptionView(plan.sub, plan.offer.name);
+    if (!plan.steps) return toSubscriptionView(plan.sub, plan.offer);
     const { scope, steps } = plan;
     for (const step of steps) await save(scope, step.after);
     const names = await loadOffers(trx, [...new Set(steps.map((s) => s.after.offer_id))]);
@@ -147,8 +146,8 @@ export async function updateSubscription(
       customerId: plan.customer.id,
       customerName: plan.customer.company_name,
       ...(step.reason ? { reason: step.reason } : {}),
-      before: toSubscriptionView(step.before, offerNameOf(names, step.before.offer_id)),
-      after: toSubscriptionView(step.after, offerNameOf(names, step.after.offer_id)),
+      before: toSubscriptionView(step.before, names.get(step.before.offer_id)),
+      after: toSubscriptionView(step.after, names.get(step.after.offer_id)),
       event: step.event,
     }));
     const charges = await chargesOf(scope, steps, now);
@@ -166,7 +165,7 @@ export async function updateSubscription(
     );
     // R-ACC: no process may answer from what this change made stale once this request has answered.
     if (accessMoves) await accessChanged(trx, ctx.actor.partnerId, [customerId]);
-    return toSubscriptionView((steps[0] as Step).after, plan.offer.name);
+    return toSubscriptionView((steps[0] as Step).after, plan.offer);
   });
 }
 
@@ -225,8 +224,8 @@ export async function previewSubscriptionChange(
     const charges = await chargesOf(plan.scope, steps, now);
     const lines = charges.flatMap((c) => c.lines.map((l: LedgerLine) => lineView(c.sub, l)));
     const subscriptions = plan.steps
-      ? steps.map((s) => toSubscriptionView(s.after, offerNameOf(names, s.after.offer_id)))
-      : [toSubscriptionView(plan.sub, plan.offer.name)];
+      ? steps.map((s) => toSubscriptionView(s.after, names.get(s.after.offer_id)))
+      : [toSubscriptionView(plan.sub, plan.offer)];
     return {
       subscriptionId: plan.sub.id,
       currency: plan.sub.currency,

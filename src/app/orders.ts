@@ -207,7 +207,7 @@ function purchaseRows(
     operationType: 'create_subscription',
     customerId: customer.id,
     customerName: customer.company_name,
-    after: toSubscriptionView(sub, (purchases[i] as Purchase).offer.name),
+    after: toSubscriptionView(sub, (purchases[i] as Purchase).offer),
     event: 'subscription.created',
   }));
   const charges = subscriptions.map((sub, i) => {

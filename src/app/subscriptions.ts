@@ -79,23 +79,25 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export const etagOf = (version: number): string => String(version);
 
 /**
- * The one mapper from a subscriptions row to the API's view. `hasPurchasableAddons` needs the whole catalog:
- * it is false here, and the reads and the PATCH route complete it (`withPurchasableAddons`).
+ * The one mapper from a subscriptions row to the API's view, with its offer as stored (`loadOffers`): its
+ * name, whether it renews (R-REN-1, for `allowedActions`) and whether add-ons are sold on it (R-ADD-1). The
+ * same view answers a GET, a PATCH and an order, and is what audit records and events carry. An offer gone
+ * from the catalog shows its id for a name.
  */
-export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): SubscriptionView {
+export function toSubscriptionView(r: Row<'subscriptions'>, offer: Offer | undefined): SubscriptionView {
   const base = `/v1/customers/${r.customer_id}/subscriptions`;
   const status = r.status as SubscriptionStatus;
-  const allowed = allowedActions({ status, isTrial: r.is_trial });
+  const allowed = allowedActions({ status, isTrial: r.is_trial, offerRenews: offer?.isAutoRenewable });
   return {
     id: r.id,
     customerId: r.customer_id,
     offerId: r.offer_id,
     entitlementId: r.id,
-    offerName,
+    offerName: offer?.name ?? r.offer_id,
     friendlyName: r.friendly_name,
     quantity: r.quantity,
     unitType: 'Licenses',
-    hasPurchasableAddons: false,
+    hasPurchasableAddons: r.parent_subscription_id === null && !r.is_trial && offer?.takesAddOns === true,
     parentSubscriptionId: r.parent_subscription_id,
     creationDate: r.created_at.toISOString(),
     effectiveStartDate: r.effective_start_date.toISOString(),
@@ -129,36 +131,6 @@ export function toSubscriptionView(r: Row<'subscriptions'>, offerName: string): 
     attributes: { etag: etagOf(r.version), objectType: 'Subscription' },
   };
 }
-
-/** The offers some add-on of the catalog can be bought on (R-ADD-1), for `hasPurchasableAddons`. */
-export function offersWithAddOns(offers: ReadonlyMap<string, Offer>): Set<string> {
-  const bases = new Set<string>();
-  for (const o of offers.values())
-    if (o.isAddOn && o.isAvailableForPurchase) for (const id of o.prerequisiteOffers) bases.add(id);
-  return bases;
-}
-
-/**
- * The view completed from the catalog: `hasPurchasableAddons` (a paid base whose offer takes add-ons), and
- * `allowedActions` without `setAutoRenew` when the offer does not renew (R-REN-1).
- */
-export const withPurchasableAddons = (
-  view: SubscriptionView,
-  offers: ReadonlyMap<string, Offer>,
-  bases: ReadonlySet<string> = offersWithAddOns(offers),
-): SubscriptionView => {
-  const allowed = allowedActions({
-    status: view.status,
-    isTrial: view.isTrial,
-    offerRenews: offers.get(view.offerId)?.isAutoRenewable,
-  });
-  return {
-    ...view,
-    hasPurchasableAddons: view.parentSubscriptionId === null && !view.isTrial && bases.has(view.offerId),
-    actions: partnerCenterActions(allowed),
-    allowedActions: allowed,
-  };
-};
 
 export const toSummary = (r: Row<'subscriptions'>): SubscriptionSummary => ({
   id: r.id,
@@ -247,10 +219,7 @@ export async function listSubscriptions(
     query = query.where('parent_subscription_id', '=', filter.parentSubscriptionId);
   }
   const rows = await query.orderBy('created_at').orderBy('id').execute();
-  const bases = offersWithAddOns(offers);
-  return rows.map((r) =>
-    withPurchasableAddons(toSubscriptionView(r, offerNameOf(offers, r.offer_id)), offers, bases),
-  );
+  return rows.map((r) => toSubscriptionView(r, offers.get(r.offer_id)));
 }
 
 export async function getSubscription(
@@ -263,5 +232,5 @@ export async function getSubscription(
   requirePermission(ctx.actor.role, 'customers.view');
   await getCustomerRow(scope, customerId);
   const row = await getSubscriptionRow(scope, customerId, subscriptionId);
-  return withPurchasableAddons(toSubscriptionView(row, offerNameOf(offers, row.offer_id)), offers);
+  return toSubscriptionView(row, offers.get(row.offer_id));
 }

@@ -22,7 +22,6 @@ import {
   customerSubscriptionRows,
   getSubscriptionRow,
   lockSubscriptionRow,
-  offerNameOf,
   toSubscriptionView,
   toSummary,
 } from './subscriptions.ts';
@@ -173,7 +172,7 @@ export async function convertTrial(
     }
     // Seatwise's choice, as for a quantity decrease: fewer licences than are assigned is refused.
     throwIfBelowAssigned(sub, quantity, await assignedCount(scope, sub.id));
-    const before = toSubscriptionView(sub, offerNameOf(offers, sub.offer_id));
+    const before = toSubscriptionView(sub, offers.get(sub.offer_id));
     const updated = await scope
       .updateTable('subscriptions')
       .set({
@@ -217,7 +216,7 @@ export async function convertTrial(
             customerId: customer.id,
             customerName: customer.company_name,
             before,
-            after: toSubscriptionView(updated, target.name),
+            after: toSubscriptionView(updated, target),
             event: 'subscription.updated',
           },
         ],

@@ -140,6 +140,8 @@ export interface OffersTable {
   imported_at: Timestamp;
   /** What the partner pays per licence per month, `{ "USD": 1600 }` in minor units (R-PRC-1); `{}` when unknown. */
   cost: ColumnType<unknown, string | undefined, string>;
+  /** Some add-on of the catalog can be bought on it (R-ADD-1): worked out by each catalog import. */
+  takes_add_ons: Generated<boolean>;
 }
 
 export interface CustomerDomainsTable {

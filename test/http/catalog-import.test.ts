@@ -160,6 +160,30 @@ describe("Partner Center's catalog imported as it is (R-CAT-3, R-PRC-1)", () => 
     expect(row.definition).not.toHaveProperty('cost');
   });
 
+  it('R-ADD-1: an import works out which offers take an add-on over the whole catalog, the offers it leaves out included', async () => {
+    const read = await withRecordedCatalog();
+    let offers = await loadOffers(t.seatwise.db);
+    expect(offers.get(E3)?.takesAddOns).toBe(true);
+    expect(offers.get(AUDIO)?.takesAddOns).toBe(false);
+    // A second file with only E3's add-ons, retired: E3, left out, stays, but no add-on is sold on it now.
+    const retired = read.offers
+      .filter((o) => o.isAddOn && o.prerequisiteOffers.includes(E3))
+      .map((o) => ({ ...o, isAvailableForPurchase: false }));
+    expect(retired.length).toBeGreaterThan(1);
+    await importCatalog(t.seatwise.db, retired, REFERENCE_TIME);
+    offers = await loadOffers(t.seatwise.db);
+    expect(offers.get(E3)?.takesAddOns).toBe(false);
+    expect(offers.get(E3)?.isAvailableForPurchase).toBe(true);
+    // Offers read back and imported again do not store the derived flag in their definition.
+    await importCatalog(t.seatwise.db, [...offers.values()], REFERENCE_TIME);
+    const row = await t.seatwise.db
+      .selectFrom('offers')
+      .select('definition')
+      .where('id', '=', E3)
+      .executeTakeFirstOrThrow();
+    expect(row.definition).not.toHaveProperty('takesAddOns');
+  });
+
   it('R-PRC-1, R-ADD-1, R-TRI-3, R-ORD-3: buy E3 at the ERP price, its Audio Conferencing add-on, convert an E3 trial to E3, and the third Business Essentials is refused', async () => {
     await withRecordedCatalog();
     const api = commerce(t);

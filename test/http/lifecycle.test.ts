@@ -59,6 +59,29 @@ const moveTo = (now: string) =>
   t.app.inject({ method: 'POST', url: '/v1/testclock', headers: t.auth, payload: { now } });
 
 describe('subscription PATCH (R-API-3, R-QTY, R-SUS, R-CAN)', () => {
+  it('R-AUD: an order and a suspension record the subscription as GET shows it, add-ons on sale included', async () => {
+    t = await newSeatwise();
+    const c = await newCustomer(t);
+    const sub = await buy(c, 'annual', 'CN-365-E3', 5);
+    const recorded = async (operation: string) =>
+      (
+        await t.seatwise.db
+          .selectFrom('audit_records')
+          .select('new_value')
+          .where('resource_id', '=', sub.id)
+          .where('operation_type', '=', operation)
+          .executeTakeFirstOrThrow()
+      ).new_value;
+    const fresh = await get(c, sub.id);
+    expect(fresh).toMatchObject({ hasPurchasableAddons: true });
+    expect(await recorded('create_subscription')).toEqual(fresh);
+    const suspended = await patch(c, sub.id, { status: 'suspended', suspensionReasons: ['nonPayment'] });
+    expect(suspended.statusCode).toBe(200);
+    const after = await get(c, sub.id);
+    expect(suspended.json()).toEqual(after);
+    expect(await recorded('update_subscription')).toEqual(after);
+  });
+
   it('R-API-3: the version comes from If-Match, else attributes.etag; stale is 412 or 400 (2055) and changes nothing; neither applies', async () => {
     t = await newSeatwise();
     const c = await newCustomer(t);

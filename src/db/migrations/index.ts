@@ -12,6 +12,7 @@ import * as m0010 from './0010_access_versions.ts';
 import * as m0011 from './0011_pricing.ts';
 import * as m0012 from './0012_invoices.ts';
 import * as m0013 from './0013_event_payload_from_audit.ts';
+import * as m0014 from './0014_offer_takes_add_ons.ts';
 
 /** Every migration, in order, bundled in the code so the CLI and the embedded database work from any folder. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_pricing': m0011,
   '0012_invoices': m0012,
   '0013_event_payload_from_audit': m0013,
+  '0014_offer_takes_add_ons': m0014,
 };

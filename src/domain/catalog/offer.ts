@@ -83,6 +83,11 @@ export interface Offer {
   translations?: Record<string, OfferText>;
   /** What the partner pays per licence per month, in minor units per currency (R-PRC-1); kept apart from `prices`. */
   cost?: Partial<Record<Currency, number>>;
+  /**
+   * Some purchasable add-on of the catalog names it as a prerequisite (R-ADD-1): a fact of the whole catalog,
+   * worked out at import and set on offers read from the database; never part of a catalog file.
+   */
+  takesAddOns?: boolean;
 
   // What a Partner Center offer carries besides (reference §1.3), kept as imported so the API can show it.
   /** Partner Center's category, e.g. `{ id: 'Enterprise_Key', name: 'Enterprise' }`. */

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { loadOffers, offersForCountry, toOfferView } from '../../app/catalog.ts';
 import { addOnCatalog, customerCatalog, type CustomerCatalog } from '../../app/customer-catalog.ts';
-import { offersWithAddOns } from '../../app/subscriptions.ts';
 import type { Seatwise } from '../../composition.ts';
 import { requirePermission } from '../../domain/access/permissions.ts';
 import type { UnavailableCode } from '../../domain/catalog/availability.ts';
@@ -48,8 +47,6 @@ interface ImportedOfferFields {
 interface OfferViewContext {
   locale: string;
   country: string | undefined;
-  /** Offers some add-on can be bought on (`hasAddOns`). */
-  bases: ReadonlySet<string>;
   /** Each category's rank, in catalog order. */
   categoryRanks: ReadonlyMap<string, number>;
   /** Each offer's rank: its place in the catalog. */
@@ -83,7 +80,7 @@ function offerViewContext(
     if (!categoryRanks.has(id)) categoryRanks.set(id, (categoryRanks.size + 1) * 10);
   }
   const ranks = new Map([...all.keys()].map((id, i) => [id, i + 1]));
-  return { locale, country, bases: offersWithAddOns(all), categoryRanks, ranks };
+  return { locale, country, categoryRanks, ranks };
 }
 
 /**
@@ -120,7 +117,7 @@ function partnerCenterOffer(offer: CatalogOffer, ctx: OfferViewContext) {
     },
     termUnitOfMeasure: o.termUnitOfMeasure ?? (offer.isTrial ? 'Day' : annual ? 'Year' : 'Month'),
     term: o.term ?? (offer.isTrial ? 30 : 1),
-    hasAddOns: ctx.bases.has(offer.id),
+    hasAddOns: offer.takesAddOns === true,
     billing: o.billing ?? base.billing,
     isInternal: false,
     isMicrosoftProduct: o.isMicrosoftProduct ?? false,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { loadOffers } from '../../app/catalog.ts';
-import { getSubscription, listSubscriptions, withPurchasableAddons } from '../../app/subscriptions.ts';
+import { getSubscription, listSubscriptions } from '../../app/subscriptions.ts';
 import { convertTrial, listConversions } from '../../app/trials.ts';
 import {
   previewRetention,
@@ -129,9 +129,8 @@ export const subscriptionRoutes =
             expectedVersion(req.headers['if-match'], req.body.attributes?.etag),
             toSubscriptionPatch(req.body),
           );
-          const sub = withPurchasableAddons(updated, await loadOffers(db));
-          void reply.header('ETag', `"${sub.attributes.etag}"`);
-          return { status: 200, body: sub };
+          void reply.header('ETag', `"${updated.attributes.etag}"`);
+          return { status: 200, body: updated };
         }),
     );
 
