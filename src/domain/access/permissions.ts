@@ -11,7 +11,7 @@ export const PARTNER_ROLES = [
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 
 /** Everything a partner user can be allowed or refused, one per row of SPEC §1's matrix. */
-export const PARTNER_ACTIONS = [
+export const PERMISSIONS = [
   'customers.view',
   'customers.create',
   'customers.edit',
@@ -23,7 +23,7 @@ export const PARTNER_ACTIONS = [
   'webhooks.manage',
   'pricing.manage',
 ] as const;
-export type PartnerAction = (typeof PARTNER_ACTIONS)[number];
+export type Permission = (typeof PERMISSIONS)[number];
 
 const ALL: readonly PartnerRole[] = PARTNER_ROLES;
 
@@ -31,7 +31,7 @@ const ALL: readonly PartnerRole[] = PARTNER_ROLES;
  * The permission matrix (R-ROLE), the only place that says who may do what. The switch is exhaustive:
  * adding an action without deciding its roles does not compile.
  */
-export function rolesAllowed(action: PartnerAction): readonly PartnerRole[] {
+export function rolesAllowed(action: Permission): readonly PartnerRole[] {
   switch (action) {
     case 'customers.view':
       return ALL; // customers, subscriptions, catalog and the activity log
@@ -56,13 +56,12 @@ export function rolesAllowed(action: PartnerAction): readonly PartnerRole[] {
   }
 }
 
-export const can = (role: PartnerRole, action: PartnerAction): boolean => rolesAllowed(action).includes(role);
+export const can = (role: PartnerRole, action: Permission): boolean => rolesAllowed(action).includes(role);
 
-/** The actions a role may take: the allowed set, from which `requirePermission` checks one. */
-export const allowedActions = (role: PartnerRole): PartnerAction[] =>
-  PARTNER_ACTIONS.filter((a) => can(role, a));
+/** The permissions a role holds (the `/v1/me` answer); `requirePermission` checks one. */
+export const permissionsOf = (role: PartnerRole): Permission[] => PERMISSIONS.filter((a) => can(role, a));
 
-export function requirePermission(role: PartnerRole, action: PartnerAction): void {
+export function requirePermission(role: PartnerRole, action: Permission): void {
   if (!can(role, action)) {
     throw new DomainError('not_allowed', 403, 'auth.forbidden', { role, action }, [
       { rule: 'R-ROLE', role, action },

@@ -4,7 +4,7 @@ import { authenticateSession, signIn, signOut } from '../../app/auth.ts';
 import type { Actor } from '../../app/context.ts';
 import { getOwnUser, getPartner } from '../../app/partners.ts';
 import type { Seatwise } from '../../composition.ts';
-import { allowedActions, PARTNER_ACTIONS, PARTNER_ROLES } from '../../domain/access/permissions.ts';
+import { permissionsOf, PERMISSIONS, PARTNER_ROLES } from '../../domain/access/permissions.ts';
 import { CLOUD_POLICIES, CLOUDS } from '../../domain/cloud.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { PartnerScope } from '../../db/scope.ts';
@@ -25,7 +25,7 @@ const Me = Type.Object({
     ),
   }),
   partner: Type.Object({ id: Type.String(), name: Type.String() }),
-  permissions: Type.Array(Type.Enum(PARTNER_ACTIONS)),
+  permissions: Type.Array(Type.Enum(PERMISSIONS)),
   instance: Type.Object({ cloud: Type.Enum(CLOUDS), displayName: Type.String() }),
   now: Type.String({
     format: 'date-time',
@@ -55,7 +55,7 @@ export const sessionRoutes =
           locale: user.locale,
         },
         partner: { id: partner.id, name: partner.name },
-        permissions: allowedActions(actor.role),
+        permissions: permissionsOf(actor.role),
         instance: {
           cloud: seatwise.instance.cloud,
           displayName: CLOUD_POLICIES[seatwise.instance.cloud].displayName,
