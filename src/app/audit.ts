@@ -93,8 +93,10 @@ export interface Change {
 /**
  * Records state changes: an audit record and an event for each, written through the caller's transaction so
  * that they exist exactly when the change does (R-EVT, R-AUD). The one way audit, event and ledger rows are
- * written: built by `changeRows` (and `ledgerRows`), written by `PartnerScope.insertRows` at the point of the
- * use case where the change happens, with its other rows when it has some, as this does for changes alone.
+ * written: built by `changeRows` (and `ledgerRows`), stamped with the partner and written by
+ * `PartnerScope.insertRows` at the point of the use case where the change happens, with its other rows when
+ * it has some, as this does for changes alone (an order sends the same statement, `insertRowsStatement`,
+ * with its others; the sweeper's renewal lines take `insertLedgerRows`, the same stamp in column arrays).
  */
 export async function recordChanges(
   scope: PartnerScope,

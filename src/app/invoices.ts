@@ -19,9 +19,8 @@ import {
   type InvoiceLocale,
 } from '../domain/invoicing/invoice-rules.ts';
 import { inTransaction, type Db } from '../db/database.ts';
-import { insertAll, type Rows } from '../db/insert-all.ts';
 import type { Row } from '../db/schema.ts';
-import { PartnerScope } from '../db/scope.ts';
+import { PartnerScope, type PartnerRows } from '../db/scope.ts';
 import { changeRows, recordChange, type Change, type SystemContext } from './audit.ts';
 import { loadOffers } from './catalog.ts';
 import type { RequestContext } from './context.ts';
@@ -437,7 +436,7 @@ async function closeMonth(
   const issuedAt = month.end;
   const year = issuedAt.getUTCFullYear();
   let seq = firstSeq;
-  const parts: Rows[] = [];
+  const parts: PartnerRows[] = [];
   const changes: Change[] = [];
   const issued: IssuedDocument[] = [];
   for (const key of order) {
@@ -563,7 +562,7 @@ async function closeMonth(
       seq++;
     }
   }
-  await insertAll(trx, [...parts, ...changeRows(scope.partnerId, ctx, changes, issuedAt)]);
+  await scope.insertRows([...parts, ...changeRows(scope.partnerId, ctx, changes, issuedAt)]);
   return issued;
 }
 

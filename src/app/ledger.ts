@@ -11,8 +11,6 @@ import {
 import { amountOf, toSafeNumber } from '../domain/billing/money.ts';
 import type { BillingCycle } from '../domain/catalog/offer.ts';
 import { newId } from '../domain/ids.ts';
-import type { Db } from '../db/database.ts';
-import type { Rows } from '../db/insert-all.ts';
 import type { Row, Tables } from '../db/schema.ts';
 import type { Insertable } from 'kysely';
 import type { PartnerRows, PartnerScope } from '../db/scope.ts';
@@ -125,16 +123,18 @@ export function ledgerRows(
 }
 
 /**
- * Writes ledger rows with one array per column (`INSERT … SELECT FROM unnest`): for the sweeper's batches of
+ * Writes one partner's ledger rows with one array per column (`INSERT … SELECT FROM unnest`), each stamped
+ * with the scope's partner as `PartnerScope.insertRows` stamps its rows: for the sweeper's batches of
  * renewals, where a multi-row VALUES of some 12,000 parameters cost PostgreSQL more to parse and plan than to
  * write, and the server more to bind. Use cases that write a few lines keep them in their `insertRows`.
  */
-export async function insertLedgerRows(db: Db, parts: readonly Rows[]): Promise<void> {
+export async function insertLedgerRows(scope: PartnerScope, parts: readonly PartnerRows[]): Promise<void> {
   const rows = await withRenewalCosts(
-    db,
+    scope,
     parts.flatMap((p) => (p.table === 'ledger_entries' ? p.rows : [])),
   );
   if (rows.length === 0) return;
+  const partners = rows.map(() => scope.partnerId);
   const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
   const at = (k: 'term_start' | 'term_end' | 'period_start' | 'period_end' | 'posted_at') =>
     rows.map((r) => new Date(r[k]).toISOString());
@@ -143,13 +143,13 @@ export async function insertLedgerRows(db: Db, parts: readonly Rows[]): Promise<
       term_start, term_end, period_start, period_end, days, quantity, unit_price, amount, currency, posted_at,
       unit_cost, cost_amount)
     SELECT * FROM unnest(
-      ${col('partner_id')}::uuid[], ${col('id')}::uuid[], ${col('customer_id')}::uuid[],
+      ${partners}::uuid[], ${col('id')}::uuid[], ${col('customer_id')}::uuid[],
       ${col('subscription_id')}::uuid[], ${col('offer_id')}::text[], ${col('reason')}::text[], ${col('rule')}::text[],
       ${col('billing_cycle')}::text[], ${at('term_start')}::timestamptz[], ${at('term_end')}::timestamptz[],
       ${at('period_start')}::timestamptz[], ${at('period_end')}::timestamptz[], ${col('days')}::int[],
       ${col('quantity')}::int[], ${col('unit_price')}::int[], ${col('amount')}::bigint[], ${col('currency')}::text[],
       ${at('posted_at')}::timestamptz[], ${col('unit_cost')}::int[], ${col('cost_amount')}::bigint[])`.execute(
-    db,
+    scope.db,
   );
 }
 
@@ -160,20 +160,18 @@ type LedgerRow = Insertable<Tables['ledger_entries']>;
  * subscription holds for the new term (set by `priceRenewals` in the same transaction), charged like its
  * price (`renewalLine`: the whole term). A subscription whose cost is unknown keeps a null cost.
  */
-async function withRenewalCosts(db: Db, rows: readonly LedgerRow[]): Promise<LedgerRow[]> {
+async function withRenewalCosts(scope: PartnerScope, rows: readonly LedgerRow[]): Promise<LedgerRow[]> {
   const missing = rows.filter((r) => r.reason === 'renewal' && (r.unit_cost ?? null) === null);
   if (missing.length === 0) return [...rows];
-  const costs = await db
+  const costs = await scope
     .selectFrom('subscriptions')
-    .select(['partner_id', 'id', 'unit_cost'])
-    .where(
-      sql<boolean>`(partner_id, id) IN (SELECT * FROM unnest(${missing.map((r) => r.partner_id)}::uuid[], ${missing.map((r) => r.subscription_id)}::uuid[]))`,
-    )
+    .select(['id', 'unit_cost'])
+    .where('id', '=', sql<string>`ANY(${missing.map((r) => r.subscription_id)}::uuid[])`)
     .execute();
-  const byId = new Map(costs.map((c) => [`${c.partner_id}/${c.id}`, c.unit_cost]));
+  const byId = new Map(costs.map((c) => [c.id, c.unit_cost]));
   return rows.map((r) => {
     if (r.reason !== 'renewal' || (r.unit_cost ?? null) !== null) return r;
-    const unitCost = byId.get(`${r.partner_id}/${r.subscription_id}`) ?? null;
+    const unitCost = byId.get(r.subscription_id) ?? null;
     if (unitCost === null) return r;
     const billable = {
       status: 'active',

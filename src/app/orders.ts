@@ -136,7 +136,7 @@ interface Purchase {
 /**
  * The rows validated purchases become on an order: the subscriptions, their line items, the trials they
  * start, one `subscription.created` change each, and what each is charged (R-BIL-1, R-ADD-2; a trial
- * nothing, R-BIL-5). The caller writes them with `PartnerScope.insertRows`, in one statement with the rest of its change.
+ * nothing, R-BIL-5). The caller writes them in one statement with the rest of its change (`insertRowsStatement`).
  */
 function purchaseRows(
   partnerId: string,

@@ -3,7 +3,7 @@
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Tables } from './schema.ts';
 
-/** Rows for one table (of `T`), to be written by `insertAll`. */
+/** Rows for one table (of `T`), to be written by `insertAllStatement`. */
 export type Rows<T extends keyof Tables = keyof Tables> = {
   [K in T]: { table: K; rows: Insertable<Tables[K]>[] };
 }[T];
@@ -42,22 +42,16 @@ function insertStatement(table: string, rows: readonly object[], params: unknown
 }
 
 /**
- * Writes rows into several tables in one statement: every insert but the last is a data-modifying CTE. A use
- * case that creates an order, its subscriptions, their line items, audit records and events pays one round
- * trip instead of six. Foreign keys are checked at the end of the statement, so the parts may refer to each
- * other. Use cases write partner rows through `PartnerScope.insertRows`, which stamps the partner on each row
- * and calls this.
+ * One statement that writes rows into several tables: every insert but the last is a data-modifying CTE. A
+ * use case that creates an order, its subscriptions, their line items, audit records and events pays one
+ * round trip instead of six. Foreign keys are checked at the end of the statement, so the parts may refer to
+ * each other. Use cases write partner rows through `PartnerScope.insertRows`, which stamps the partner on each
+ * row and sends this statement; undefined when there is no row to write.
  *
  * The statement's text is written here rather than built as Kysely's query tree: the tree of a batch of rows
  * (a node per value, each frozen, then visited to compile) was a fifth of an order's server CPU
  * (docs/benchmarks.md). The values go as parameters, exactly as Kysely sends them.
  */
-export async function insertAll(db: Kysely<Tables>, parts: readonly Rows[]): Promise<void> {
-  const statement = insertAllStatement(db, parts);
-  if (statement) await db.executeQuery(statement);
-}
-
-/** The statement `insertAll` sends (for `sendTogether`); undefined when there is no row to write. */
 export function insertAllStatement(db: Kysely<Tables>, parts: readonly Rows[]): CompiledQuery | undefined {
   const nonEmpty = parts.filter((p) => p.rows.length > 0);
   if (nonEmpty.length === 0) return undefined;

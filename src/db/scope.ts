@@ -10,7 +10,6 @@ import {
   type Insertable,
   type Kysely,
   type SelectQueryBuilder,
-  type Transaction,
   type UpdateQueryBuilder,
   type UpdateResult,
 } from 'kysely';
@@ -66,7 +65,7 @@ export class PartnerScope {
   }
 
   /**
-   * Writes rows into several partner tables in one statement (`insertAll`), each stamped with this partner:
+   * Writes rows into several partner tables in one statement (`insertAllStatement`), each stamped with this partner:
    * a row built for another partner cannot be written through this scope.
    */
   async insertRows(parts: readonly PartnerRows[]): Promise<void> {
@@ -81,11 +80,6 @@ export class PartnerScope {
       this.db,
       parts.map((p) => ({ table: p.table, rows: p.rows.map((r) => ({ ...r, partner_id })) }) as PartnerRows),
     );
-  }
-
-  /** The same partner inside a transaction that the use case opened. */
-  in(trx: Transaction<Tables>): PartnerScope {
-    return new PartnerScope(trx, this.partnerId);
   }
 }
 

@@ -20,7 +20,7 @@ import { loadOffers } from '../app/catalog.ts';
 import { insertLedgerRows, ledgerRows } from '../app/ledger.ts';
 import { priceRenewals } from '../app/pricing.ts';
 import { inTransaction, type Db } from '../db/database.ts';
-import { insertAll } from '../db/insert-all.ts';
+import { PartnerScope } from '../db/scope.ts';
 import type { Tables } from '../db/schema.ts';
 
 /** The lifecycle steps, in the order one sweep runs them (R-RET-3): the schedule's dated moves. */
@@ -364,8 +364,9 @@ async function sweepBatch(
       all.filter((n) => n.purgedAt && !n.due.data_purged_at),
     );
     const changes = batchChanges(all, removed);
-    await insertAll(trx, changeRows(partnerId, system, changes, now));
-    await insertLedgerRows(trx, renewalCharges(partnerId, all));
+    const scope = new PartnerScope(trx, partnerId);
+    await scope.insertRows(changeRows(partnerId, system, changes, now));
+    await insertLedgerRows(scope, renewalCharges(partnerId, all));
     // R-ACC: each move changes what the tenant's users and admins may do; renewals change nothing.
     const moved = changes.filter((c) => c.operationType !== 'renew_subscription');
     await accessChanged(

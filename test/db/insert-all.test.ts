@@ -1,14 +1,19 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { insertAll, type Rows } from '../../src/db/insert-all.ts';
+import { insertAllStatement, type Rows } from '../../src/db/insert-all.ts';
 import type { Tables } from '../../src/db/schema.ts';
 import { cloneTestDatabase } from '../support/db.ts';
 
-// insertAll writes its statement's text itself; these tables stand for any two, one referring to the other.
+// insertAllStatement writes its statement's text itself; these tables stand for any two, one referring to the
+// other.
 const parts = (...p: { table: string; rows: object[] }[]) => p as unknown as Rows[];
+const insertAll = async (db: Kysely<Tables>, p: readonly Rows[]) => {
+  const statement = insertAllStatement(db, p);
+  if (statement) await db.executeQuery(statement);
+};
 
-describe('insertAll', () => {
+describe('insertAllStatement', () => {
   let database: Database;
   let db: Kysely<Tables>;
   const rows = async (table: string) =>
