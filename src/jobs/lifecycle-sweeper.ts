@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { Offer } from '../domain/catalog/offer.ts';
 import type { BillingCycle } from '../domain/catalog/offer.ts';
 import {
   actionOf,
@@ -16,7 +15,6 @@ import { termEnd } from '../domain/subscription/terms.ts';
 import { renewalLine } from '../domain/billing/billing-rules.ts';
 import { accessChanged } from '../app/access.ts';
 import { changeRows, systemContext, type Change, type EventType } from '../app/audit.ts';
-import { loadOffers } from '../app/catalog.ts';
 import { insertLedgerRows, ledgerRows } from '../app/ledger.ts';
 import { priceRenewals } from '../app/pricing.ts';
 import { inTransaction, type Db } from '../db/database.ts';
@@ -161,9 +159,10 @@ const factsOf = (due: Due): DatedFacts => ({
 
 /**
  * What a move does to one due row: the schedule's `made` (dated when it fell due, so a late sweep lands where
- * it should), or for a renewal (R-REN-1) the terms it opens up to `now` at the then-current price.
+ * it should), or for a renewal (R-REN-1) the terms it opens up to `now`, still at the price it had:
+ * `priceRenewals` then sets the then-current one.
  */
-function decide(move: DatedMove, due: Due, now: Date, offers: ReadonlyMap<string, Offer>): NextState {
+function decide(move: DatedMove, due: Due, now: Date): NextState {
   const facts = factsOf(due);
   const action = actionOf(move, facts);
   const recorded = RECORDED[action];
@@ -187,8 +186,7 @@ function decide(move: DatedMove, due: Due, now: Date, offers: ReadonlyMap<string
       next = termEnd(next, due.billing_cycle as BillingCycle);
       renewals.push({ start, end: next });
     } while (next.getTime() <= now.getTime());
-    const price = offers.get(due.offer_id)?.prices[due.currency as 'USD' | 'EUR'] ?? due.unit_price;
-    return { ...same, termEnd: next, unitPrice: price, renewals };
+    return { ...same, termEnd: next, renewals };
   }
   const after = made(move, facts);
   return {
@@ -350,11 +348,7 @@ async function sweepBatch(
   const done = await inTransaction(db, async (trx) => {
     const due = (await dueRows(trx, move, now, partnerId, limit).execute()) as Due[];
     if (due.length === 0) return 0;
-    const offers =
-      step === 'endTerms'
-        ? await loadOffers(trx, [...new Set(due.map((d) => d.offer_id))])
-        : new Map<string, Offer>();
-    const next = due.map((d) => decide(move, d, now, offers));
+    const next = due.map((d) => decide(move, d, now));
     await priceRenewals(trx, next); // R-REN-1, R-PRC-2: the renewals' price and cost from the rules
     const all = step === 'delete' ? [...next, ...(await deleteAddOnsOf(trx, partnerId, next))] : next;
     await applyBatch(trx, partnerId, all);
