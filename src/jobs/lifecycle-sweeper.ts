@@ -5,12 +5,13 @@ import {
   dueBefore,
   made,
   SCHEDULE,
+  type DatedAction,
   type DatedFacts,
   type DatedMove,
   type DueColumn,
   type SweepStep,
 } from '../domain/subscription/schedule.ts';
-import type { LifecycleAction, SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
+import type { SubscriptionStatus } from '../domain/subscription/subscription-rules.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { renewalLine } from '../domain/billing/billing-rules.ts';
 import { accessChanged } from '../app/access.ts';
@@ -136,8 +137,8 @@ async function partnersDue(db: Kysely<Tables>, move: DatedMove, now: Date): Prom
   return rows.map((r) => r.partner_id);
 }
 
-/** The event and audit operation of each dated move. */
-const RECORDED: Partial<Record<LifecycleAction, { event: EventType; operation: string }>> = {
+/** The event and audit operation of each dated move: a new one does not compile until it has its own. */
+const RECORDED: Record<DatedAction, { event: EventType; operation: string }> = {
   expireTrial: { event: 'subscription.expired', operation: 'expire_trial_subscription' },
   expire: { event: 'subscription.expired', operation: 'expire_subscription' },
   renew: { event: 'subscription.updated', operation: 'renew_subscription' },
@@ -166,7 +167,6 @@ function decide(move: DatedMove, due: Due, now: Date): NextState {
   const facts = factsOf(due);
   const action = actionOf(move, facts);
   const recorded = RECORDED[action];
-  if (!recorded) throw new Error(`${action} is not a dated move`);
   const same = {
     due,
     status: facts.status,
@@ -397,14 +397,8 @@ export async function finishTermEnds(
   }
 }
 
-const emptyReport = (): SweepReport => ({
-  expireTrials: 0,
-  endTerms: 0,
-  renewed: 0,
-  disable: 0,
-  delete: 0,
-  purgeCancelled: 0,
-});
+const emptyReport = (): SweepReport =>
+  Object.fromEntries([...SWEEP_STEPS, 'renewed'].map((k) => [k, 0])) as SweepReport;
 
 /**
  * Runs every lifecycle transition that is due at `now` (R-RET-3): trial expiry (R-TRI-4), renewal or expiry

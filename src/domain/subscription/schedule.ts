@@ -137,13 +137,15 @@ export const SCHEDULE = [
 ] as const satisfies readonly DatedMove[];
 
 export type SweepStep = (typeof SCHEDULE)[number]['step'];
+/** The actions the schedule makes: its moves', and `renew` at a term end that renews (`actionOf`). */
+export type DatedAction = (typeof SCHEDULE)[number]['action'] | 'renew';
 
 /** R-REN-1: auto-renew on, and for an add-on, on for its base too. */
 export const renews = (f: DatedFacts): boolean => f.autoRenewEnabled && f.parentAutoRenewEnabled !== false;
 
 /** The action a move makes on these facts: at term end, `renew` (R-REN-1) or `expire` (R-REN-2). */
-export const actionOf = (move: DatedMove, f: DatedFacts): LifecycleAction =>
-  move.step === 'endTerms' && renews(f) ? 'renew' : move.action;
+export const actionOf = (move: DatedMove, f: DatedFacts): DatedAction =>
+  move.step === 'endTerms' && renews(f) ? 'renew' : (move.action as DatedAction);
 
 /** Whether the move applies to a subscription in this state (whatever its date). */
 export const applies = (move: DatedMove, f: DatedFacts): boolean =>
@@ -164,8 +166,11 @@ export function dueDate(move: DatedMove, f: DatedFacts): Date | null {
  */
 export const dueBefore = (move: DatedMove, now: Date): Date => plusDays(now, -move.days);
 
-/** What each action writes besides the state, the move being made on its due date `at`. */
-const EFFECTS: Partial<Record<LifecycleAction, (at: Date) => Partial<DatedFacts>>> = {
+/**
+ * What each action writes besides the state, the move being made on its due date `at`: a new dated move
+ * does not compile until it has its effect here.
+ */
+const EFFECTS: Record<DatedAction, (at: Date) => Partial<DatedFacts>> = {
   // R-TRI-4: admins keep the data 90 days.
   expireTrial: (at) => ({ statusChangedAt: at, dataRetentionEndDate: plusDays(at, RETENTION_DAYS) }),
   // R-REN-2: 30 days of full access, then 90 disabled, then deleted.
@@ -189,7 +194,8 @@ export function made(move: DatedMove, f: DatedFacts): DatedFacts {
   const to = TRANSITIONS[f.status][action];
   if (isRefusal(to))
     throw new Error(`${action} is refused from ${f.status}: the schedule and the table differ`);
-  const effect = EFFECTS[action];
+  // Undefined only for a move built outside SCHEDULE's types.
+  const effect = EFFECTS[action] as ((at: Date) => Partial<DatedFacts>) | undefined;
   if (!effect) throw new Error(`${action} has no dated effect`);
   const after = { ...f, status: to, ...effect(at) };
   // A renewal's next term end is the sweeper's (terms.ts): the only move that leaves its date to others.
