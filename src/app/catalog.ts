@@ -22,6 +22,7 @@ import {
 } from '../domain/catalog/partner-center.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import { allAccessChanged } from './access.ts';
+import { link } from './links.ts';
 
 /** Where the demo catalog lives (R-CAT-3). */
 export const DEMO_CATALOG_PATH = join(import.meta.dirname, '..', '..', 'catalog', 'demo-catalog.json');
@@ -416,11 +417,10 @@ export function toOfferView(offer: Offer, country?: string) {
     clouds: offer.clouds,
     countries: offer.countries,
     servicePlans: offer.servicePlans,
-    links: { self: { uri: `/v1/offers/${offer.id}`, method: 'GET', headers: [] as [] } },
+    links: { self: link(`/v1/offers/${offer.id}`) },
     attributes: { objectType: 'Offer' as const },
   };
 }
-export type OfferView = ReturnType<typeof toOfferView>;
 
 /** Offers sold in a country on this instance (Partner Center's `GET /v1/offers?country=`). */
 export function offersForCountry(offers: Iterable<Offer>, cloud: string, country: string): Offer[] {

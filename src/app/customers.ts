@@ -33,16 +33,12 @@ import type { Row, Tables } from '../db/schema.ts';
 import { PartnerScope } from '../db/scope.ts';
 import { recordChange, type SystemContext } from './audit.ts';
 import type { RequestContext } from './context.ts';
+import { link, type Link } from './links.ts';
 
 /** A partner user (API, console) or the operator (CLI, which may do what no partner may: R-CUS-2 Nonprofit). */
 type Ctx = RequestContext | SystemContext;
 
-interface Link {
-  uri: string;
-  method: string;
-  headers: { key: string; value: string }[];
-}
-const self = (uri: string): { self: Link } => ({ self: { uri, method: 'GET', headers: [] } });
+const self = (uri: string): { self: Link } => ({ self: link(uri) });
 
 /** Partner Center's CustomerCompanyProfile. */
 export interface CompanyProfileView {

@@ -3,7 +3,7 @@ import { requirePermission } from '../domain/access/permissions.ts';
 import type { BillingCycle, Currency, Offer } from '../domain/catalog/offer.ts';
 import { termEnd } from '../domain/subscription/terms.ts';
 import { changeLines, type LedgerLine } from '../domain/billing/billing-rules.ts';
-import { DAY_MS } from '../domain/clock.ts';
+import { daysSince } from '../domain/clock.ts';
 import { expectedVersion, throwIfStale, type ExpectedVersion } from '../domain/versions.ts';
 import { isGuid } from '../domain/ids.ts';
 import { cancellationRetentionEnd, suspensionRetentionEnd } from '../domain/subscription/schedule.ts';
@@ -480,11 +480,10 @@ export async function previewRetention(
     firstBillingPeriodStart: customer.first_billing_period_start,
   });
   const cancelEnd = cancellationRetentionEnd(now);
-  const daysFrom = (d: Date) => Math.round((d.getTime() - now.getTime()) / DAY_MS);
   return {
     subscriptionId: sub.id,
     asOf: now,
-    ifSuspended: { dataRetentionEndDate: suspendEnd, retentionDays: daysFrom(suspendEnd) },
-    ifCancelled: { dataRetentionEndDate: cancelEnd, retentionDays: daysFrom(cancelEnd) },
+    ifSuspended: { dataRetentionEndDate: suspendEnd, retentionDays: daysSince(now, suspendEnd) },
+    ifCancelled: { dataRetentionEndDate: cancelEnd, retentionDays: daysSince(now, cancelEnd) },
   };
 }

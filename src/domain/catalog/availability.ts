@@ -1,3 +1,4 @@
+import { termPrice } from '../billing/billing-rules.ts';
 import type { Cloud } from '../cloud.ts';
 import type { SubscriptionStatus } from '../subscription/subscription-rules.ts';
 import { ALL_COUNTRIES, type Currency, type Offer, type PaidBillingCycle, type Segment } from './offer.ts';
@@ -206,8 +207,7 @@ export function listCatalog(query: CatalogQuery): CatalogEntry[] {
     // an offer not sold at all shows under the cycles Partner Center gave it, or monthly when it gave none.
     const cycles = offer.billingCycles.length > 0 || !offer.notSold ? offer.billingCycles : ['monthly'];
     if (!cycles.includes(cycle)) continue;
-    const monthly = offer.prices[currency] ?? 0;
-    const unitPrice = cycle === 'annual' ? monthly * 12 : monthly;
+    const unitPrice = termPrice(offer.prices[currency] ?? 0, cycle);
     const reason =
       checkPurchasable(offer) ?? checkPriced(offer, currency) ?? checkLimit(offer, subscriptions);
     const suspended = reason
@@ -244,8 +244,7 @@ export function listAddOns(query: AddOnQuery): CatalogEntry[] {
   for (const offer of query.offers) {
     if (!offer.isAddOn || !offer.prerequisiteOffers.includes(base.offerId)) continue;
     if (!fitsCustomer(offer, query.customer) || !offer.billingCycles.includes(base.billingCycle)) continue;
-    const monthly = offer.prices[currency] ?? 0;
-    const unitPrice = base.billingCycle === 'annual' ? monthly * 12 : monthly;
+    const unitPrice = termPrice(offer.prices[currency] ?? 0, base.billingCycle);
     const reason =
       checkPurchasable(offer) ??
       checkPriced(offer, currency) ??
