@@ -346,8 +346,9 @@ async function planUpdate(
     const to = nextStatus(status(), 'cancel', sub.id);
     cur = cancelled(cur, to, now);
     event = 'subscription.cancelled';
-    // R-ADD-3: the add-ons go with their base whatever their own state (the table's delete, which is not a
-    // partner's move on its own), all but one already deleted.
+    // R-ADD-3: the add-ons go with their base in whatever state the table lets the system delete them from
+    // (active, suspended, expired, disabled; not one already deleted). The table's delete, not cancel: an
+    // expired add-on cannot be cancelled on its own, but goes with its base.
     for (const addOn of await addOnsOf(scope, sub.id, lock)) {
       const addOnTo = moveTo(addOn.status as SubscriptionStatus, 'delete');
       if (addOnTo !== null) {

@@ -417,6 +417,8 @@ export async function sweep(db: Db, now: Date, options: SweepOptions = {}): Prom
       for (;;) {
         const done = await sweepBatch(db, move, partnerId, now, batchSize, report);
         if (done > 0) options.onProgress?.(move.step, report[move.step]);
+        // A short batch means nothing more is due: a row the batch waited on that moved meanwhile is replaced
+        // by the next due one (PostgreSQL locks below the LIMIT; test/e2e/concurrency.test.ts checks it).
         if (done < batchSize) break;
       }
     }

@@ -342,6 +342,39 @@ describe('R-SEC-3: rules under concurrency, in one process', () => {
   const onServerOnly = 'PostgreSQL only: the embedded database has one connection';
 
   it.skipIf(!onServer())(
+    `R-RET-3: a row a sweep batch waited on that moved meanwhile is replaced by the next due one: when the sweep returns, nothing due is left (${onServerOnly})`,
+    async () => {
+      const target = await inProcess();
+      const customer = await newCustomer(t);
+      const bought = await target.send(0, 'POST', `/v1/customers/${customer}/orders`, {
+        billingCycle: 'monthly',
+        lineItems: range(11).map((i) => ({ lineItemNumber: i, offerId: 'CN-365-BB', quantity: 1 })),
+      });
+      expect(bought.status, JSON.stringify(bought.body)).toBe(201);
+      const ids = (bought.body.lineItems as { subscriptionId: string }[]).map((l) => l.subscriptionId);
+      const first = ids[0] as string;
+      // The first in due order, so that the sweep's first batch of 10 holds it.
+      await sql`UPDATE subscriptions SET commitment_end_date = commitment_end_date - interval '1 day' WHERE id = ${first}`.execute(
+        t.seatwise.db,
+      );
+      const after = new Date(REFERENCE_TIME.getTime() + 32 * 24 * 3600 * 1000);
+      // A PATCH-like writer suspends it while the sweep waits for it; the batch must still take 10 due rows,
+      // or the sweep, which stops after a short batch, would leave one behind.
+      await underOpenWrite(
+        (trx) =>
+          trx.updateTable('subscriptions').set({ status: 'suspended' }).where('id', '=', first).execute(),
+        () =>
+          sweep(t.seatwise.db, after, { batchSize: 10 }).then((report) => ({ status: 200, body: report })),
+      );
+      const stillDue = await target.count(
+        `select count(*) as n from subscriptions where customer_id = $1 and status = 'active' and commitment_end_date <= $2`,
+        [customer, after.toISOString()],
+      );
+      expect(stillDue).toBe(0);
+    },
+  );
+
+  it.skipIf(!onServer())(
     `R-TRI-2: a trial another writer commits while the order waits on the trial's key is refused 400/27006, not a 500 (${onServerOnly})`,
     async () => {
       const target = await inProcess();

@@ -140,7 +140,7 @@ describe("a PATCH's status, read through the table", () => {
   it('R-RET-3: a state only the lifecycle reaches is refused from every other state, even where the system may move there', () => {
     for (const from of SUBSCRIPTION_STATUSES) {
       for (const target of ['pending', 'expired', 'disabled'] as const) {
-        if (target === from) continue;
+        if (target === from || from === 'deleted') continue;
         expect(() => actionForStatus(target, from, 'sub-9')).toThrow(
           expect.objectContaining({
             code: 800096,
@@ -148,6 +148,16 @@ describe("a PATCH's status, read through the table", () => {
           }),
         );
       }
+    }
+  });
+
+  it('R-CAN-1: a deleted subscription asked for any other state is 2011, as for every update', () => {
+    for (const target of ['pending', 'active', 'suspended', 'expired', 'disabled']) {
+      const action = (): unknown => {
+        const move = actionForStatus(target, 'deleted', 'sub-9');
+        return move && nextStatus('deleted', move, 'sub-9');
+      };
+      expect(action, target).toThrow(expect.objectContaining({ code: 2011 }));
     }
   });
 

@@ -309,7 +309,8 @@ const STATUS_ACTIONS: ReadonlyMap<SubscriptionStatus, PartnerAction> = (() => {
 /**
  * The partner action a PATCH's `status` asks for (R-API-1), or undefined when it names the current state
  * (Partner Center's clients send the whole resource back). A state only the lifecycle reaches (pending,
- * expired, disabled) is refused (R-RET-3); a word that is no state is a 2000 naming the field.
+ * expired, disabled) is refused (R-RET-3; R-CAN-1's 2011 for a deleted subscription); a word that is no state
+ * is a 2000 naming the field.
  */
 export function actionForStatus(
   value: string,
@@ -320,8 +321,10 @@ export function actionForStatus(
   if (v === current) return undefined;
   const action = STATUS_ACTIONS.get(v as SubscriptionStatus);
   if (action) return action;
-  if ((SUBSCRIPTION_STATUSES as readonly string[]).includes(v))
-    throw refusalError(SYSTEM_ONLY, subscriptionId);
+  if ((SUBSCRIPTION_STATUSES as readonly string[]).includes(v)) {
+    // R-CAN-1: a deleted subscription is never updated again, whatever is asked (the table's deleted row).
+    throw refusalError(current === 'deleted' ? DELETED : SYSTEM_ONLY, subscriptionId);
+  }
   throw new DomainError('invalid_input', 2000, 'subscription.unknownStatus', { value }, [
     { field: 'status' },
   ]);
